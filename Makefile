@@ -1,0 +1,71 @@
+# GreenPact: `make run` serves the demo, `make test` runs the whole suite.
+# Everything is relative to this folder; nothing is installed outside .venv and node_modules.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+FLASK := $(VENV)/bin/flask --app app
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PYTEST_ARGS ?=
+
+.PHONY: install install-dev translations vendor chromium run test lint unit bench extract-messages clean
+
+## install: create .venv and install the pinned runtime requirements (idempotent)
+install: $(VENV)/.runtime translations vendor
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+install-dev: install $(VENV)/.dev
+
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+translations: $(VENV)/.runtime
+	$(VENV)/bin/pybabel compile --directory translations --statistics 2>&1 | tail -n 1
+
+## vendor: front-end libraries from npm, copied into static/vendor (not committed)
+vendor: static/vendor/socket.io.esm.min.js
+
+static/vendor/socket.io.esm.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	mkdir -p static/vendor
+	cp node_modules/socket.io-client/dist/socket.io.esm.min.js static/vendor/
+
+## chromium: Debian's Chromium for the browser tests (never a downloaded browser)
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+## run: migrate the SQLite database in instance/, load the demo, serve on 127.0.0.1:5000
+run: install
+	$(FLASK) init-db
+	$(FLASK) seed-demo
+	$(PY) app.py
+
+## test: lint, type-check and the whole suite (unit, HTTP, SMTP, PostgreSQL, Redis, browser)
+test: install-dev chromium
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(PY) -m pytest -n auto $(PYTEST_ARGS); status=$$?; \
+	  if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; \
+	  exit $$status
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+## bench: the performance benchmarks under bench/, printed as a table
+bench: install-dev
+	$(PY) -m bench
+
+## extract-messages: refresh the translation catalogues after changing strings
+extract-messages: install
+	$(VENV)/bin/pybabel extract --mapping babel.cfg --output-file translations/messages.pot --no-location --sort-output .
+	$(VENV)/bin/pybabel update --input-file translations/messages.pot --output-dir translations --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor .pytest_cache .mypy_cache .ruff_cache

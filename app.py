@@ -1,0 +1,158 @@
+"""GreenPact's entry point: `create_app()` builds the Flask app (used by `flask --app
+app` and the tests), and `python app.py` serves it with Socket.IO on gevent."""
+
+if __name__ == "__main__":
+    from gevent import monkey
+
+    monkey.patch_all()
+
+import logging
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import (
+    Flask,
+    current_app,
+    has_request_context,
+    render_template,
+    request,
+    session,
+)
+from flask_babel import get_locale
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.exceptions import HTTPException
+
+from config import ROOT, Config, TestConfig
+
+log = logging.getLogger("greenpact")
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app. `config` is a plain mapping of overrides; with TESTING set, the
+    environment is not read at all."""
+    overrides = dict(config or {})
+    app = Flask(__name__, instance_path=str(ROOT / "instance"))
+    if overrides.get("TESTING"):
+        app.config.from_object(TestConfig)
+    else:
+        app.config.from_object(Config)
+        app.config.update(Config.from_environment())
+    app.config.update(overrides)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_error_pages(app)
+    _register_template_helpers(app)
+    return app
+
+
+def select_locale() -> str:
+    """?lang= first (remembered for the visit), then the browser's preference."""
+    supported: list[str] = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return supported[0]
+    asked = request.args.get("lang")
+    if asked in supported:
+        session["lang"] = asked
+        return asked
+    if session.get("lang") in supported:
+        return str(session["lang"])
+    return request.accept_languages.best_match(supported) or supported[0]
+
+
+def _init_extensions(app: Flask) -> None:
+    from extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
+
+    import_models()
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    origins = [app.config["PUBLIC_URL"], *app.config["SOCKETIO_ALLOWED_ORIGINS"]]
+    socketio.init_app(
+        app,
+        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"] or None,
+        cors_allowed_origins=origins,
+        max_http_buffer_size=64 * 1024,
+    )
+
+
+def import_models() -> None:
+    """Import every package's models so that relationships by name resolve."""
+    import mail  # noqa: F401
+    import pacts.models  # noqa: F401
+    import stakeholders.models  # noqa: F401
+    import workshops.models  # noqa: F401
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    """SQLite: enforce foreign keys, and WAL so readers never block the writer."""
+    module = type(dbapi_connection).__module__
+    if not module.startswith("sqlite3"):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from pacts import bp as pacts_bp
+    from stakeholders import bp as stakeholders_bp
+    from stakeholders.auth import bp as auth_bp
+    from stakeholders.staff import bp as staff_bp
+    from workshops import bp as workshops_bp
+
+    for blueprint in (pacts_bp, stakeholders_bp, auth_bp, staff_bp, workshops_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_error_pages(app: Flask) -> None:
+    from extensions import db
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> tuple[str, int]:
+        return render_template("error.html", error=exc), exc.code or 500
+
+    @app.errorhandler(Exception)
+    def unexpected_error(exc: Exception) -> tuple[str, int]:
+        # Logged with the traceback for operators; the visitor sees a plain page.
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()
+        return render_template("error.html", error=None), 500
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from flask_wtf.csrf import generate_csrf
+
+    from pacts.services import theme_label
+
+    @app.context_processor
+    def inject_globals() -> dict[str, Any]:
+        return {
+            "current_locale": str(get_locale()),
+            "languages": app.config["LANGUAGES"],
+            "csrf_token": generate_csrf,
+            "theme_label": theme_label,
+        }
+
+
+if __name__ == "__main__":
+    from extensions import socketio
+
+    application = create_app()
+    host = os.environ.get("HOST", "127.0.0.1")
+    port = int(os.environ.get("PORT", "5000"))
+    logging.basicConfig(
+        level=logging.INFO, format="%(levelname)s %(name)s: %(message)s"
+    )
+    print(f"GreenPact is serving on http://{host}:{port}", flush=True)  # noqa: T201
+    socketio.run(application, host=host, port=port)

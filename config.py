@@ -1,0 +1,102 @@
+"""Configuration: `Config` reads the environment (once, when the app is built);
+`TestConfig` reads nothing from it. `create_app` takes a plain mapping of overrides on
+top of either."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent
+INSTANCE = ROOT / "instance"
+
+
+def dev_secret_key(instance: Path) -> str:
+    """A random secret kept in `instance/secret_key`, made on first use, for when
+    SECRET_KEY is not set (development): sessions survive restarts, nothing is
+    hardcoded."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    """Defaults shared by every environment; `from_environment` fills in the
+    deployment."""
+
+    SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE / 'greenpact.sqlite3'}"
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    SECRET_KEY = ""
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_TIME_LIMIT = 8 * 3600  # a long workshop day on one open form
+    LANGUAGES = ["en", "ro"]
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
+    MAIL_SERVER = ""
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    MAIL_DEFAULT_SENDER = "GreenPact <no-reply@greenpact.local>"
+    SOCKETIO_MESSAGE_QUEUE = ""
+    SOCKETIO_ALLOWED_ORIGINS: list[str] = []
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    REGISTRATION_RATE_LIMIT = "20 per hour"
+    LOGIN_FAILURE_LIMIT = "5 per 15 minutes"
+    REGISTRATIONS_PER_PAGE = 25
+    PUBLIC_URL = "http://127.0.0.1:5000"
+
+    @classmethod
+    def from_environment(cls) -> dict[str, Any]:
+        """The settings the environment overrides, read when an app is built."""
+        env = os.environ
+        settings: dict[str, Any] = {
+            "SECRET_KEY": env.get("SECRET_KEY") or dev_secret_key(INSTANCE),
+            "MAIL_SERVER": env.get("MAIL_SERVER", ""),
+            "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
+            "MAIL_USE_TLS": env.get("MAIL_USE_TLS", "") == "1",
+            "MAIL_USERNAME": env.get("MAIL_USERNAME", ""),
+            "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
+            "SOCKETIO_MESSAGE_QUEUE": env.get("SOCKETIO_MESSAGE_QUEUE", ""),
+            "PUBLIC_URL": env.get("PUBLIC_URL", cls.PUBLIC_URL),
+        }
+        if env.get("DATABASE_URL"):
+            settings["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
+                env["DATABASE_URL"]
+            )
+        if env.get("MAIL_DEFAULT_SENDER"):
+            settings["MAIL_DEFAULT_SENDER"] = env["MAIL_DEFAULT_SENDER"]
+        if env.get("RATELIMIT_STORAGE_URI"):
+            settings["RATELIMIT_STORAGE_URI"] = env["RATELIMIT_STORAGE_URI"]
+        if env.get("SOCKETIO_ALLOWED_ORIGINS"):
+            settings["SOCKETIO_ALLOWED_ORIGINS"] = env[
+                "SOCKETIO_ALLOWED_ORIGINS"
+            ].split(",")
+        return settings
+
+
+class TestConfig(Config):
+    """For tests: reads no environment; each test passes its own database URL."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    RATELIMIT_ENABLED = True
+    PUBLIC_URL = "http://localhost"
+
+
+def normalise_database_url(url: str) -> str:
+    """Point plain `postgresql://` URLs at psycopg 3, never psycopg2."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

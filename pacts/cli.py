@@ -1,0 +1,53 @@
+"""Operator commands of pacts (`flask --app app <command>`): the schema, pacts and the
+demo installation. Output is JSON on stdout."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from flask_migrate import upgrade
+
+from errors import DomainError
+from pacts import bp
+from pacts.demo import seed_demo
+from pacts.services import create_pact
+
+
+@bp.cli.command("init-db")
+def init_db_command() -> None:
+    """Create or upgrade the database schema (Alembic migrations)."""
+    upgrade()
+
+
+@bp.cli.command("create-pact")
+@click.option("--slug", required=True)
+@click.option("--title", required=True)
+@click.option("--territory", required=True)
+@click.option(
+    "--country", default="RO", show_default=True, help="ISO 3166 alpha-2 code."
+)
+@click.option("--timezone", default="Europe/Bucharest", show_default=True)
+@click.option("--languages", default="en,ro", show_default=True)
+def create_pact_command(
+    slug: str, title: str, territory: str, country: str, timezone: str, languages: str
+) -> None:
+    """Create a pact with the default themes."""
+    try:
+        result = create_pact(
+            slug,
+            title,
+            territory,
+            country=country.upper(),
+            timezone=timezone,
+            languages=languages,
+        )
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(json.dumps(result))
+
+
+@bp.cli.command("seed-demo")
+def seed_demo_command() -> None:
+    """Create the demo pacts, staff, registrations and a workshop (idempotent)."""
+    click.echo(json.dumps(seed_demo(), ensure_ascii=False))

@@ -1,0 +1,63 @@
+"""Operator commands of stakeholders (`flask --app app <command>`): staff accounts,
+importing registrations, retrying the e-mail outbox. Output is JSON on stdout."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from errors import DomainError
+from mail import deliver_pending
+from stakeholders import bp
+from stakeholders.exports import import_stakeholders, read_rows
+from stakeholders.services import create_staff
+
+
+def emit(payload: Any) -> None:
+    click.echo(json.dumps(payload, ensure_ascii=False))
+
+
+def fail(exc: DomainError) -> click.ClickException:
+    return click.ClickException(exc.message)
+
+
+@bp.cli.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", required=True, type=click.Choice(["official", "facilitator"]))
+@click.option("--password", required=True)
+@click.option(
+    "--pact", "pacts", multiple=True, help="Slug of a pact the user works on."
+)
+def create_user_command(
+    email: str, name: str, role: str, password: str, pacts: tuple[str, ...]
+) -> None:
+    """Create a staff member (official or facilitator)."""
+    try:
+        emit(create_staff(email, name, role, password, list(pacts)))
+    except DomainError as exc:
+        raise fail(exc) from None
+
+
+@bp.cli.command("import-stakeholders")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--pact", "pact_slug", required=True)
+def import_stakeholders_command(file: Path, pact_slug: str) -> None:
+    """Import registrations from a CSV or XLSX file with the export's columns."""
+    try:
+        rows = read_rows(file)
+    except (ValueError, KeyError, OSError) as exc:
+        raise click.ClickException(f"cannot read {file.name}: {exc}") from None
+    try:
+        emit(import_stakeholders(pact_slug, rows))
+    except DomainError as exc:
+        raise fail(exc) from None
+
+
+@bp.cli.command("send-outbox")
+def send_outbox_command() -> None:
+    """Retry every e-mail still waiting in the outbox."""
+    emit(deliver_pending())

@@ -1,0 +1,178 @@
+"""Stakeholders: organisations that register for a pact, the people who act for them
+(including staff), the consent each registration gave, and staff membership of pacts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from flask_login import UserMixin
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from choices import STAFF_ROLES, RegistrationStatus, Role
+from extensions import db
+from timeutil import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from pacts.models import Pact, Theme
+
+organisation_theme = Table(
+    "organisation_theme",
+    db.metadata,
+    Column(
+        "organisation_id",
+        ForeignKey("organisation.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("theme_id", ForeignKey("theme.id", ondelete="CASCADE"), primary_key=True),
+)
+
+staff_pact = Table(
+    "staff_pact",
+    db.metadata,
+    Column("person_id", ForeignKey("person.id", ondelete="CASCADE"), primary_key=True),
+    Column("pact_id", ForeignKey("pact.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Organisation(db.Model):  # type: ignore[name-defined,misc]
+    """A registration: one organisation signing up for one pact."""
+
+    __tablename__ = "organisation"
+    __table_args__ = (
+        UniqueConstraint("pact_id", "registration_number"),
+        Index("ix_organisation_pact_status", "pact_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pact_id: Mapped[int] = mapped_column(ForeignKey("pact.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(30))
+    size: Mapped[str] = mapped_column(String(10))
+    sector: Mapped[str] = mapped_column(String(1))
+    locality: Mapped[str] = mapped_column(String(120))
+    region: Mapped[str] = mapped_column(String(120))
+    country: Mapped[str] = mapped_column(String(2))
+    registration_number: Mapped[str | None] = mapped_column(String(40))
+    website: Mapped[str | None] = mapped_column(String(300))
+    motivation: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(10), default=RegistrationStatus.PENDING)
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL", use_alter=True)
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    pact: Mapped[Pact] = relationship()
+    people: Mapped[list[Person]] = relationship(
+        back_populates="organisation",
+        foreign_keys="Person.organisation_id",
+        order_by="Person.id",
+    )
+    services: Mapped[list[OrganisationService]] = relationship(
+        cascade="all, delete-orphan", order_by="OrganisationService.service"
+    )
+    themes: Mapped[list[Theme]] = relationship(
+        secondary=organisation_theme, order_by="Theme.position"
+    )
+    consents: Mapped[list[Consent]] = relationship(back_populates="organisation")
+
+    @property
+    def contact(self) -> Person | None:
+        return self.people[0] if self.people else None
+
+    @property
+    def service_keys(self) -> list[str]:
+        return [row.service for row in self.services]
+
+
+class OrganisationService(db.Model):  # type: ignore[name-defined,misc]
+    """A service an organisation asked for (one row each, so they filter and count)."""
+
+    __tablename__ = "organisation_service"
+
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True
+    )
+    service: Mapped[str] = mapped_column(String(30), primary_key=True)
+
+
+class Person(UserMixin, db.Model):  # type: ignore[name-defined,misc]
+    """Anyone who acts in GreenPact. Staff (officials, facilitators) have a password and
+    belong to pacts; participants are a registration's contact, bound to one pact."""
+
+    __tablename__ = "person"
+    __table_args__ = (
+        # One contact per e-mail per pact; staff e-mails are unique across the
+        # installation.
+        Index(
+            "uq_person_pact_email",
+            "pact_id",
+            "email",
+            unique=True,
+            sqlite_where=Column("pact_id").isnot(None),
+            postgresql_where=Column("pact_id").isnot(None),
+        ),
+        Index(
+            "uq_person_staff_email",
+            "email",
+            unique=True,
+            sqlite_where=Column("pact_id").is_(None),
+            postgresql_where=Column("pact_id").is_(None),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("pact.id", ondelete="CASCADE")
+    )
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE")
+    )
+    name: Mapped[str] = mapped_column(String(120))
+    position: Mapped[str] = mapped_column(String(120), default="")
+    email: Mapped[str] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    role: Mapped[str] = mapped_column(String(20), default=Role.PARTICIPANT)
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organisation: Mapped[Organisation | None] = relationship(
+        back_populates="people", foreign_keys=[organisation_id]
+    )
+    pacts: Mapped[list[Pact]] = relationship(secondary=staff_pact, order_by="Pact.id")
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    def get_id(self) -> str:  # Flask-Login
+        return str(self.id)
+
+
+class Consent(db.Model):  # type: ignore[name-defined,misc]
+    """Proof of consent to data processing: which text (version, language, the words
+    themselves), when, and from which address."""
+
+    __tablename__ = "consent"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE")
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    version: Mapped[str] = mapped_column(String(40))
+    language: Mapped[str] = mapped_column(String(10))
+    text: Mapped[str] = mapped_column(Text)
+    given_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ip_address: Mapped[str | None] = mapped_column(String(45))
+
+    organisation: Mapped[Organisation] = relationship(back_populates="consents")
+    person: Mapped[Person] = relationship()

@@ -1,0 +1,79 @@
+"""Field filters and validators shared by every form (HTML and, later, socket
+payloads)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+import phonenumbers
+from flask_babel import lazy_gettext as _l
+from wtforms import Field, Form
+from wtforms.validators import ValidationError
+
+# Something that a browser would read as the start of a tag, comment or declaration.
+_MARKUP = re.compile(r"<\s*[a-zA-Z/!?]")
+# Formula triggers for spreadsheets (see neutralise_cell).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def strip(value: Any) -> Any:
+    """Trim surrounding white space and drop invisible control characters."""
+    if not isinstance(value, str):
+        return value
+    cleaned = "".join(
+        ch for ch in value if ch in "\n\t" or unicodedata.category(ch) != "Cc"
+    )
+    return cleaned.strip()
+
+
+def none_if_empty(value: Any) -> Any:
+    return value or None
+
+
+def lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
+
+
+class NoMarkup:
+    """Refuse text that looks like HTML: it is stored as plain text and always escaped,
+    but a tag in a name or a motivation is never what a person meant to write."""
+
+    def __init__(self) -> None:
+        self.message = _l("Please remove the HTML tags (text between < and >).")
+
+    def __call__(self, form: Form, field: Field) -> None:
+        if isinstance(field.data, str) and _MARKUP.search(field.data):
+            raise ValidationError(self.message)
+
+
+class SingleLine:
+    """Names and places are one line of text."""
+
+    def __call__(self, form: Form, field: Field) -> None:
+        if isinstance(field.data, str) and ("\n" in field.data or "\t" in field.data):
+            raise ValidationError(_l("Please write this on a single line."))
+
+
+def parse_phone(raw: str, region: str | None) -> str:
+    """The number in E.164, or ValueError when it is not a valid phone number."""
+    try:
+        number = phonenumbers.parse(raw, region or None)
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError(str(exc)) from exc
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError("not a valid number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def neutralise_cell(value: str) -> str:
+    """Prefix an apostrophe to a cell a spreadsheet would run as a formula."""
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
+def restore_cell(value: str) -> str:
+    """Undo `neutralise_cell` when importing our own exports."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
+        return value[1:]
+    return value
