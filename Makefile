@@ -64,7 +64,7 @@ bench: install-dev
 
 ## extract-messages: refresh the translation catalogues after changing strings
 extract-messages: install
-	$(VENV)/bin/pybabel extract --mapping babel.cfg --output-file translations/messages.pot --no-location --sort-output .
+	$(VENV)/bin/pybabel extract --mapping babel.cfg --keywords _l --output-file translations/messages.pot --no-location --sort-output .
 	$(VENV)/bin/pybabel update --input-file translations/messages.pot --output-dir translations --no-fuzzy-matching
 
 clean:

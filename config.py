@@ -53,6 +53,9 @@ class Config:
     REGISTRATION_RATE_LIMIT = "20 per hour"
     LOGIN_FAILURE_LIMIT = "5 per 15 minutes"
     REGISTRATIONS_PER_PAGE = 25
+    # argon2id cost: argon2-cffi's RFC 9106 "low memory" profile.
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 65536  # KiB
     PUBLIC_URL = "http://127.0.0.1:5000"
 
     @classmethod
@@ -91,6 +94,9 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     RATELIMIT_ENABLED = True
+    # Cheap hashing keeps tests fast; the algorithm and code path are the same.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
     PUBLIC_URL = "http://localhost"
 
 

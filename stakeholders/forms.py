@@ -26,6 +26,7 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import (
     URL,
     DataRequired,
@@ -91,11 +92,11 @@ def _country_translation(locale: str) -> gettext.NullTranslations:
     )
 
 
-def country_choices() -> list[tuple[str, str]]:
+def country_choices() -> list[Any]:
     """ISO 3166 countries named in the visitor's language, sorted by that name."""
     translate = _country_translation(str(get_locale() or "en")).gettext
-    names = [(c.alpha_2, translate(c.name)) for c in pycountry.countries]
-    return sorted(names, key=lambda pair: pair[1].casefold())
+    names = [SelectChoice(c.alpha_2, translate(c.name)) for c in pycountry.countries]
+    return sorted(names, key=lambda choice: choice.label.casefold())
 
 
 def valid_email(form: Form, field: Field) -> None:
@@ -120,8 +121,11 @@ def valid_phone(form: Form, field: Field) -> None:
         ) from exc
 
 
-def choices_of(labels: dict[Any, Any]) -> list[tuple[str, Any]]:
-    return [(str(key), label) for key, label in labels.items()]
+def choices_of(labels: dict[Any, Any]) -> list[Any]:
+    return [SelectChoice(str(key), label) for key, label in labels.items()]
+
+
+ANY = SelectChoice("", _l("Any"))
 
 
 class StakeholderForm(FlaskForm):
@@ -216,12 +220,10 @@ class StakeholderForm(FlaskForm):
         ],
     )
 
-    def __init__(
-        self, *args: Any, theme_choices: list[tuple[str, Any]], **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, theme_choices: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.country.choices = country_choices()
-        self.themes.choices = theme_choices
+        self.themes.choices = [SelectChoice(key, label) for key, label in theme_choices]
 
     def registration_data(self) -> dict[str, Any]:
         """The validated values, in the shape the services take."""
@@ -278,27 +280,27 @@ class RegistrationFilterForm(FlaskForm):
 
     status = SelectField(
         _l("Status"),
-        choices=[("", _l("Any")), *choices_of(STATUS_LABELS)],
+        choices=[ANY, *choices_of(STATUS_LABELS)],
         validators=[Optional()],
     )
     kind = SelectField(
         _l("Kind"),
-        choices=[("", _l("Any")), *choices_of(KIND_LABELS)],
+        choices=[ANY, *choices_of(KIND_LABELS)],
         validators=[Optional()],
     )
     size = SelectField(
         _l("Size"),
-        choices=[("", _l("Any")), *choices_of(SIZE_LABELS)],
+        choices=[ANY, *choices_of(SIZE_LABELS)],
         validators=[Optional()],
     )
     sector = SelectField(
         _l("Sector"),
-        choices=[("", _l("Any")), *choices_of(SECTOR_LABELS)],
+        choices=[ANY, *choices_of(SECTOR_LABELS)],
         validators=[Optional()],
     )
     service = SelectField(
         _l("Service wanted"),
-        choices=[("", _l("Any")), *choices_of(SERVICE_LABELS)],
+        choices=[ANY, *choices_of(SERVICE_LABELS)],
         validators=[Optional()],
     )
     q = StringField(

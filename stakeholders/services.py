@@ -256,6 +256,7 @@ def staff_pact(actor: Person, slug: str) -> Pact | None:
 
 
 def theme_choices(pact: Pact) -> list[tuple[str, str]]:
+    """(key, label) of the pact's themes, in their order."""
     return [(theme.key, theme_label(theme)) for theme in pact.themes]
 
 

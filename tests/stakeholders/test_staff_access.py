@@ -1,0 +1,278 @@
+"""Who may reach which staff page: every staff route, for every kind of visitor."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from extensions import db
+from stakeholders.models import Organisation
+from tests.conftest import csrf_from
+
+# (method, url template, officials only?)
+STAFF_ROUTES = [
+    ("GET", "/staff/p/{pact}/registrations", False),
+    ("GET", "/staff/p/{pact}/registrations/{org}", False),
+    ("POST", "/staff/p/{pact}/registrations/{org}/approve", True),
+    ("POST", "/staff/p/{pact}/registrations/{org}/reject", True),
+    ("GET", "/staff/p/{pact}/registrations.csv", True),
+    ("GET", "/staff/p/{pact}/registrations.xlsx", True),
+]
+ROUTE_IDS = [f"{method} {url}" for method, url, _official in STAFF_ROUTES]
+
+
+def test_every_staff_route_is_listed_here(app: Flask):
+    """A new staff route must be added to STAFF_ROUTES, so that it is tested below."""
+    listed = {url.replace("{pact}", "<slug>") for _m, url, _o in STAFF_ROUTES}
+    staff_rules = {
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/staff/p/")
+    }
+    normalised = {
+        r.replace("<int:organisation_id>", "{org}")
+        .replace("/<any(approve, reject):decision>", "/approve")
+        .replace(".<any(csv, xlsx):fmt>", ".csv")
+        for r in staff_rules
+    }
+    assert normalised <= listed
+
+
+@pytest.fixture
+def world(
+    app: Flask,
+    make_staff: Callable[..., int],
+    make_registration: Callable[..., dict[str, Any]],
+) -> dict[str, Any]:
+    return {
+        "official": make_staff("official", pacts=("ilfov",)),
+        "facilitator": make_staff("facilitator", pacts=("ilfov",)),
+        "torino_official": make_staff("official", pacts=("torino",)),
+        "org": make_registration(pact="ilfov")["organisation"],
+    }
+
+
+def call(client: FlaskClient, method: str, url: str) -> Any:
+    if method == "GET":
+        return client.get(url)
+    token = csrf_from(client.get("/p/ilfov/register").get_data(as_text=True))
+    return client.post(url, data={"csrf_token": token, "reason": ""})
+
+
+def status_of(world: dict[str, Any]) -> str:
+    organisation = db.session.get(Organisation, world["org"])
+    assert organisation is not None
+    return organisation.status
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "official_only"), STAFF_ROUTES, ids=ROUTE_IDS
+)
+def test_anonymous_visitor_is_sent_to_login(
+    client: FlaskClient,
+    world: dict[str, Any],
+    method: str,
+    url: str,
+    official_only: bool,
+):
+    response = call(client, method, url.format(pact="ilfov", org=world["org"]))
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
+    assert status_of(world) == "pending"
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "official_only"), STAFF_ROUTES, ids=ROUTE_IDS
+)
+def test_official_of_another_pact_gets_404(
+    client: FlaskClient,
+    world: dict[str, Any],
+    login: Callable[[int], None],
+    method: str,
+    url: str,
+    official_only: bool,
+):
+    login(world["torino_official"])
+    response = call(client, method, url.format(pact="ilfov", org=world["org"]))
+    assert response.status_code == 404
+    assert status_of(world) == "pending"
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "official_only"), STAFF_ROUTES, ids=ROUTE_IDS
+)
+def test_facilitator_reads_but_has_no_approval_or_export_rights(
+    client: FlaskClient,
+    world: dict[str, Any],
+    login: Callable[[int], None],
+    method: str,
+    url: str,
+    official_only: bool,
+):
+    login(world["facilitator"])
+    response = call(client, method, url.format(pact="ilfov", org=world["org"]))
+    assert response.status_code == (403 if official_only else 200)
+    assert status_of(world) == "pending"
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "official_only"), STAFF_ROUTES, ids=ROUTE_IDS
+)
+def test_official_of_the_pact_is_allowed(
+    client: FlaskClient,
+    world: dict[str, Any],
+    login: Callable[[int], None],
+    method: str,
+    url: str,
+    official_only: bool,
+):
+    login(world["official"])
+    response = call(client, method, url.format(pact="ilfov", org=world["org"]))
+    assert response.status_code in (200, 302)
+    if method == "POST":
+        assert status_of(world) in ("approved", "rejected")
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "official_only"), STAFF_ROUTES, ids=ROUTE_IDS
+)
+def test_unknown_pact_is_404_even_for_staff(
+    client: FlaskClient,
+    world: dict[str, Any],
+    login: Callable[[int], None],
+    method: str,
+    url: str,
+    official_only: bool,
+):
+    login(world["official"])
+    response = call(client, method, url.format(pact="atlantis", org=world["org"]))
+    assert response.status_code == 404
+
+
+def test_a_registration_of_another_pact_is_404_through_this_pact(
+    client: FlaskClient,
+    world: dict[str, Any],
+    login: Callable[[int], None],
+    make_registration: Callable[..., dict[str, Any]],
+    make_staff: Callable[..., int],
+):
+    both = make_staff("official", pacts=("ilfov", "torino"))
+    torino_org = make_registration(pact="torino")["organisation"]
+    login(both)
+    assert client.get(f"/staff/p/ilfov/registrations/{torino_org}").status_code == 404
+    assert client.get(f"/staff/p/torino/registrations/{torino_org}").status_code == 200
+
+
+def test_staff_home_lists_only_the_staffs_pacts(
+    client: FlaskClient, world: dict[str, Any], login: Callable[[int], None]
+):
+    login(world["torino_official"])
+    html = client.get("/staff/").get_data(as_text=True)
+    assert "Torino" in html
+    assert "Ilfov" not in html
+
+
+def test_wrong_password_is_refused_with_a_message(
+    client: FlaskClient, world: dict[str, Any]
+):
+    token = csrf_from(client.get("/login?lang=en").get_data(as_text=True))
+    response = client.post(
+        "/login",
+        data={"email": "official1@ilfov.ro", "password": "nope", "csrf_token": token},
+    )
+    assert response.status_code == 200
+    assert "Wrong e-mail or password." in response.get_data(as_text=True)
+    assert client.get("/staff/").status_code == 302
+
+
+def test_login_is_throttled_after_repeated_failures(
+    app: Flask, client: FlaskClient, world: dict[str, Any], login: Callable[[int], None]
+):
+    app.config["LOGIN_FAILURE_LIMIT"] = "3 per 15 minutes"
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    from stakeholders.models import Person
+
+    official = db.session.get(Person, world["official"])
+    assert official is not None
+    for _attempt in range(3):
+        client.post(
+            "/login",
+            data={"email": official.email, "password": "x", "csrf_token": token},
+        )
+    response = client.post(
+        "/login",
+        data={
+            "email": official.email,
+            "password": "correct horse battery",
+            "csrf_token": token,
+        },
+    )
+    assert response.status_code == 429
+    assert client.get("/staff/").status_code == 302
+
+
+def test_successful_logins_do_not_count_towards_the_throttle(
+    app: Flask, client: FlaskClient, world: dict[str, Any], login: Callable[[int], None]
+):
+    app.config["LOGIN_FAILURE_LIMIT"] = "2 per 15 minutes"
+    for _n in range(4):
+        login(world["official"])
+        token = csrf_from(client.get("/staff/").get_data(as_text=True))
+        client.post("/logout", data={"csrf_token": token})
+
+
+def test_logout_ends_the_session(
+    client: FlaskClient, world: dict[str, Any], login: Callable[[int], None]
+):
+    login(world["official"])
+    assert client.get("/staff/").status_code == 200
+    token = csrf_from(client.get("/staff/").get_data(as_text=True))
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+    assert client.get("/staff/").status_code == 302
+
+
+def test_logout_needs_a_csrf_token(
+    client: FlaskClient, world: dict[str, Any], login: Callable[[int], None]
+):
+    login(world["official"])
+    assert client.post("/logout").status_code == 400
+    assert client.get("/staff/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/", "javascript:x"]
+)
+def test_login_never_redirects_off_site(
+    client: FlaskClient, world: dict[str, Any], target: str
+):
+    from stakeholders.models import Person
+
+    official = db.session.get(Person, world["official"])
+    assert official is not None
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    response = client.post(
+        f"/login?next={target}",
+        data={
+            "email": official.email,
+            "password": "correct horse battery",
+            "csrf_token": token,
+        },
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/staff/"
+
+
+def test_participant_contact_cannot_log_in_as_staff(
+    client: FlaskClient, world: dict[str, Any]
+):
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    response = client.post(
+        "/login",
+        data={"email": "contact1@org1.ro", "password": "", "csrf_token": token},
+    )
+    assert response.status_code == 200
+    assert client.get("/staff/").status_code == 302

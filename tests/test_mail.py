@@ -1,0 +1,101 @@
+"""E-mail leaves through a real SMTP server (aiosmtpd on a free port) after the commit,
+and a delivery failure loses nothing."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from extensions import db
+from mail import OutboxMessage, deliver_pending
+from stakeholders.models import Organisation
+from tests.conftest import csrf_from, form_data, free_port
+
+
+@pytest.mark.smtp
+def test_registration_sends_the_confirmation_over_smtp(
+    app: Flask,
+    client: FlaskClient,
+    make_pact: Callable[..., int],
+    smtp_server: tuple[str, int, Any],
+):
+    host, port, inbox = smtp_server
+    app.config.update(MAIL_SERVER=host, MAIL_PORT=port)
+    make_pact("ilfov")
+    token = csrf_from(client.get("/p/ilfov/register?lang=ro").get_data(as_text=True))
+    response = client.post(
+        "/p/ilfov/register", data={**form_data(), "csrf_token": token}
+    )
+    assert response.status_code == 302
+    assert db.session.scalars(select(Organisation)).one()
+    assert len(inbox.messages) == 1
+    envelope = inbox.messages[0]
+    assert envelope.rcpt_tos == ["maria@ecopack.ro"]
+    message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+    assert "Ilfov" in str(message["Subject"])
+    body = message.get_body(preferencelist=("plain",))
+    assert body is not None
+    assert "EcoPack Ambalaje SRL" in body.get_content()
+    assert db.session.scalars(select(OutboxMessage.status)).one() == "sent"
+
+
+@pytest.mark.smtp
+def test_unreachable_smtp_keeps_the_registration_and_the_message_for_a_retry(
+    app: Flask,
+    client: FlaskClient,
+    make_pact: Callable[..., int],
+    smtp_server: tuple[str, int, Any],
+    caplog: pytest.LogCaptureFixture,
+):
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())  # nobody listens
+    make_pact("ilfov")
+    token = csrf_from(client.get("/p/ilfov/register").get_data(as_text=True))
+    with caplog.at_level(logging.WARNING):
+        response = client.post(
+            "/p/ilfov/register", data={**form_data(), "csrf_token": token}
+        )
+    assert response.status_code == 302
+    assert db.session.scalars(select(Organisation)).one()
+    assert db.session.scalars(select(OutboxMessage.status)).one() == "failed"
+    assert "maria@ecopack.ro" not in caplog.text, "no personal data in logs"
+
+    host, port, inbox = smtp_server
+    app.config.update(MAIL_SERVER=host, MAIL_PORT=port)
+    assert deliver_pending() == {"sent": 1, "failed": 0}
+    assert len(inbox.messages) == 1
+    assert deliver_pending() == {"sent": 0, "failed": 0}
+
+
+def test_without_mail_server_the_message_is_logged_and_kept(
+    app: Flask,
+    client: FlaskClient,
+    make_pact: Callable[..., int],
+    caplog: pytest.LogCaptureFixture,
+):
+    make_pact("ilfov")
+    token = csrf_from(client.get("/p/ilfov/register").get_data(as_text=True))
+    with caplog.at_level(logging.INFO, logger="greenpact.mail"):
+        client.post("/p/ilfov/register", data={**form_data(), "csrf_token": token})
+    assert "not sent" in caplog.text
+    assert db.session.scalars(select(OutboxMessage)).one().status == "sent"
+
+
+def test_nothing_is_sent_when_the_transaction_rolls_back(
+    app: Flask, make_pact: Callable[..., int]
+):
+    from mail import queue_email
+    from transactions import rollback
+
+    make_pact("ilfov")
+    queue_email("someone@x.ro", "subject", "body")
+    rollback()
+    assert db.session.scalars(select(OutboxMessage)).all() == []
+    assert db.session.info.get("after_commit") is None
