@@ -134,6 +134,10 @@ def _register_template_helpers(app: Flask) -> None:
     from flask_wtf.csrf import generate_csrf
 
     from pacts.services import theme_label
+    from timeutil import local_datetime, local_time
+
+    app.add_template_filter(local_datetime)
+    app.add_template_filter(local_time)
 
     @app.context_processor
     def inject_globals() -> dict[str, Any]:

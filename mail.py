@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import make_msgid
+from typing import Any
 
-from flask import current_app
+from flask import current_app, render_template
+from flask_babel import force_locale
 from sqlalchemy import String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -38,15 +41,43 @@ class OutboxMessage(db.Model):  # type: ignore[name-defined,misc]
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-def queue_email(recipient: str, subject: str, body: str) -> OutboxMessage:
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    mimetype: str
+    content: str
+
+
+def queue_email(
+    recipient: str, subject: str, body: str, attachment: Attachment | None = None
+) -> OutboxMessage:
     """Add a message to the outbox in the current transaction; it leaves after
     commit."""
     message = OutboxMessage(recipient=recipient, subject=subject, body=body)
+    if attachment is not None:
+        message.attachment_name = attachment.filename
+        message.attachment_type = attachment.mimetype
+        message.attachment = attachment.content
     db.session.add(message)
     db.session.flush()
     message_id = message.id
     after_commit(lambda: deliver(message_id))
     return message
+
+
+def queue_template_email(
+    recipient: str,
+    language: str,
+    template: str,
+    attachment: Attachment | None = None,
+    **context: Any,
+) -> OutboxMessage:
+    """Render `templates/email/<template>.subject.txt` and `.txt` in the recipient's
+    language and queue the message."""
+    with force_locale(language):
+        subject = render_template(f"email/{template}.subject.txt", **context)
+        body = render_template(f"email/{template}.txt", **context)
+    return queue_email(recipient, " ".join(subject.split()), body, attachment)
 
 
 def deliver(message_id: int) -> bool:

@@ -1,7 +1,10 @@
 """Time helpers: the database keeps timezone-aware UTC; only display localises."""
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime, format_time
+from flask_babel import get_locale
 from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
@@ -36,3 +39,18 @@ class UTCDateTime(TypeDecorator[datetime]):
         return (
             value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
         )
+
+
+def local_datetime(value: datetime, timezone: str, format: str = "medium") -> str:
+    """A UTC timestamp shown in a pact's timezone, in the visitor's language."""
+    return str(
+        format_datetime(value, format, tzinfo=ZoneInfo(timezone), locale=_locale())
+    )
+
+
+def local_time(value: datetime, timezone: str, format: str = "short") -> str:
+    return str(format_time(value, format, tzinfo=ZoneInfo(timezone), locale=_locale()))
+
+
+def _locale() -> str:
+    return str(get_locale() or "en")

@@ -37,7 +37,8 @@ staff_pact = Table(
 
 
 class Organisation(db.Model):  # type: ignore[name-defined,misc]
-    """A registration: one organisation signing up for one pact."""
+    """A registration: one organisation signing up for one pact. Size, sector and place
+    are unknown for walk-ins at a workshop until the official completes them."""
 
     __tablename__ = "organisation"
     __table_args__ = (
@@ -49,10 +50,10 @@ class Organisation(db.Model):  # type: ignore[name-defined,misc]
     pact_id: Mapped[int] = mapped_column(ForeignKey("pact.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(30))
-    size: Mapped[str] = mapped_column(String(10))
-    sector: Mapped[str] = mapped_column(String(1))
-    locality: Mapped[str] = mapped_column(String(120))
-    region: Mapped[str] = mapped_column(String(120))
+    size: Mapped[str | None] = mapped_column(String(10))
+    sector: Mapped[str | None] = mapped_column(String(1))
+    locality: Mapped[str | None] = mapped_column(String(120))
+    region: Mapped[str | None] = mapped_column(String(120))
     country: Mapped[str] = mapped_column(String(2))
     registration_number: Mapped[str | None] = mapped_column(String(40))
     website: Mapped[str | None] = mapped_column(String(300))
@@ -136,6 +137,8 @@ class Person(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     email: Mapped[str] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(30))
     role: Mapped[str] = mapped_column(String(20), default=Role.PARTICIPANT)
+    # The language the person uses GreenPact in: e-mails are written in it.
+    language: Mapped[str] = mapped_column(String(10), default="en")
     password_hash: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

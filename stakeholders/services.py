@@ -8,8 +8,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import render_template
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -17,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from choices import PASSWORD_MIN, STAFF_ROLES, RegistrationStatus, Role
 from errors import DomainError
 from extensions import db
-from mail import queue_email
+from mail import queue_template_email
 from pacts.models import Pact
 from pacts.services import theme_label
 from stakeholders.models import Consent, Organisation, OrganisationService, Person
@@ -52,6 +50,7 @@ def register_organisation(
         email=data["contact_email"],
         phone=data.get("contact_phone"),
         role=Role.PARTICIPANT,
+        language=consent["language"],
     )
     given_at: datetime = consent.get("given_at") or utcnow()
     db.session.add_all([organisation, person])
@@ -77,7 +76,7 @@ def register_organisation(
             "contact_email",
         ) from None
     if notify:
-        _email_person(person, consent["language"], "registration_received", pact=pact)
+        _email_person(person, "registration_received", pact=pact)
     result = {
         "organisation": organisation.id,
         "person": person.id,
@@ -160,13 +159,8 @@ def decide_registration(
     organisation.decided_by_id = actor.id
     contact = organisation.contact
     if contact is not None:
-        language = organisation.consents[0].language if organisation.consents else "en"
         _email_person(
-            contact,
-            language,
-            f"registration_{status}",
-            pact=organisation.pact,
-            reason=reason,
+            contact, f"registration_{status}", pact=organisation.pact, reason=reason
         )
     result = {"organisation": organisation.id, "status": organisation.status}
     commit()
@@ -191,13 +185,10 @@ def _registration_of(pact_id: int, organisation_id: int) -> Organisation:
     return organisation
 
 
-def _email_person(person: Person, language: str, template: str, **context: Any) -> None:
-    with force_locale(language):
-        subject = render_template(
-            f"email/{template}.subject.txt", person=person, **context
-        )
-        body = render_template(f"email/{template}.txt", person=person, **context)
-    queue_email(person.email, " ".join(subject.split()), body)
+def _email_person(person: Person, template: str, **context: Any) -> None:
+    queue_template_email(
+        person.email, person.language, template, person=person, **context
+    )
 
 
 def create_staff(

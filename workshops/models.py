@@ -1,5 +1,5 @@
-"""Workshops and their live boards. For now only what a pact's demo and the CLI need:
-a workshop of a pact and its board (phase, lock, vote budget, event counter)."""
+"""Workshops of a pact, who is enrolled in them (and who waits), and each workshop's
+live board (phase, lock, vote budget, event counter)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,15 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
 from timeutil import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
-    from pacts.models import Pact
+    from pacts.models import Pact, Theme
+    from stakeholders.models import Person
 
 
 class WorkshopStatus(StrEnum):
@@ -23,6 +24,24 @@ class WorkshopStatus(StrEnum):
     RUNNING = "running"
     FINISHED = "finished"
     CANCELLED = "cancelled"
+
+
+class EnrolmentStatus(StrEnum):
+    ENROLLED = "enrolled"
+    WAITLISTED = "waitlisted"
+    DECLINED = "declined"
+
+
+class Attendance(StrEnum):
+    PRESENT = "present"
+    ABSENT = "absent"
+
+
+class EnrolmentSource(StrEnum):
+    OFFICIAL = "official"
+    SELF = "self"
+    WALK_IN = "walk_in"
+    BULK = "bulk"
 
 
 class BoardPhase(StrEnum):
@@ -37,6 +56,24 @@ class BoardPhase(StrEnum):
 
 DEFAULT_VOTE_BUDGET = 5
 
+workshop_theme = Table(
+    "workshop_theme",
+    db.metadata,
+    Column(
+        "workshop_id", ForeignKey("workshop.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("theme_id", ForeignKey("theme.id", ondelete="CASCADE"), primary_key=True),
+)
+
+workshop_facilitator = Table(
+    "workshop_facilitator",
+    db.metadata,
+    Column(
+        "workshop_id", ForeignKey("workshop.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("person_id", ForeignKey("person.id", ondelete="CASCADE"), primary_key=True),
+)
+
 
 class Workshop(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "workshop"
@@ -50,13 +87,60 @@ class Workshop(db.Model):  # type: ignore[name-defined,misc]
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     place: Mapped[str] = mapped_column(String(300), default="")
+    online_url: Mapped[str] = mapped_column(String(300), default="")
     capacity: Mapped[int | None] = mapped_column()
     language: Mapped[str] = mapped_column(String(10), default="en")
     status: Mapped[str] = mapped_column(String(12), default=WorkshopStatus.PLANNED)
+    # Walk-in join code (6 characters, no look-alike letters), accepted while it runs.
+    join_code: Mapped[str] = mapped_column(String(6), unique=True)
+    # Incremented whenever the time or place changes: the calendar invite's SEQUENCE.
+    ics_sequence: Mapped[int] = mapped_column(default=0)
+    # Bumped at the start of every enrolment change: serialises them per workshop.
+    enrolment_lock: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     pact: Mapped[Pact] = relationship()
     board: Mapped[Board] = relationship(back_populates="workshop", uselist=False)
+    themes: Mapped[list[Theme]] = relationship(
+        secondary=workshop_theme, order_by="Theme.position"
+    )
+    facilitators: Mapped[list[Person]] = relationship(
+        secondary=workshop_facilitator, order_by="Person.name"
+    )
+    enrolments: Mapped[list[Enrolment]] = relationship(
+        back_populates="workshop", order_by="Enrolment.position"
+    )
+
+
+class Enrolment(db.Model):  # type: ignore[name-defined,misc]
+    """A person's place in a workshop: enrolled, waiting (in `position` order), or
+    declined; with their invitation's state and their attendance."""
+
+    __tablename__ = "enrolment"
+    __table_args__ = (UniqueConstraint("workshop_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshop.id", ondelete="CASCADE")
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(12), default=EnrolmentStatus.ENROLLED)
+    position: Mapped[int] = mapped_column(default=0)
+    source: Mapped[str] = mapped_column(String(12), default=EnrolmentSource.OFFICIAL)
+    attendance: Mapped[str | None] = mapped_column(String(10))
+    # Join links carry this number: revoking bumps it, so every earlier link dies.
+    token_version: Mapped[int] = mapped_column(default=1)
+    revoked: Mapped[bool] = mapped_column(default=False)
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow
+    )
+
+    workshop: Mapped[Workshop] = relationship(back_populates="enrolments")
+    person: Mapped[Person] = relationship()
 
 
 class Board(db.Model):  # type: ignore[name-defined,misc]

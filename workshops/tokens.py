@@ -1,0 +1,84 @@
+"""Signed, expiring tokens that identify a person without a password: a participant's
+join link (bound to one person, one workshop and the enrolment's token version) and a
+staff token for other clients. The same token works as a join link and as Socket.IO
+`auth.token`. Only the signature and expiry are checked here; `identify_*` in the
+services checks the database (enrolment, revocation, role)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+
+PARTICIPANT_SALT = "greenpact.participant-token"
+STAFF_SALT = "greenpact.staff-token"
+
+
+class TokenError(Exception):
+    """The token is not ours, was altered, or has expired (`reason` says which)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class ParticipantClaim:
+    person_id: int
+    workshop_id: int
+    version: int
+
+
+def _serializer(salt: str) -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def _expiry(ttl_seconds: int) -> int:
+    return int(time.time()) + ttl_seconds
+
+
+def participant_token(
+    person_id: int, workshop_id: int, version: int, ttl_seconds: int
+) -> str:
+    payload = {
+        "p": person_id,
+        "w": workshop_id,
+        "v": version,
+        "exp": _expiry(ttl_seconds),
+    }
+    return str(_serializer(PARTICIPANT_SALT).dumps(payload))
+
+
+def staff_token(person_id: int, ttl_seconds: int) -> str:
+    payload = {"s": person_id, "exp": _expiry(ttl_seconds)}
+    return str(_serializer(STAFF_SALT).dumps(payload))
+
+
+def _load(token: str, salt: str) -> dict[str, int]:
+    try:
+        payload = _serializer(salt).loads(token)
+    except BadSignature:
+        raise TokenError("invalid") from None
+    if not isinstance(payload, dict) or not isinstance(payload.get("exp"), int):
+        raise TokenError("invalid")
+    if payload["exp"] < time.time():
+        raise TokenError("expired")
+    return payload
+
+
+def read_participant_token(token: str) -> ParticipantClaim:
+    payload = _load(token, PARTICIPANT_SALT)
+    try:
+        return ParticipantClaim(int(payload["p"]), int(payload["w"]), int(payload["v"]))
+    except (KeyError, TypeError, ValueError):
+        raise TokenError("invalid") from None
+
+
+def read_staff_token(token: str) -> int:
+    payload = _load(token, STAFF_SALT)
+    try:
+        return int(payload["s"])
+    except (KeyError, TypeError, ValueError):
+        raise TokenError("invalid") from None
