@@ -15,10 +15,11 @@ from errors import DomainError
 from extensions import db
 from pacts.services import create_pact, find_pact
 from stakeholders.consent import CONSENT_VERSION
+from stakeholders.models import Organisation, Person
 from stakeholders.services import create_staff, find_staff, register_organisation
 from timeutil import utcnow
-from transactions import commit
-from workshops.models import Board, Workshop
+from workshops.models import Workshop
+from workshops.services import WorkshopData, create_workshop, enrol_people
 
 PACTS = [
     {
@@ -417,26 +418,39 @@ def _seed_registrations(
 
 
 def _seed_workshop(slug: str) -> tuple[int, int]:
+    """The demo workshop, two weeks ahead, with some approved stakeholders enrolled."""
     pact = find_pact(slug)
-    assert pact is not None  # noqa: S101 - created just before
+    official = find_staff(f"official@{slug}.demo")
+    facilitator = find_staff(f"facilitator@{slug}.demo")
+    if pact is None or official is None or facilitator is None:
+        raise DomainError("not_found", "the demo pact and its staff come first")
     title = "Co-creation workshop 1: circular economy and energy"
     workshop = db.session.scalar(
         select(Workshop).where(Workshop.pact_id == pact.id, Workshop.title == title)
     )
-    if workshop is None:
-        starts = (utcnow() + timedelta(days=14)).replace(
-            hour=7, minute=0, second=0, microsecond=0
-        )
-        workshop = Workshop(
-            pact_id=pact.id,
-            title=title,
-            starts_at=starts,
-            ends_at=starts + timedelta(hours=3),
-            place="Consiliul Județean Ilfov (demo address)",
-            capacity=60,
-            language="ro",
-        )
-        workshop.board = Board()
-        db.session.add(workshop)
-        commit()
-    return workshop.id, workshop.board.id
+    if workshop is not None:
+        return workshop.id, workshop.board.id
+    starts = (utcnow() + timedelta(days=14)).replace(
+        hour=7, minute=0, second=0, microsecond=0
+    )
+    data = WorkshopData(
+        title=title,
+        description="Turn ideas into measurable commitments (demo).",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=3),
+        place="Consiliul Județean Ilfov (demo address)",
+        capacity=60,
+        language="ro",
+        theme_keys=("circular-economy", "energy"),
+        facilitator_ids=(facilitator.id,),
+    )
+    created = create_workshop(official.id, pact.id, data)
+    approved = db.session.scalars(
+        select(Person.id)
+        .join(Organisation, Organisation.id == Person.organisation_id)
+        .where(Organisation.pact_id == pact.id, Organisation.status == "approved")
+        .order_by(Person.id)
+        .limit(5)
+    ).all()
+    enrol_people(official.id, created["workshop"], approved)
+    return created["workshop"], created["board"]
