@@ -110,8 +110,16 @@ def _register_blueprints(app: Flask) -> None:
     from stakeholders.auth import bp as auth_bp
     from stakeholders.staff import bp as staff_bp
     from workshops import bp as workshops_bp
+    from workshops.cli import bp as workshop_commands_bp
 
-    for blueprint in (pacts_bp, stakeholders_bp, auth_bp, staff_bp, workshops_bp):
+    for blueprint in (
+        pacts_bp,
+        stakeholders_bp,
+        auth_bp,
+        staff_bp,
+        workshops_bp,
+        workshop_commands_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

@@ -1,0 +1,157 @@
+"""Benchmarks for the foundation and workshops: each measurement is printed beside a
+baseline taken in the same run on the same machine, so the ratio means something even
+on a noisy machine. Run with `make bench`.
+
+- registration: POST of a valid registration form (validation, 3 inserts, outbox,
+  after-commit delivery to the log) against the baseline of GET of the same form.
+- dashboard: the officials' list of 200 registrations with its 5 charts, against the
+  baseline of the public home page.
+- bulk-participants: 1,000 participants with tokens (the PROTOCOL command's service),
+  against the baseline of signing 1,000 tokens alone.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from app import create_app
+from extensions import db
+from pacts.services import create_pact
+from stakeholders.consent import CONSENT_VERSION
+from stakeholders.services import create_staff, find_staff, register_organisation
+from tests.conftest import registration_data
+from timeutil import utcnow
+from workshops.services import WorkshopData, bulk_participants, create_workshop
+from workshops.tokens import participant_token
+
+ROUNDS = 5
+
+
+def timed(action: Callable[[], Any], rounds: int = ROUNDS) -> float:
+    """Median seconds of `rounds` runs."""
+    samples = []
+    for _round in range(rounds):
+        start = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def build(workdir: Path) -> Any:
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'bench.sqlite3'}",
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+            "ARGON2_TIME_COST": 3,
+            "ARGON2_MEMORY_COST": 65536,
+        }
+    )
+    with app.app_context():
+        db.create_all()
+    return app
+
+
+def form(n: int) -> dict[str, Any]:
+    return {
+        "organisation_name": f"Bench {n} SRL",
+        "kind": "sme",
+        "size": "small",
+        "sector": "C",
+        "locality": "Otopeni",
+        "region": "Ilfov",
+        "country": "RO",
+        "contact_name": "Bench Person",
+        "contact_email": f"bench{n}@bench-demo.ro",
+        "services": ["mentoring"],
+        "themes": ["energy"],
+        "consent": "y",
+        "consent_version": CONSENT_VERSION,
+    }
+
+
+def bench_registration(app: Any) -> tuple[float, float]:
+    client = app.test_client()
+    counter = iter(range(1_000_000))
+    baseline = timed(lambda: client.get("/p/ilfov/register"), rounds=20)
+    measured = timed(
+        lambda: client.post("/p/ilfov/register", data=form(next(counter))), 20
+    )
+    return measured, baseline
+
+
+def bench_dashboard(app: Any) -> tuple[float, float]:
+    with app.app_context():
+        consent = {
+            "version": "bench",
+            "language": "en",
+            "text": "-",
+            "ip_address": None,
+        }
+        for n in range(200):
+            register_organisation(
+                1,
+                registration_data(contact_email=f"d{n}@bench-demo.ro"),
+                consent,
+                notify=False,
+            )
+        create_staff(
+            "bench@bench-demo.ro", "Bench", "official", "bench-password", ["ilfov"]
+        )
+    client = app.test_client()
+    client.post(
+        "/login", data={"email": "bench@bench-demo.ro", "password": "bench-password"}
+    )
+    page = client.get("/staff/p/ilfov/registrations").get_data(as_text=True)
+    assert re.search(r"\d+ registrations", page), "dashboard did not load"
+    baseline = timed(lambda: client.get("/"), rounds=20)
+    measured = timed(lambda: client.get("/staff/p/ilfov/registrations"), rounds=20)
+    return measured, baseline
+
+
+def bench_bulk(app: Any) -> tuple[float, float]:
+    with app.app_context():
+        official = find_staff("bench@bench-demo.ro")
+        assert official is not None
+        start = utcnow()
+        data = WorkshopData(
+            title="Bench", starts_at=start, ends_at=start + timedelta(days=1)
+        )
+        workshop = create_workshop(official.id, 1, data)["workshop"]
+        baseline = timed(
+            lambda: [participant_token(n, workshop, 1, 3600) for n in range(1000)]
+        )
+        measured = timed(lambda: bulk_participants(workshop, 1000, 3600))
+    return measured, baseline
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        app = build(Path(folder))
+        with app.app_context():
+            create_pact("ilfov", "Ilfov Bench Pact", "Ilfov")
+        rows = [
+            ("registration POST", "GET of the form", *bench_registration(app)),
+            ("dashboard, 200 registrations", "GET /", *bench_dashboard(app)),
+            ("bulk-participants 1000", "sign 1000 tokens", *bench_bulk(app)),
+        ]
+    print(
+        f"{'benchmark':32} {'median':>10} {'baseline':18} {'median':>10} {'ratio':>7}"
+    )
+    for name, baseline_name, measured, baseline in rows:
+        print(
+            f"{name:32} {measured * 1000:8.1f}ms {baseline_name:18} "
+            f"{baseline * 1000:8.1f}ms {measured / baseline:6.1f}x"
+        )
+
+
+if __name__ == "__main__":
+    main()
