@@ -9,7 +9,7 @@ FLASK := $(VENV)/bin/flask --app app
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: install install-dev translations vendor chromium run test lint unit bench extract-messages clean
+.PHONY: install install-dev translations vendor chromium run test lint bench bench-board extract-messages clean
 
 ## install: create .venv and install the pinned runtime requirements (idempotent)
 install: $(VENV)/.runtime translations vendor
@@ -61,6 +61,12 @@ lint: install-dev
 ## bench: the performance benchmarks under bench/, printed as a table
 bench: install-dev
 	$(PY) -m bench
+
+## bench-board: N clients on one live board at a given edit rate (p50/p95/p99, CPU)
+BOARD_CLIENTS ?= 200 1000
+BOARD_RATE ?= 50
+bench-board: install-dev vendor
+	$(PY) -m bench.board $(BOARD_CLIENTS) --rate $(BOARD_RATE)
 
 ## extract-messages: refresh the translation catalogues after changing strings
 extract-messages: install

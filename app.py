@@ -79,8 +79,13 @@ def _init_extensions(app: Flask) -> None:
         app,
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"] or None,
         cors_allowed_origins=origins,
-        max_http_buffer_size=64 * 1024,
+        # The engine refuses anything over 1 MB outright; up to that size the board
+        # answers an over-64 KB message with the protocol's `too_large` ack.
+        max_http_buffer_size=1024 * 1024,
     )
+    from workshops.board.events import register_board_events
+
+    register_board_events()
 
 
 def import_models() -> None:
@@ -100,6 +105,8 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
+    # In WAL mode NORMAL is still safe against corruption; it skips an fsync per commit.
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
 
@@ -110,7 +117,9 @@ def _register_blueprints(app: Flask) -> None:
     from stakeholders.auth import bp as auth_bp
     from stakeholders.staff import bp as staff_bp
     from workshops import bp as workshops_bp
+    from workshops.board_pages import bp as board_pages_bp
     from workshops.cli import bp as workshop_commands_bp
+    from workshops.staff import bp as workshop_staff_bp
 
     for blueprint in (
         pacts_bp,
@@ -118,6 +127,8 @@ def _register_blueprints(app: Flask) -> None:
         auth_bp,
         staff_bp,
         workshops_bp,
+        workshop_staff_bp,
+        board_pages_bp,
         workshop_commands_bp,
     ):
         app.register_blueprint(blueprint)
@@ -157,9 +168,29 @@ def _register_template_helpers(app: Flask) -> None:
         }
 
 
-if __name__ == "__main__":
-    from extensions import socketio
+def serve(application: Flask, host: str, port: int) -> None:
+    """Serve HTTP and Socket.IO (WebSocket and long-polling) on gevent. As
+    `socketio.run` does, plus TCP_NODELAY: a board event and its ack are two small
+    writes, and Nagle's algorithm would hold the second for the client's delayed ACK
+    (40 ms on Linux)."""
+    import socket
 
+    from gevent import pywsgi
+    from geventwebsocket.handler import WebSocketHandler
+
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.setsockopt(
+        socket.IPPROTO_TCP, socket.TCP_NODELAY, 1
+    )  # inherited on accept
+    listener.bind((host, port))
+    listener.listen(1024)
+    pywsgi.WSGIServer(
+        listener, application, handler_class=WebSocketHandler, log=None
+    ).serve_forever()
+
+
+if __name__ == "__main__":
     application = create_app()
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "5000"))
@@ -167,4 +198,4 @@ if __name__ == "__main__":
         level=logging.INFO, format="%(levelname)s %(name)s: %(message)s"
     )
     print(f"GreenPact is serving on http://{host}:{port}", flush=True)  # noqa: T201
-    socketio.run(application, host=host, port=port)
+    serve(application, host, port)

@@ -52,6 +52,9 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     REGISTRATION_RATE_LIMIT = "20 per hour"
     LOGIN_FAILURE_LIMIT = "5 per 15 minutes"
+    # Guessing a 6-character walk-in code (31^6 ≈ 887 million) at this rate is hopeless.
+    WALK_IN_RATE_LIMIT = "10 per minute"
+    NEW_LINK_RATE_LIMIT = "5 per hour"
     REGISTRATIONS_PER_PAGE = 25
     # argon2id cost: argon2-cffi's RFC 9106 "low memory" profile.
     ARGON2_TIME_COST = 3

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -87,24 +87,28 @@ def export_rows(pact_id: int, filters: Mapping[str, str]) -> list[dict[str, str]
     return [export_row(organisation) for organisation in organisations]
 
 
-def write_csv(rows: Iterable[dict[str, str]]) -> bytes:
+def write_csv(
+    rows: Iterable[dict[str, str]], columns: Sequence[str] = COLUMNS
+) -> bytes:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
         writer.writerow({key: neutralise_cell(value) for key, value in row.items()})
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def write_xlsx(rows: Iterable[dict[str, str]], title: str) -> bytes:
+def write_xlsx(
+    rows: Iterable[dict[str, str]], title: str, columns: Sequence[str] = COLUMNS
+) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None  # noqa: S101 - a new workbook always has one sheet
     sheet.title = title[:31]
-    sheet.append(COLUMNS)
+    sheet.append(list(columns))
     for row in rows:
         # openpyxl stores a string starting with "=" as a formula: neutralise first.
-        sheet.append([neutralise_cell(row[column]) for column in COLUMNS])
+        sheet.append([neutralise_cell(row[column]) for column in columns])
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -26,6 +26,7 @@ from choices import (
     SIZE_LABELS,
     STATUS_LABELS,
     RegistrationStatus,
+    Role,
 )
 from errors import DomainError
 from extensions import db
@@ -39,6 +40,7 @@ from stakeholders.queries import (
     registrations_query,
 )
 from stakeholders.services import count_pending, decide_registration
+from workshops.queries import upcoming_workshops
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -78,6 +80,9 @@ def registrations(pact: Pact) -> str:
         filters=filters,
         counts=registration_counts(pact.id),
         labels=LABELS,
+        workshops=upcoming_workshops(pact.id)
+        if current_user.role == Role.OFFICIAL
+        else [],
     )
 
 

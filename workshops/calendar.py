@@ -33,7 +33,7 @@ def _calendar(method: str, timezones: Iterable[str]) -> Calendar:
     return calendar
 
 
-def _event(workshop: Workshop, url: str, cancelled: bool) -> Event:
+def _event(workshop: Workshop, url: str, location: str, cancelled: bool) -> Event:
     zone = ZoneInfo(workshop.pact.timezone)
     event = Event()
     event.add("uid", workshop_uid(workshop))
@@ -44,7 +44,7 @@ def _event(workshop: Workshop, url: str, cancelled: bool) -> Event:
     event.add("summary", workshop.title)
     if workshop.description:
         event.add("description", workshop.description)
-    event.add("location", workshop.place or workshop.online_url or url)
+    event.add("location", location)
     event.add("url", url)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     return event
@@ -54,7 +54,9 @@ def invite_ics(workshop: Workshop, url: str) -> str:
     """The invitation or update sent to one enrolled person."""
     cancelled = workshop.status == WorkshopStatus.CANCELLED
     calendar = _calendar("CANCEL" if cancelled else "REQUEST", [workshop.pact.timezone])
-    calendar.add_component(_event(workshop, url, cancelled))
+    # The personal invitation may carry the online meeting link.
+    location = workshop.place or workshop.online_url or url
+    calendar.add_component(_event(workshop, url, location, cancelled))
     return str(calendar.to_ical().decode())
 
 
@@ -63,7 +65,8 @@ def feed_ics(workshops: list[Workshop], url_for_workshop: dict[int, str]) -> str
     calendar = _calendar("PUBLISH", [w.pact.timezone for w in workshops])
     for workshop in workshops:
         cancelled = workshop.status == WorkshopStatus.CANCELLED
-        calendar.add_component(
-            _event(workshop, url_for_workshop[workshop.id], cancelled)
-        )
+        url = url_for_workshop[workshop.id]
+        # The public feed never shows the meeting link: only invitees get it.
+        location = workshop.place or "Online"
+        calendar.add_component(_event(workshop, url, location, cancelled))
     return str(calendar.to_ical().decode())

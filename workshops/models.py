@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
@@ -133,6 +133,9 @@ class Enrolment(db.Model):  # type: ignore[name-defined,misc]
     # Join links carry this number: revoking bumps it, so every earlier link dies.
     token_version: Mapped[int] = mapped_column(default=1)
     revoked: Mapped[bool] = mapped_column(default=False)
+    # Removed from the live board by a facilitator: refused on every later event.
+    removed: Mapped[bool] = mapped_column(default=False)
+    removed_reason: Mapped[str] = mapped_column(Text, default="")
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
@@ -157,3 +160,95 @@ class Board(db.Model):  # type: ignore[name-defined,misc]
     seq: Mapped[int] = mapped_column(default=0)
 
     workshop: Mapped[Workshop] = relationship(back_populates="board")
+
+
+class CardKind(StrEnum):
+    IDEA = "idea"
+    NEED = "need"
+    QUESTION = "question"
+
+
+class Card(db.Model):  # type: ignore[name-defined,misc]
+    """An idea, need or question on a board, in a theme's column; a card may head a
+    cluster (others point at it), be hidden by the facilitator, or be merged into
+    another card. Deleted cards stay in the table for the history."""
+
+    __tablename__ = "card"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(
+        ForeignKey("board.id", ondelete="CASCADE"), index=True
+    )
+    theme_id: Mapped[int] = mapped_column(ForeignKey("theme.id"))
+    kind: Mapped[str] = mapped_column(String(10), default=CardKind.IDEA)
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    hidden: Mapped[bool] = mapped_column(default=False)
+    cluster_id: Mapped[int | None] = mapped_column(
+        ForeignKey("card.id", ondelete="SET NULL")
+    )
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("card.id", ondelete="SET NULL")
+    )
+    deleted: Mapped[bool] = mapped_column(default=False)
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[Person] = relationship()
+
+
+class Comment(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    card_id: Mapped[int] = mapped_column(
+        ForeignKey("card.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[Person] = relationship()
+
+
+class Vote(db.Model):  # type: ignore[name-defined,misc]
+    """One dot of a person's vote budget on a card (several dots per card allowed)."""
+
+    __tablename__ = "vote"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(
+        ForeignKey("board.id", ondelete="CASCADE"), index=True
+    )
+    card_id: Mapped[int] = mapped_column(
+        ForeignKey("card.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class BoardEvent(db.Model):  # type: ignore[name-defined,misc]
+    """The append-only log of accepted board changes, numbered by a gap-free per-board
+    `seq`: the audit trail, the source of reconnect catch-up, and the answer to a
+    repeated client message id (`cid`)."""
+
+    __tablename__ = "board_event"
+    __table_args__ = (
+        UniqueConstraint("board_id", "seq"),
+        UniqueConstraint("board_id", "actor_id", "cid"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("board.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column()
+    type: Mapped[str] = mapped_column(String(30))
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
+    )
+    cid: Mapped[str | None] = mapped_column(String(64))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    ack: Mapped[dict[str, Any]] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    actor: Mapped[Person | None] = relationship()

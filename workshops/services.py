@@ -127,6 +127,7 @@ def update_workshop(
     if workshop.status == WorkshopStatus.CANCELLED:
         raise DomainError("conflict", _("A cancelled workshop cannot be changed."))
     _check_schedule(data)
+    _lock_enrolments(workshop)
     before = [getattr(workshop, name) for name in SCHEDULE_FIELDS]
     _apply(workshop, workshop.pact, data)
     moved = before != [getattr(workshop, name) for name in SCHEDULE_FIELDS]
@@ -134,6 +135,8 @@ def update_workshop(
         workshop.ics_sequence += 1
         for enrolment in _active_enrolments(workshop, [EnrolmentStatus.ENROLLED]):
             _email_invitation(enrolment, "workshop_moved")
+    # A larger capacity gives the free places to the waiting list, in order.
+    _promote_waitlisted(workshop)
     result = {
         "workshop": workshop.id,
         "moved": moved,
@@ -307,7 +310,11 @@ def _decline(enrolment: Enrolment) -> dict[str, Any]:
     enrolment.status = EnrolmentStatus.DECLINED
     enrolment.revoked = True
     enrolment.token_version += 1
-    promoted = _promote_waitlisted(workshop)
+    still_open = workshop.status not in (
+        WorkshopStatus.CANCELLED,
+        WorkshopStatus.FINISHED,
+    )
+    promoted = _promote_waitlisted(workshop) if still_open else []
     result = {"enrolment": enrolment.id, "promoted": [e.person_id for e in promoted]}
     commit()
     return result
@@ -370,10 +377,11 @@ def _enrol(workshop: Workshop, person: Person, source: str) -> Enrolment | None:
     )
     if enrolment is not None and enrolment.status != EnrolmentStatus.DECLINED:
         return None
+    # Count before adding: a pending new row would be flushed and count itself.
+    room = _has_room(workshop)
     if enrolment is None:
         enrolment = Enrolment(workshop=workshop, person=person, token_version=1)
         db.session.add(enrolment)
-    room = _has_room(workshop)
     enrolment.status = EnrolmentStatus.ENROLLED if room else EnrolmentStatus.WAITLISTED
     enrolment.position = _next_position(workshop)
     enrolment.source = source
@@ -439,7 +447,7 @@ def _public_url() -> str:
 def _email_invitation(enrolment: Enrolment, template: str) -> None:
     workshop = enrolment.workshop
     person = enrolment.person
-    with_link = template in (
+    with_link = not enrolment.revoked and template in (
         "workshop_invitation",
         "workshop_promoted",
         "workshop_moved",
@@ -528,6 +536,8 @@ def mark_attendance(
     if enrolment is None:
         raise DomainError("not_found", _("This enrolment does not exist."))
     _staff_of(actor_id, enrolment.workshop.pact_id)
+    if enrolment.workshop.status == WorkshopStatus.CANCELLED:
+        raise DomainError("conflict", _("This workshop is cancelled."))
     if enrolment.workshop.starts_at - EARLY_ADMISSION > utcnow():
         raise DomainError(
             "conflict", _("Attendance can be marked once the workshop starts.")
@@ -650,8 +660,15 @@ def join_walk_in(
             Person.pact_id == workshop.pact_id, Person.email == data["contact_email"]
         )
     )
-    if person is None:
-        person = _walk_in_person(workshop, data, consent)
+    if person is not None:
+        # Knowing the code must not let anyone act as a known stakeholder: a known
+        # address gets its personal link by e-mail instead (see request_new_link).
+        raise DomainError(
+            "known",
+            _("This e-mail address is already registered: use your personal link."),
+            "contact_email",
+        )
+    person = _walk_in_person(workshop, data, consent)
     enrolment = db.session.scalar(
         select(Enrolment).where(
             Enrolment.workshop_id == workshop.id, Enrolment.person_id == person.id

@@ -12,6 +12,9 @@ from flask.testing import FlaskClient
 from extensions import db
 from stakeholders.models import Organisation
 from tests.conftest import csrf_from
+from tests.workshops.conftest import open_participant_session
+from tests.workshops.factories import enrolment_of, new_workshop
+from workshops.services import enrol_people
 
 # (method, url template, officials only?)
 STAFF_ROUTES = [
@@ -21,6 +24,38 @@ STAFF_ROUTES = [
     ("POST", "/staff/p/{pact}/registrations/{org}/reject", True),
     ("GET", "/staff/p/{pact}/registrations.csv", True),
     ("GET", "/staff/p/{pact}/registrations.xlsx", True),
+    ("GET", "/staff/p/{pact}/workshops", False),
+    ("GET", "/staff/p/{pact}/workshops/new", True),
+    ("POST", "/staff/p/{pact}/workshops/new", True),
+    ("GET", "/staff/p/{pact}/workshops/{workshop}", False),
+    ("GET", "/staff/p/{pact}/workshops/{workshop}/edit", True),
+    ("POST", "/staff/p/{pact}/workshops/{workshop}/edit", True),
+    ("POST", "/staff/p/{pact}/workshops/{workshop}/cancel", True),
+    ("POST", "/staff/p/{pact}/workshops/{workshop}/status", False),
+    ("POST", "/staff/p/{pact}/workshops/{workshop}/enrol", True),
+    ("POST", "/staff/p/{pact}/workshops/{workshop}/enrol-filtered", True),
+    (
+        "POST",
+        "/staff/p/{pact}/workshops/{workshop}/enrolments/{enrolment}/attendance",
+        False,
+    ),
+    (
+        "POST",
+        "/staff/p/{pact}/workshops/{workshop}/enrolments/{enrolment}/resend",
+        True,
+    ),
+    (
+        "POST",
+        "/staff/p/{pact}/workshops/{workshop}/enrolments/{enrolment}/revoke",
+        True,
+    ),
+    (
+        "POST",
+        "/staff/p/{pact}/workshops/{workshop}/enrolments/{enrolment}/decline",
+        True,
+    ),
+    ("GET", "/staff/p/{pact}/workshops/{workshop}/attendance.csv", True),
+    ("GET", "/staff/p/{pact}/workshops/{workshop}/attendance.xlsx", True),
 ]
 ROUTE_IDS = [f"{method} {url}" for method, url, _official in STAFF_ROUTES]
 
@@ -37,6 +72,9 @@ def test_every_staff_route_is_listed_here(app: Flask):
         r.replace("<int:organisation_id>", "{org}")
         .replace("/<any(approve, reject):decision>", "/approve")
         .replace(".<any(csv, xlsx):fmt>", ".csv")
+        .replace("<int:workshop_id>", "{workshop}")
+        .replace("<int:enrolment_id>", "{enrolment}")
+        .replace("/<any(resend, revoke, decline):action>", "/resend")
         for r in staff_rules
     }
     assert normalised <= listed
@@ -45,15 +83,31 @@ def test_every_staff_route_is_listed_here(app: Flask):
 @pytest.fixture
 def world(
     app: Flask,
+    make_pact: Callable[..., int],
     make_staff: Callable[..., int],
     make_registration: Callable[..., dict[str, Any]],
 ) -> dict[str, Any]:
-    return {
-        "official": make_staff("official", pacts=("ilfov",)),
+    official = make_staff("official", pacts=("ilfov",))
+    world = {
+        "official": official,
         "facilitator": make_staff("facilitator", pacts=("ilfov",)),
         "torino_official": make_staff("official", pacts=("torino",)),
         "org": make_registration(pact="ilfov")["organisation"],
+        "participant": make_registration(pact="ilfov", status="approved")["person"],
     }
+    world["workshop"] = new_workshop(official, make_pact("ilfov"))
+    enrol_people(official, world["workshop"], [world["participant"]])
+    world["enrolment"] = enrolment_of(world["workshop"], world["participant"]).id
+    return world
+
+
+def target(url: str, world: dict[str, Any], pact: str = "ilfov") -> str:
+    return url.format(
+        pact=pact,
+        org=world["org"],
+        workshop=world["workshop"],
+        enrolment=world["enrolment"],
+    )
 
 
 def call(client: FlaskClient, method: str, url: str) -> Any:
@@ -79,7 +133,7 @@ def test_anonymous_visitor_is_sent_to_login(
     url: str,
     official_only: bool,
 ):
-    response = call(client, method, url.format(pact="ilfov", org=world["org"]))
+    response = call(client, method, target(url, world))
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login")
     assert status_of(world) == "pending"
@@ -97,7 +151,7 @@ def test_official_of_another_pact_gets_404(
     official_only: bool,
 ):
     login(world["torino_official"])
-    response = call(client, method, url.format(pact="ilfov", org=world["org"]))
+    response = call(client, method, target(url, world))
     assert response.status_code == 404
     assert status_of(world) == "pending"
 
@@ -114,8 +168,9 @@ def test_facilitator_reads_but_has_no_approval_or_export_rights(
     official_only: bool,
 ):
     login(world["facilitator"])
-    response = call(client, method, url.format(pact="ilfov", org=world["org"]))
-    assert response.status_code == (403 if official_only else 200)
+    response = call(client, method, target(url, world))
+    allowed = 200 if method == "GET" else 302  # a staff action redirects back
+    assert response.status_code == (403 if official_only else allowed)
     assert status_of(world) == "pending"
 
 
@@ -131,10 +186,29 @@ def test_official_of_the_pact_is_allowed(
     official_only: bool,
 ):
     login(world["official"])
-    response = call(client, method, url.format(pact="ilfov", org=world["org"]))
+    response = call(client, method, target(url, world))
     assert response.status_code in (200, 302)
-    if method == "POST":
+    if method == "POST" and "/registrations/" in url:
         assert status_of(world) in ("approved", "rejected")
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "official_only"), STAFF_ROUTES, ids=ROUTE_IDS
+)
+def test_participant_session_is_sent_to_login(
+    client: FlaskClient,
+    world: dict[str, Any],
+    method: str,
+    url: str,
+    official_only: bool,
+):
+    open_participant_session(client, world["workshop"], world["participant"])
+    assert client.get("/me").status_code == 200  # the session is open
+    response = call(client, method, target(url, world))
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
+    assert status_of(world) == "pending"
+    assert enrolment_of(world["workshop"], world["participant"]).status == "enrolled"
 
 
 @pytest.mark.parametrize(
@@ -149,7 +223,7 @@ def test_unknown_pact_is_404_even_for_staff(
     official_only: bool,
 ):
     login(world["official"])
-    response = call(client, method, url.format(pact="atlantis", org=world["org"]))
+    response = call(client, method, target(url, world, pact="atlantis"))
     assert response.status_code == 404
 
 

@@ -1,0 +1,2 @@
+"""The live board: pure rules, payload forms, the one change path (services), Socket.IO
+handlers (events) and the broadcast after commit."""

@@ -1,0 +1,208 @@
+"""Socket.IO handlers of the `/board` namespace: thin functions registered from one
+table (`EVENTS`) by `register_board_events`, called by `create_app` after
+`socketio.init_app`. Each identifies the connection, checks size and rate, calls one
+service and returns the ack; `on_board_error` turns any exception into the error ack.
+
+Identity: the Flask session (staff, or a participant who opened a join link) or
+`auth.token`, checked at connect; membership and role are checked again in the
+database on every event by the services."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from flask import request
+from flask_login import current_user
+from flask_socketio import ConnectionRefusedError, join_room, leave_room
+
+from choices import EVENT_BURST, EVENTS_PER_SECOND, MESSAGE_MAX_BYTES
+from errors import DomainError
+from extensions import db, socketio
+from transactions import rollback
+from workshops.board import broadcast
+from workshops.board.forms import validate_join
+from workshops.board.rules import MUTATING_EVENTS, BoardError, TokenBucket
+from workshops.board.services import (
+    apply_board_change,
+    identify_member,
+    join_board,
+    person_summary,
+)
+from workshops.services import identify_participant, identify_staff
+from workshops.tokens import TokenError, read_participant_token
+
+log = logging.getLogger("greenpact.board")
+NAMESPACE = broadcast.NAMESPACE
+
+
+@dataclass
+class Connection:
+    person_id: int
+    token_workshop: int | None
+    bucket: TokenBucket
+
+
+_connections: dict[str, Connection] = {}
+
+
+def refuse(message: str) -> ConnectionRefusedError:
+    """A connect refusal whose connect-error data is `{"code", "message"}` (a dict
+    given to ConnectionRefusedError would arrive as a string)."""
+    error = ConnectionRefusedError(message)
+    error.error_args = {
+        "message": message,
+        "data": {"code": "unauthorized", "message": message},
+    }
+    return error
+
+
+def _identify(auth: Any) -> tuple[int, int | None]:
+    token = auth.get("token") if isinstance(auth, dict) else None
+    if isinstance(token, str) and token:
+        return _identify_token(token)
+    if current_user.is_authenticated:
+        return int(current_user.id), None
+    raise refuse("log in, open your join link, or send auth.token")
+
+
+def _identify_token(token: str) -> tuple[int, int | None]:
+    try:
+        try:
+            claim = read_participant_token(token)
+        except TokenError:
+            return identify_staff(token), None
+        return identify_participant(token, claim.workshop_id), claim.workshop_id
+    except DomainError as exc:
+        raise refuse(f"invalid token ({exc.message})") from None
+
+
+def on_connect(auth: Any = None) -> None:
+    try:
+        person_id, token_workshop = _identify(auth)
+    finally:
+        db.session.remove()
+    bucket = TokenBucket(EVENTS_PER_SECOND, EVENT_BURST, EVENT_BURST, time.monotonic())
+    _connections[request.sid] = Connection(person_id, token_workshop, bucket)  # type: ignore[attr-defined]
+
+
+def on_disconnect(reason: Any = None) -> None:
+    sid = request.sid  # type: ignore[attr-defined]
+    _connections.pop(sid, None)
+    for board_id in broadcast.boards_of(sid):
+        broadcast.leave(board_id, sid)
+
+
+def _connection() -> Connection:
+    connection = _connections.get(request.sid)  # type: ignore[attr-defined]
+    if connection is None:
+        raise BoardError("unauthorized", "not connected")
+    return connection
+
+
+def _board_id(payload: Any) -> int:
+    board = payload.get("board") if isinstance(payload, dict) else None
+    if not isinstance(board, int) or isinstance(board, bool) or board < 1:
+        raise BoardError(
+            "invalid", "`board` must be a board id", fields={"board": "required"}
+        )
+    return board
+
+
+def _check_size(payload: Any) -> None:
+    if len(json.dumps(payload, default=str)) > MESSAGE_MAX_BYTES:
+        raise BoardError("too_large", "the message is larger than 64 KB")
+
+
+def on_join(payload: Any = None) -> dict[str, Any]:
+    connection = _connection()
+    _check_size(payload)
+    board_id = _board_id(payload)
+    since = validate_join(payload)
+    try:
+        member = identify_member(
+            connection.person_id, board_id, connection.token_workshop
+        )
+        ack = join_board(member, since)
+        person = person_summary(member.person_id) or {}
+    finally:
+        db.session.remove()
+    sid = request.sid  # type: ignore[attr-defined]
+    join_room(broadcast.board_room(board_id))
+    join_room(broadcast.person_room(board_id, member.person_id))
+    broadcast.enter(board_id, sid, {**person, "role": member.role})
+    return ack
+
+
+def on_leave(payload: Any = None) -> dict[str, Any]:
+    board_id = _board_id(payload)
+    sid = request.sid  # type: ignore[attr-defined]
+    leave_room(broadcast.board_room(board_id))
+    connection = _connections.get(sid)
+    if connection is not None:
+        leave_room(broadcast.person_room(board_id, connection.person_id))
+    broadcast.leave(board_id, sid)
+    return {"ok": True}
+
+
+def mutation(event: str) -> Any:
+    """The handler of one mutating PROTOCOL event."""
+
+    def handle(payload: Any = None) -> dict[str, Any]:
+        connection = _connection()
+        if not connection.bucket.take(time.monotonic()):
+            raise BoardError("rate_limited", "too many changes at once; slow down")
+        _check_size(payload)
+        board_id = _board_id(payload)
+        if request.sid not in broadcast._present[board_id]:  # type: ignore[attr-defined]
+            raise BoardError("forbidden", "join the board first")
+        payload = {key: value for key, value in payload.items() if key != "board"}
+        try:
+            return apply_board_change(
+                board_id,
+                connection.person_id,
+                event,
+                payload,
+                connection.token_workshop,
+            )
+        except BoardError as exc:
+            if exc.code == "unauthorized":
+                socketio.server.disconnect(request.sid, namespace=NAMESPACE)  # type: ignore[attr-defined]
+            raise
+        finally:
+            db.session.remove()
+
+    handle.__name__ = "on_" + event.replace(":", "_")
+    return handle
+
+
+def on_board_error(exc: Exception) -> dict[str, Any]:
+    rollback()
+    db.session.remove()
+    if isinstance(exc, BoardError):
+        return exc.as_ack()
+    # Never the payload: it may hold personal data.
+    log.exception("board event %s failed", getattr(request, "event", {}).get("message"))
+    return {
+        "ok": False,
+        "error": {"code": "internal", "message": "unexpected server error"},
+    }
+
+
+EVENTS: dict[str, Any] = {
+    "join": on_join,
+    "leave": on_leave,
+    **{event: mutation(event) for event in sorted(MUTATING_EVENTS)},
+}
+
+
+def register_board_events() -> None:
+    """Attach every PROTOCOL event to the namespace (once per process)."""
+    socketio.on_event("connect", on_connect, namespace=NAMESPACE)
+    socketio.on_event("disconnect", on_disconnect, namespace=NAMESPACE)
+    for name, handler in EVENTS.items():
+        socketio.on_event(name, handler, namespace=NAMESPACE)
+    socketio.on_error(NAMESPACE)(on_board_error)

@@ -1,0 +1,118 @@
+"""The board's objects as PROTOCOL.md shapes them for acks and events (plain dicts of
+JSON values, times ISO-8601 with an explicit UTC offset)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pacts.models import Commitment, Signature
+from pacts.services import theme_label
+from stakeholders.models import Person
+from workshops.models import Board, BoardEvent, Card, Comment
+
+
+def iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def actor_dict(person: Person | None) -> dict[str, Any] | None:
+    if person is None:
+        return None
+    organisation = person.organisation.name if person.organisation else None
+    return {"id": person.id, "name": person.name, "organisation": organisation}
+
+
+def board_dict(board: Board) -> dict[str, Any]:
+    pact = board.workshop.pact
+    return {
+        "id": board.id,
+        "workshop": board.workshop_id,
+        "phase": board.phase,
+        "locked": board.locked,
+        "timer_ends_at": iso(board.timer_ends_at),
+        "vote_budget": board.vote_budget,
+        "seq": board.seq,
+        "themes": [
+            {"id": theme.id, "name": theme_label(theme)} for theme in pact.themes
+        ],
+    }
+
+
+def card_dict(card: Card) -> dict[str, Any]:
+    return {
+        "id": card.id,
+        "board": card.board_id,
+        "theme": card.theme_id,
+        "kind": card.kind,
+        "text": card.text,
+        "author": actor_dict(card.author),
+        "hidden": card.hidden,
+        "cluster": card.cluster_id,
+        "merged_into": card.merged_into_id,
+        "deleted": card.deleted,
+        "version": card.version,
+        "created_at": iso(card.created_at),
+        "updated_at": iso(card.updated_at),
+    }
+
+
+def comment_dict(comment: Comment) -> dict[str, Any]:
+    return {
+        "id": comment.id,
+        "card": comment.card_id,
+        "text": comment.text,
+        "author": actor_dict(comment.author),
+        "created_at": iso(comment.created_at),
+    }
+
+
+def signature_dict(signature: Signature) -> dict[str, Any]:
+    return {
+        "id": signature.id,
+        "commitment": signature.commitment_id,
+        "organisation": {
+            "id": signature.organisation_id,
+            "name": signature.organisation.name,
+        },
+        "person": actor_dict(signature.person),
+        "commitment_version": signature.commitment_version,
+        "signed_at": iso(signature.signed_at),
+    }
+
+
+def commitment_dict(commitment: Commitment) -> dict[str, Any]:
+    lead = commitment.lead_organisation
+    return {
+        "id": commitment.id,
+        "board": commitment.board_id,
+        "title": commitment.title,
+        "action": commitment.action,
+        "theme": commitment.theme_id,
+        "lead": {"id": lead.id, "name": lead.name},
+        "indicator": {
+            "name": commitment.indicator_name,
+            "unit": commitment.indicator_unit,
+            "baseline": commitment.indicator_baseline,
+            "target": commitment.indicator_target,
+        },
+        "deadline": commitment.deadline.isoformat(),
+        "support_requested": commitment.support_requested,
+        "source_cards": [card.id for card in commitment.source_cards],
+        "status": commitment.status,
+        "version": commitment.version,
+        "signatures": [signature_dict(s) for s in commitment.signatures],
+        "created_at": iso(commitment.created_at),
+        "updated_at": iso(commitment.updated_at),
+    }
+
+
+def event_dict(event: BoardEvent) -> dict[str, Any]:
+    return {
+        "board": event.board_id,
+        "seq": event.seq,
+        "type": event.type,
+        "actor": actor_dict(event.actor),
+        "data": event.data,
+        "at": iso(event.at),
+    }

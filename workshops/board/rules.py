@@ -1,0 +1,126 @@
+"""The board's rules as pure functions (no database, no socket): who may send which
+event in which phase, on a locked board, on whose card; vote budgets; versions.
+Exhaustively table-tested in tests/workshops/test_board_rules.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from errors import DomainError
+
+PHASES = ("lobby", "ideas", "cluster", "draft", "vote", "sign", "closed")
+FACILITATOR = "facilitator"
+PARTICIPANT = "participant"
+
+FACILITATOR_ONLY = frozenset(
+    {
+        "board:phase",
+        "board:lock",
+        "board:timer",
+        "card:hide",
+        "card:merge",
+        "participant:remove",
+    }
+)
+# The phases in which a participant may send each event (PROTOCOL.md, "Phases").
+PARTICIPANT_PHASES: dict[str, frozenset[str]] = {
+    "card:create": frozenset({"ideas"}),
+    "card:update": frozenset({"ideas"}),
+    "card:delete": frozenset({"ideas"}),
+    "card:move": frozenset({"ideas"}),
+    "comment:add": frozenset({"ideas", "cluster", "draft"}),
+    "vote:cast": frozenset({"vote"}),
+    "vote:retract": frozenset({"vote"}),
+    "commitment:create": frozenset({"draft"}),
+    "commitment:update": frozenset({"draft"}),
+    "commitment:sign": frozenset({"sign"}),
+}
+MUTATING_EVENTS = frozenset(PARTICIPANT_PHASES) | FACILITATOR_ONLY
+# Events a participant may send only for what they wrote themselves.
+OWN_CARD_EVENTS = frozenset({"card:update", "card:delete", "card:move"})
+
+
+class BoardError(DomainError):
+    """A refused board change; `extra` is merged into the error object of the ack
+    (`fields` for invalid, `current` for conflict)."""
+
+    def __init__(self, code: str, message: str, **extra: Any) -> None:
+        super().__init__(code, message)
+        self.extra = extra
+
+    def as_ack(self) -> dict[str, Any]:
+        return {
+            "ok": False,
+            "error": {"code": self.code, "message": self.message, **self.extra},
+        }
+
+
+@dataclass(frozen=True)
+class Actor:
+    role: str  # FACILITATOR (staff of the pact) or PARTICIPANT
+    removed: bool = False
+
+
+@dataclass(frozen=True)
+class BoardState:
+    phase: str
+    locked: bool
+
+
+def authorise(event: str, actor: Actor, board: BoardState, owns: bool = True) -> None:
+    """Raise BoardError unless `actor` may send `event` to `board` now. `owns` tells
+    whether the card concerned was written by the actor (own-card events only)."""
+    if actor.removed:
+        raise BoardError("unauthorized", "you were removed from this board")
+    if event not in MUTATING_EVENTS:
+        raise BoardError("invalid", f"unknown event {event!r}")
+    if event in FACILITATOR_ONLY and actor.role != FACILITATOR:
+        raise BoardError("forbidden", "only the facilitator can do this")
+    if board.phase == "closed" and event != "board:phase":
+        raise BoardError("phase", "the board is closed")
+    if actor.role == FACILITATOR:
+        return
+    if board.locked:
+        raise BoardError("locked", "the facilitator has locked the board")
+    if board.phase not in PARTICIPANT_PHASES[event]:
+        raise BoardError("phase", f"not possible in the {board.phase} phase")
+    if event in OWN_CARD_EVENTS and not owns:
+        raise BoardError("forbidden", "you can change only your own cards")
+
+
+def check_version(current: int, given: int, current_object: dict[str, Any]) -> None:
+    """Optimistic concurrency: a change must name the version it was based on."""
+    if current != given:
+        raise BoardError(
+            "conflict",
+            "changed by someone else in the meantime",
+            current=current_object,
+        )
+
+
+def check_vote_budget(used: int, budget: int) -> None:
+    if used >= budget:
+        raise BoardError("vote_budget", f"all {budget} votes are used")
+
+
+def votes_left(used: int, budget: int) -> int:
+    return max(budget - used, 0)
+
+
+@dataclass
+class TokenBucket:
+    """Per-connection rate limit: `rate` events a second, bursts up to `burst`."""
+
+    rate: float
+    burst: float
+    tokens: float
+    updated: float
+
+    def take(self, now: float) -> bool:
+        self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True

@@ -1,0 +1,284 @@
+"""The participants' side of workshops, without passwords: the personal join link
+(which opens a participant session), a new link when it expired, "My workshops"
+(decline a place, enrol in an open workshop), the walk-in form with the code shown in
+the room, and the pact's public workshop calendar (ICS)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_user
+from werkzeug.wrappers import Response
+
+from errors import DomainError
+from extensions import db, limiter
+from pacts.services import find_pact
+from stakeholders.consent import CONSENT_VERSION, consent_text
+from stakeholders.models import Person
+from workshops import bp
+from workshops.calendar import feed_ics
+from workshops.forms import (
+    LABELS,
+    ActionForm,
+    NewLinkForm,
+    WalkInForm,
+    normalise_code,
+)
+from workshops.models import EnrolmentStatus
+from workshops.queries import waitlist_rank
+from workshops.services import (
+    decline_enrolment,
+    enrol_self,
+    find_running_workshop,
+    identify_participant,
+    join_walk_in,
+    open_workshops_for,
+    pact_workshops,
+    person_enrolments,
+    request_new_link,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# Why a join link was refused (the `identify_participant` reasons), for the visitor.
+LINK_PROBLEMS = {
+    "invalid": _l(
+        "This link is not valid: it may have been copied incompletely or changed."
+    ),
+    "expired": _l("This link has expired."),
+    "revoked": _l(
+        "This link no longer works: the pact's team withdrew it, or sent you a "
+        "newer one. Use the most recent invitation e-mail."
+    ),
+    "not_enrolled": _l(
+        "You no longer have a place in this workshop: it was declined or cancelled."
+    ),
+    "other_workshop": _l("This link belongs to another workshop."),
+    "cancelled": _l("This workshop has been cancelled."),
+}
+# Reasons for which a fresh link by e-mail may help.
+RENEWABLE = {"invalid", "expired", "revoked"}
+# Tokens travel in these URLs: keep them out of Referer headers and caches.
+PRIVATE_HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+GENERIC_PACT_TITLE = "GreenPact"
+
+
+@bp.context_processor
+def workshop_labels() -> dict[str, Any]:
+    return {"workshop_labels": LABELS}
+
+
+def _walk_in_limit() -> str:
+    return str(current_app.config["WALK_IN_RATE_LIMIT"])
+
+
+def _new_link_limit() -> str:
+    return str(current_app.config["NEW_LINK_RATE_LIMIT"])
+
+
+def _not_joined(response: Response) -> bool:
+    """Only failed walk-in attempts count: a room of people on one Wi-Fi address
+    joining at once is not an attack."""
+    return response.status_code != 302
+
+
+def participant_required(view: F) -> F:
+    """A participant's session only: staff go to their area, others to /me, which
+    explains how to use the link from the e-mail."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if current_user.is_authenticated and current_user.is_staff:
+            return redirect(url_for("staff.index"))
+        if not current_user.is_authenticated:
+            return redirect(url_for(".my_workshops"))
+        return view(*args, **kwargs)
+
+    return cast(F, wrapper)
+
+
+# --- join links --------------------------------------------------------------------
+
+
+def _link_problem(workshop_id: int, reason: str | None, form: NewLinkForm) -> str:
+    return render_template(
+        "workshops/link_problem.html",
+        workshop_id=workshop_id,
+        problem=LINK_PROBLEMS.get(reason or "", LINK_PROBLEMS["invalid"])
+        if reason
+        else None,
+        renewable=reason is None or reason in RENEWABLE,
+        form=form,
+    )
+
+
+@bp.get("/w/<int:workshop_id>/join/<token>")
+def open_link(
+    workshop_id: int, token: str
+) -> tuple[str, int, dict[str, str]] | Response:
+    """A personal join link: a participant session on success; on failure the
+    reason, and no session (an existing one is left as it was)."""
+    try:
+        person_id = identify_participant(token, workshop_id)
+    except DomainError as exc:
+        page = _link_problem(workshop_id, exc.message, NewLinkForm())
+        return page, 403, PRIVATE_HEADERS
+    login_user(cast(Person, db.session.get(Person, person_id)))
+    response = redirect(url_for(".my_workshops"))
+    response.headers.update(PRIVATE_HEADERS)
+    return response
+
+
+@bp.post("/w/<int:workshop_id>/new-link")
+@limiter.limit(_new_link_limit)
+def new_link(workshop_id: int) -> str:
+    form = NewLinkForm()
+    if not form.validate_on_submit():
+        return _link_problem(workshop_id, None, form)
+    request_new_link(workshop_id, form.email.data or "")
+    return render_template("workshops/link_sent.html")
+
+
+# --- my workshops ------------------------------------------------------------------
+
+
+@bp.get("/me")
+def my_workshops() -> str | Response:
+    if current_user.is_authenticated and current_user.is_staff:
+        return redirect(url_for("staff.index"))
+    if not current_user.is_authenticated:
+        return render_template("workshops/me_anonymous.html")
+    enrolments = person_enrolments(current_user.id)
+    return render_template(
+        "workshops/me.html",
+        enrolments=enrolments,
+        ranks={e.id: waitlist_rank(e) for e in enrolments},
+        open_workshops=open_workshops_for(current_user),
+        form=ActionForm(),
+    )
+
+
+def _attempt(action: Callable[[], dict[str, Any]]) -> dict[str, Any] | None:
+    try:
+        return action()
+    except DomainError as exc:
+        flash(exc.message, "error")
+        return None
+
+
+@bp.post("/me/enrolments/<int:enrolment_id>/decline")
+@participant_required
+def decline(enrolment_id: int) -> Response:
+    if ActionForm().validate_on_submit() and _attempt(
+        lambda: decline_enrolment(current_user.id, enrolment_id)
+    ):
+        flash(_("Your place is cancelled. Thank you for letting us know."), "success")
+    return redirect(url_for(".my_workshops"))
+
+
+@bp.post("/me/workshops/<int:workshop_id>/enrol")
+@participant_required
+def enrol(workshop_id: int) -> Response:
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for(".my_workshops"))
+    result = _attempt(lambda: enrol_self(current_user.id, workshop_id))
+    if result is not None and result["status"] == EnrolmentStatus.ENROLLED:
+        flash(_("You are enrolled. Your join link is on its way by e-mail."), "success")
+    elif result is not None:
+        flash(
+            _("The workshop is full: you are on its waiting list. We will e-mail you."),
+            "info",
+        )
+    return redirect(url_for(".my_workshops"))
+
+
+# --- walk-ins ----------------------------------------------------------------------
+
+
+def _walk_in_page(form: WalkInForm, consent: str) -> str:
+    return render_template("workshops/walk_in.html", form=form, consent=consent)
+
+
+def _add_error(form: WalkInForm, field: str | None, message: str) -> None:
+    target = form[field] if field and field in form else form.code
+    target.errors = [*target.errors, message]
+
+
+@bp.route("/join", methods=["GET", "POST"])
+@limiter.limit(_walk_in_limit, methods=["POST"], deduct_when=_not_joined)
+def walk_in() -> str | Response:
+    # The consent names the pact of the code in the address the page was opened
+    # with, so what is recorded is what was shown.
+    shown_code = request.args.get("code", "")[:20]
+    shown = find_running_workshop(shown_code) if shown_code else None
+    text = consent_text(shown.pact.title if shown else GENERIC_PACT_TITLE)
+    form = WalkInForm()
+    if request.method == "GET":
+        form.code.data = normalise_code(shown_code)
+        form.consent_version.data = CONSENT_VERSION
+    if not form.validate_on_submit():
+        return _walk_in_page(form, text)
+    if form.consent_version.data != CONSENT_VERSION:
+        form.consent_version.data = CONSENT_VERSION
+        _add_error(form, "consent", _("The consent text has changed. Please read it."))
+        return _walk_in_page(form, text)
+    return _join(form, text)
+
+
+def _join(form: WalkInForm, text: str) -> str | Response:
+    code, email = form.code.data or "", form.contact_email.data or ""
+    workshop = find_running_workshop(code)
+    if workshop is None:
+        _add_error(form, "code", _("This code is not valid now."))
+        return _walk_in_page(form, text)
+    consent = {
+        "version": CONSENT_VERSION,
+        "language": str(get_locale()),
+        "text": text,
+        "ip_address": request.remote_addr,
+    }
+    try:
+        joined = join_walk_in(code, form.walk_in_data(), consent)
+    except DomainError as exc:
+        if exc.code == "known":
+            # The address belongs to someone already: a session goes only to whoever
+            # reads that mailbox, never to whoever typed the address.
+            request_new_link(workshop.id, email)
+            return render_template("workshops/link_sent.html", known=True)
+        _add_error(form, exc.field, exc.message)
+        return _walk_in_page(form, text)
+    login_user(cast(Person, db.session.get(Person, joined["person"])))
+    flash(_("Welcome! You have joined the workshop."), "success")
+    return redirect(url_for(".my_workshops"))
+
+
+# --- calendar ----------------------------------------------------------------------
+
+
+@bp.get("/p/<slug>/workshops.ics")
+def calendar(slug: str) -> Response:
+    pact = find_pact(slug)
+    if pact is None:
+        abort(404)
+    workshops = pact_workshops(pact.id)
+    page = str(current_app.config["PUBLIC_URL"]).rstrip("/") + "/me"
+    body = feed_ics(workshops, {workshop.id: page for workshop in workshops})
+    return Response(
+        body,
+        content_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": f'inline; filename="{pact.slug}.ics"'},
+    )
