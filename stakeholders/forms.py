@@ -126,6 +126,8 @@ def choices_of(labels: dict[Any, Any]) -> list[Any]:
 
 
 ANY = SelectChoice("", _l("Any"))
+# No answer is preselected: a hurried person must not submit a wrong one unnoticed.
+CHOOSE = SelectChoice("", _l("Choose…"))
 
 
 class StakeholderForm(FlaskForm):
@@ -135,17 +137,17 @@ class StakeholderForm(FlaskForm):
     organisation_name = text_field(_l("Organisation name"), NAME_MAX)
     kind = SelectField(
         _l("Kind of organisation"),
-        choices=choices_of(KIND_LABELS),
+        choices=[CHOOSE, *choices_of(KIND_LABELS)],
         validators=[InputRequired(message=REQUIRED)],
     )
     size = SelectField(
         _l("Size (employees)"),
-        choices=choices_of(SIZE_LABELS),
+        choices=[CHOOSE, *choices_of(SIZE_LABELS)],
         validators=[InputRequired(message=REQUIRED)],
     )
     sector = SelectField(
         _l("Sector of activity (NACE)"),
-        choices=choices_of(SECTOR_LABELS),
+        choices=[CHOOSE, *choices_of(SECTOR_LABELS)],
         validators=[InputRequired(message=REQUIRED)],
     )
     locality = text_field(_l("Locality"), SHORT_TEXT_MAX)

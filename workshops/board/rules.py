@@ -28,7 +28,9 @@ PARTICIPANT_PHASES: dict[str, frozenset[str]] = {
     "card:create": frozenset({"ideas"}),
     "card:update": frozenset({"ideas"}),
     "card:delete": frozenset({"ideas"}),
-    "card:move": frozenset({"ideas"}),
+    # Moving and clustering is the facilitator's work (PROTOCOL.md: "cluster: …
+    # facilitator moves"); a participant changes a card's theme with card:update.
+    "card:move": frozenset(),
     "comment:add": frozenset({"ideas", "cluster", "draft"}),
     "vote:cast": frozenset({"vote"}),
     "vote:retract": frozenset({"vote"}),
@@ -38,7 +40,7 @@ PARTICIPANT_PHASES: dict[str, frozenset[str]] = {
 }
 MUTATING_EVENTS = frozenset(PARTICIPANT_PHASES) | FACILITATOR_ONLY
 # Events a participant may send only for what they wrote themselves.
-OWN_CARD_EVENTS = frozenset({"card:update", "card:delete", "card:move"})
+OWN_CARD_EVENTS = frozenset({"card:update", "card:delete"})
 
 
 class BoardError(DomainError):
