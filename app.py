@@ -8,6 +8,7 @@ if __name__ == "__main__":
 
 import logging
 import os
+import traceback
 from collections.abc import Mapping
 from typing import Any
 
@@ -83,8 +84,10 @@ def _init_extensions(app: Flask) -> None:
         # answers an over-64 KB message with the protocol's `too_large` ack.
         max_http_buffer_size=1024 * 1024,
     )
+    from workshops.board.broadcast import init_presence
     from workshops.board.events import register_board_events
 
+    init_presence(app.config["SOCKETIO_MESSAGE_QUEUE"] or None)
     register_board_events()
 
 
@@ -143,8 +146,16 @@ def _register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected_error(exc: Exception) -> tuple[str, int]:
-        # Logged with the traceback for operators; the visitor sees a plain page.
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        # Operators get the type and the frames; not the message, which may quote
+        # personal data (SQL parameters, form values). The visitor sees a plain page.
+        frames = "".join(traceback.format_tb(exc.__traceback__))
+        log.error(
+            "unhandled %s on %s %s at\n%s",
+            type(exc).__name__,
+            request.method,
+            request.url_rule.rule if request.url_rule else "(no route)",
+            frames,
+        )
         db.session.rollback()
         return render_template("error.html", error=None), 500
 

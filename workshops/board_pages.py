@@ -158,7 +158,7 @@ def facilitator_required(view: F) -> F:
 @bp.get("/w/<int:workshop_id>/board")
 @board_member_required
 def board(board: Board, member: Member) -> str:
-    state = snapshot(board, member.person_id)
+    state = snapshot(board, member)
     facilitator = member.role == FACILITATOR
     workshop = board.workshop
     return render_template(

@@ -34,12 +34,12 @@ const MAX_DOTS = 20;
 const FACILITATOR_ONLY = new Set([
   "board:phase", "board:lock", "board:timer", "card:hide", "card:merge", "participant:remove",
 ]);
-const OWN_CARD_EVENTS = new Set(["card:update", "card:delete", "card:move"]);
+const OWN_CARD_EVENTS = new Set(["card:update", "card:delete"]);
 const PARTICIPANT_PHASES = {
   "card:create": ["ideas"],
   "card:update": ["ideas"],
   "card:delete": ["ideas"],
-  "card:move": ["ideas"],
+  "card:move": [], // moving and clustering is the facilitator's work
   "comment:add": ["ideas", "cluster", "draft"],
   "vote:cast": ["vote"],
   "vote:retract": ["vote"],
@@ -149,8 +149,12 @@ function visible(card) {
   return FACILITATOR || !card.hidden;
 }
 
+// Theme names as the page printed them, in the visitor's language (the socket's
+// board objects are built outside any request, so in the default language).
+const THEME_NAMES = new Map(state.board.themes.map((theme) => [theme.id, theme.name]));
+
 function themeName(id) {
-  return state.board.themes.find((theme) => theme.id === id)?.name ?? "";
+  return THEME_NAMES.get(id) ?? state.board.themes.find((theme) => theme.id === id)?.name ?? "";
 }
 
 // --- messages to the person ----------------------------------------------------------
@@ -683,7 +687,7 @@ function refreshCardButtons(node, card, editor) {
     pick: allowed("card:merge") && active,
     "cluster-here": allowed("card:merge") && active && picked.size > 0 && !picked.has(card.id),
     "merge-here": allowed("card:merge") && active && picked.size > 0 && !picked.has(card.id),
-    uncluster: allowed("card:move") && active && Boolean(card.cluster) && (FACILITATOR || own),
+    uncluster: allowed("card:move") && active && Boolean(card.cluster),
   };
   for (const [action, shown] of Object.entries(show)) {
     node.querySelector(`.card__actions [data-action="${action}"]`).hidden = !shown;
@@ -731,6 +735,23 @@ function scheduleLayout() {
  * creation order; then the cards still waiting to be sent. Nodes already in place are
  * not touched, so an open editor keeps its focus. */
 function layout() {
+  keepingFocus(placeCards);
+}
+
+/** Run `change`, then give focus (and the caret) back to where it was, should the
+ * focused element have been moved in the page. */
+function keepingFocus(change) {
+  const focused = document.activeElement;
+  const caret = typeof focused?.selectionStart === "number"
+    ? [focused.selectionStart, focused.selectionEnd] : null;
+  change();
+  if (!focused || focused === document.body || document.activeElement === focused) return;
+  if (!focused.isConnected) return;
+  focused.focus({ preventScroll: true });
+  if (caret) focused.setSelectionRange(...caret);
+}
+
+function placeCards() {
   const columns = new Map(
     [...root.querySelectorAll("ol.card-list")].map((list) => [Number(list.dataset.cards), list]),
   );
@@ -1131,6 +1152,7 @@ function renderSourceCards(force = false) {
 // --- presence and timer -------------------------------------------------------------
 
 function renderPresence(people) {
+  const focused = document.activeElement?.dataset?.person;
   state.presence = people;
   $("presence-count").textContent = String(people.length);
   $("presence-list").replaceChildren(...people.map((person) => {
@@ -1143,6 +1165,7 @@ function renderPresence(people) {
     }
     return item;
   }));
+  if (focused) $("presence-list").querySelector(`[data-person="${focused}"]`)?.focus();
 }
 
 function renderTimer() {

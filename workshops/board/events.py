@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+import traceback
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +26,13 @@ from extensions import db, socketio
 from transactions import rollback
 from workshops.board import broadcast
 from workshops.board.forms import validate_join
-from workshops.board.rules import MUTATING_EVENTS, BoardError, TokenBucket
+from workshops.board.rules import (
+    FACILITATOR,
+    MUTATING_EVENTS,
+    PARTICIPANT,
+    BoardError,
+    TokenBucket,
+)
 from workshops.board.services import (
     apply_board_change,
     identify_member,
@@ -122,26 +129,42 @@ def on_join(payload: Any = None) -> dict[str, Any]:
     _check_size(payload)
     board_id = _board_id(payload)
     since = validate_join(payload)
+    sid = request.sid  # type: ignore[attr-defined]
     try:
         member = identify_member(
             connection.person_id, board_id, connection.token_workshop
         )
-        ack = join_board(member, since)
+        if member.removed:
+            raise BoardError("unauthorized", "you were removed from this board")
+        # In the rooms before the log is read: a change committed meanwhile arrives
+        # as an event too (the client drops what it already has), never not at all.
+        rooms = [
+            broadcast.board_room(board_id),
+            broadcast.role_room(board_id, member.role),
+            broadcast.person_room(board_id, member.person_id),
+        ]
+        for room in rooms:
+            join_room(room)
         person = person_summary(member.person_id) or {}
+        broadcast.enter(board_id, sid, {**person, "role": member.role})
+        try:
+            return join_board(member, since)
+        except Exception:
+            for room in rooms:
+                leave_room(room)
+            broadcast.leave(board_id, sid)
+            raise
     finally:
         db.session.remove()
-    sid = request.sid  # type: ignore[attr-defined]
-    join_room(broadcast.board_room(board_id))
-    join_room(broadcast.person_room(board_id, member.person_id))
-    broadcast.enter(board_id, sid, {**person, "role": member.role})
-    return ack
 
 
 def on_leave(payload: Any = None) -> dict[str, Any]:
     board_id = _board_id(payload)
     sid = request.sid  # type: ignore[attr-defined]
-    leave_room(broadcast.board_room(board_id))
     connection = _connections.get(sid)
+    leave_room(broadcast.board_room(board_id))
+    for role in (FACILITATOR, PARTICIPANT):
+        leave_room(broadcast.role_room(board_id, role))
     if connection is not None:
         leave_room(broadcast.person_room(board_id, connection.person_id))
     broadcast.leave(board_id, sid)
@@ -184,8 +207,11 @@ def on_board_error(exc: Exception) -> dict[str, Any]:
     db.session.remove()
     if isinstance(exc, BoardError):
         return exc.as_ack()
-    # Never the payload: it may hold personal data.
-    log.exception("board event %s failed", getattr(request, "event", {}).get("message"))
+    # Never the payload, nor the exception's message (it may quote the payload): the
+    # event name, the exception type and where it happened are enough to find it.
+    event = getattr(request, "event", {}).get("message")
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    log.error("board event %s failed with %s at\n%s", event, type(exc).__name__, frames)
     return {
         "ok": False,
         "error": {"code": "internal", "message": "unexpected server error"},

@@ -250,10 +250,43 @@ FORMS: dict[str, type[Form]] = {
 }
 
 
+SCALARS = (str, int, float, bool, type(None))
+
+
+def _expected_shape(field: Any) -> type | tuple[type, ...]:
+    """What JSON value a form field takes: an object for a FormField, a list for a
+    FieldList, a JSON boolean for StrictBoolean, a scalar for the rest."""
+    kind = field.field_class
+    if issubclass(kind, FormField):
+        return dict
+    if issubclass(kind, FieldList):
+        return list
+    if issubclass(kind, StrictBoolean):
+        return bool
+    return SCALARS
+
+
+def check_shapes(form_class: type[Form], payload: Any) -> None:
+    """Refuse values of the wrong JSON type instead of letting `as_formdata` flatten
+    them into keys no field reads (which silently turns them into "absent")."""
+    if not isinstance(payload, dict):
+        return
+    wrong = {
+        name: "wrong type"
+        for name, value in payload.items()
+        if (field := getattr(form_class, name, None)) is not None
+        and hasattr(field, "field_class")
+        and not isinstance(value, _expected_shape(field))
+    }
+    if wrong:
+        raise BoardError("invalid", "the request is not valid", fields=wrong)
+
+
 def validate_payload(event: str, payload: Any) -> dict[str, Any]:
     """The validated data of `payload` for `event`, or BoardError invalid with the
     fields at fault. Keys absent from the payload are absent from the result, so an
     update changes only what it names (`cluster: null` is present, and None)."""
+    check_shapes(FORMS[event], payload)
     form = FORMS[event](formdata=as_formdata(payload))
     if getattr(form, "partial", False) and isinstance(payload, dict):
         keep = {"cid", "commitment", "version"}

@@ -116,3 +116,22 @@ def event_dict(event: BoardEvent) -> dict[str, Any]:
         "data": event.data,
         "at": iso(event.at),
     }
+
+
+def redact_card(card: dict[str, Any]) -> dict[str, Any]:
+    """A hidden card as participants receive it: its place, not its words or author
+    (the facilitator hid it; it must not stay readable on the wire)."""
+    if not card.get("hidden"):
+        return card
+    return {**card, "text": "", "author": None}
+
+
+def redact_event(event: dict[str, Any]) -> dict[str, Any]:
+    data = event.get("data") or {}
+    redacted = dict(data)
+    if isinstance(data.get("card"), dict):
+        redacted["card"] = redact_card(data["card"])
+    for key in ("merged", "reclustered"):
+        if isinstance(data.get(key), list):
+            redacted[key] = [redact_card(card) for card in data[key]]
+    return {**event, "data": redacted}

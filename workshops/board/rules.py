@@ -1,6 +1,6 @@
 """The board's rules as pure functions (no database, no socket): who may send which
 event in which phase, on a locked board, on whose card; vote budgets; versions.
-Exhaustively table-tested in tests/workshops/test_board_rules.py."""
+Exhaustively table-tested in tests/board/test_rules.py."""
 
 from __future__ import annotations
 

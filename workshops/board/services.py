@@ -31,6 +31,8 @@ from workshops.board.objects import (
     comment_dict,
     commitment_dict,
     event_dict,
+    redact_card,
+    redact_event,
     signature_dict,
 )
 from workshops.board.rules import (
@@ -130,11 +132,18 @@ def join_board(member: Member, since: int | None) -> dict[str, Any]:
             .where(BoardEvent.board_id == board.id, BoardEvent.seq > since)
             .order_by(BoardEvent.seq)
         )
-        return ack | {"mode": "events", "events": [event_dict(e) for e in events]}
-    return ack | {"mode": "snapshot", "snapshot": snapshot(board, member.person_id)}
+        shown = [_for_role(event_dict(e), member.role) for e in events]
+        return ack | {"mode": "events", "events": shown}
+    return ack | {"mode": "snapshot", "snapshot": snapshot(board, member)}
 
 
-def snapshot(board: Board, person_id: int) -> dict[str, Any]:
+def _for_role(event: dict[str, Any], role: str) -> dict[str, Any]:
+    return event if role == FACILITATOR else redact_event(event)
+
+
+def snapshot(board: Board, member: Member) -> dict[str, Any]:
+    person_id = member.person_id
+    show = card_dict if member.role == FACILITATOR else _redacted_card
     cards = db.session.scalars(
         select(Card)
         .where(Card.board_id == board.id, Card.deleted.is_(False))
@@ -161,7 +170,8 @@ def snapshot(board: Board, person_id: int) -> dict[str, Any]:
     )
     return {
         "board": board_dict(board),
-        "cards": [card_dict(card) for card in cards],
+        "cards": [show(card) for card in cards],
+        "comments": [comment_dict(c) for c in _comments(board)],
         "commitments": [commitment_dict(c) for c in commitments],
         "votes": {
             "mine": {str(k): v for k, v in mine.items()},
@@ -170,6 +180,21 @@ def snapshot(board: Board, person_id: int) -> dict[str, Any]:
         },
         "presence": broadcast.presence(board.id),
     }
+
+
+def _redacted_card(card: Card) -> dict[str, Any]:
+    return redact_card(card_dict(card))
+
+
+def _comments(board: Board) -> list[Comment]:
+    return list(
+        db.session.scalars(
+            select(Comment)
+            .join(Card, Card.id == Comment.card_id)
+            .where(Card.board_id == board.id, Card.deleted.is_(False))
+            .order_by(Comment.id)
+        )
+    )
 
 
 # --- the one path ------------------------------------------------------------------
@@ -340,10 +365,33 @@ def card_move(change: Change) -> Outcome:
     check_version(card.version, change.data["version"], card_dict(card))
     if change.data.get("theme"):
         card.theme_id = _theme(change, change.data["theme"]).id
+    members: list[Card] = []
     if "cluster" in change.data:
         card.cluster_id = _cluster_head(change, card, change.data["cluster"])
+        if card.cluster_id is not None:
+            # Clusters stay one level deep: the card's own members follow it.
+            members = _recluster(change, [card.id], card.cluster_id)
     _touch(card)
-    return {"card": card_dict(card)}, {"card": card_dict(card)}
+    data = {"card": card_dict(card), "reclustered": [card_dict(m) for m in members]}
+    return data, {"card": card_dict(card)}
+
+
+def _recluster(change: Change, heads: list[int], new_head: int) -> list[Card]:
+    """Move the members of the clusters headed by `heads` under `new_head`."""
+    members = list(
+        db.session.scalars(
+            select(Card).where(
+                Card.board_id == change.board.id,
+                Card.cluster_id.in_(heads),
+                Card.id != new_head,
+                Card.deleted.is_(False),
+            )
+        )
+    )
+    for member in members:
+        member.cluster_id = new_head
+        _touch(member)
+    return members
 
 
 def _cluster_head(change: Change, card: Card, head_id: int | None) -> int | None:
@@ -385,11 +433,13 @@ def card_merge(change: Change) -> Outcome:
         card.cluster_id = into.id
         card.hidden = True
         _touch(card)
-    db.session.execute(
-        update(Card).where(Card.cluster_id.in_(ids)).values(cluster_id=into.id)
-    )
+    members = _recluster(change, ids, into.id)
     _touch(into)
-    data = {"card": card_dict(into), "merged": [card_dict(card) for card in merged]}
+    data = {
+        "card": card_dict(into),
+        "merged": [card_dict(card) for card in merged],
+        "reclustered": [card_dict(card) for card in members],
+    }
     return data, {"card": card_dict(into)}
 
 

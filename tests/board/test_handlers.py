@@ -1,0 +1,174 @@
+"""Handler unit tests with Flask-SocketIO's in-process test client: the connect
+refusal carries its code and message as a dict, every PROTOCOL event is registered on
+`/board`, and an unexpected fault inside a service is answered with `internal` and
+logged without the payload."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask_socketio import ConnectionRefusedError, SocketIOTestClient
+
+from choices import Role
+from extensions import socketio
+from pacts.models import Theme
+from workshops.board import events
+from workshops.services import WorkshopData, bulk_participants, create_workshop
+from workshops.tokens import staff_token
+
+PROTOCOL_NAMES = {
+    "join",
+    "leave",
+    "card:create",
+    "card:update",
+    "card:delete",
+    "card:move",
+    "comment:add",
+    "vote:cast",
+    "vote:retract",
+    "commitment:create",
+    "commitment:update",
+    "commitment:sign",
+    "board:phase",
+    "board:lock",
+    "board:timer",
+    "card:hide",
+    "card:merge",
+    "participant:remove",
+}
+
+
+@pytest.fixture
+def board(
+    app: Flask, make_pact: Callable[..., int], make_staff: Callable[..., int]
+) -> dict[str, Any]:
+    """A board of the pact with a facilitator and two participants."""
+    pact = make_pact("ilfov")
+    official = make_staff(Role.OFFICIAL)
+    facilitator = make_staff(Role.FACILITATOR)
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=1)
+    created = create_workshop(
+        official,
+        pact,
+        WorkshopData("Handlers", starts_at=start, ends_at=start + timedelta(hours=2)),
+    )
+    participants = bulk_participants(created["workshop"], 2, 3600)
+    theme = Theme.query.filter_by(pact_id=pact).first()
+    assert theme is not None
+    return {
+        "board": created["board"],
+        "facilitator": staff_token(facilitator, 3600),
+        "participant": participants[0][2],
+        "theme": theme.id,
+    }
+
+
+def connect(app: Flask, token: str) -> SocketIOTestClient:
+    return socketio.test_client(
+        app,
+        namespace=events.NAMESPACE,
+        auth={"token": token},
+        flask_test_client=app.test_client(),
+    )
+
+
+def test_the_refusal_helper_puts_code_and_message_in_the_connect_error_data():
+    error = events.refuse("invalid token (expired)")
+
+    assert isinstance(error, ConnectionRefusedError)
+    assert error.error_args == {
+        "message": "invalid token (expired)",
+        "data": {"code": "unauthorized", "message": "invalid token (expired)"},
+    }
+
+
+@pytest.mark.parametrize("auth", [None, {}, {"token": ""}, {"token": "forged.token"}])
+def test_connecting_without_a_valid_identity_is_refused_with_unauthorized(
+    app: Flask, auth: Any
+):
+    with app.test_request_context("/socket.io/"):
+        with pytest.raises(ConnectionRefusedError) as refused:
+            events.on_connect(auth)
+
+    data = refused.value.error_args["data"]
+    assert data["code"] == "unauthorized"
+    assert data["message"] == refused.value.error_args["message"]
+
+
+def test_the_test_client_is_refused_with_a_forged_token(app: Flask, board: dict):
+    client = connect(app, "forged.token")
+
+    assert not client.is_connected(events.NAMESPACE)
+
+
+def test_every_protocol_event_has_a_handler_on_the_board_namespace(
+    app: Flask, board: dict
+):
+    assert set(events.EVENTS) == PROTOCOL_NAMES
+    registered = socketio.server.handlers[events.NAMESPACE]
+    assert PROTOCOL_NAMES | {"connect", "disconnect"} <= set(registered)
+
+
+def test_a_facilitator_joins_and_changes_the_board_through_the_test_client(
+    app: Flask, board: dict
+):
+    client = connect(app, board["facilitator"])
+    joined = client.emit(
+        "join", {"board": board["board"]}, callback=True, namespace=events.NAMESPACE
+    )
+    ack = client.emit(
+        "board:phase",
+        {"board": board["board"], "cid": "phase-1", "phase": "ideas"},
+        callback=True,
+        namespace=events.NAMESPACE,
+    )
+
+    assert joined["ok"]
+    assert joined["role"] == "facilitator"
+    assert ack["ok"]
+    assert ack["seq"] == 1
+    assert ack["board"]["phase"] == "ideas"
+
+
+def test_an_unexpected_fault_acks_internal_and_logs_neither_payload_nor_message(
+    app: Flask,
+    board: dict,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+):
+    # Built at run time, so that only the exception's message (not this file's source
+    # shown in a traceback) could bring it into the log.
+    marker = "-".join(["secret", "payload", "marker"])
+
+    def explode(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        raise RuntimeError(marker)
+
+    monkeypatch.setattr(events, "apply_board_change", explode)
+    client = connect(app, board["participant"])
+    assert client.emit(
+        "join", {"board": board["board"]}, callback=True, namespace=events.NAMESPACE
+    )["ok"]
+
+    with caplog.at_level(logging.ERROR, logger="greenpact.board"):
+        ack = client.emit(
+            "card:create",
+            {
+                "board": board["board"],
+                "cid": "c-1",
+                "theme": board["theme"],
+                "text": "private-card-text",
+            },
+            callback=True,
+            namespace=events.NAMESPACE,
+        )
+
+    assert ack["ok"] is False
+    assert ack["error"]["code"] == "internal"
+    assert "card:create" in caplog.text  # the operator learns which event failed
+    assert "private-card-text" not in caplog.text
+    assert marker not in caplog.text

@@ -1,0 +1,185 @@
+"""The board's pure rules against PROTOCOL.md. The authorisation matrix is written out
+here from the protocol's event table and phase table, independently of rules.py, and
+compared cell by cell: every mutating event × actor (facilitator, participant, removed
+participant) × phase × lock (× whose card, for the card edits). Then the rate
+limiter, optimistic versions and vote budgets."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from choices import EVENT_BURST, EVENTS_PER_SECOND
+from workshops.board import rules
+from workshops.board.rules import (
+    Actor,
+    BoardError,
+    BoardState,
+    TokenBucket,
+    authorise,
+    check_version,
+    check_vote_budget,
+    votes_left,
+)
+
+# PROTOCOL.md, "Client → server events": the mutating events (all but join/leave).
+PROTOCOL_EVENTS = (
+    "card:create",
+    "card:update",
+    "card:delete",
+    "card:move",
+    "comment:add",
+    "vote:cast",
+    "vote:retract",
+    "commitment:create",
+    "commitment:update",
+    "commitment:sign",
+    "board:phase",
+    "board:lock",
+    "board:timer",
+    "card:hide",
+    "card:merge",
+    "participant:remove",
+)
+# "The last six are facilitator-only (`forbidden` for participants)."
+FACILITATOR_ONLY = frozenset(PROTOCOL_EVENTS[-6:])
+# PROTOCOL.md, "Phases": the phases in order and what participants may do in each.
+PROTOCOL_PHASES = ("lobby", "ideas", "cluster", "draft", "vote", "sign", "closed")
+PARTICIPANT_MAY: dict[str, frozenset[str]] = {
+    "lobby": frozenset(),  # nothing but join/leave
+    "ideas": frozenset({"card:create", "card:update", "card:delete", "comment:add"}),
+    "cluster": frozenset({"comment:add"}),  # the facilitator moves, merges, hides
+    "draft": frozenset({"commitment:create", "commitment:update", "comment:add"}),
+    "vote": frozenset({"vote:cast", "vote:retract"}),
+    "sign": frozenset({"commitment:sign"}),
+    "closed": frozenset(),
+}
+# "Participants may update or delete only their own cards (facilitators any)."
+OWN_CARDS_ONLY = frozenset({"card:update", "card:delete"})
+# The events about one card, tried both on the actor's own card and on another's.
+CARD_EDITS = frozenset({"card:update", "card:delete", "card:move"})
+
+ACTORS = {
+    "facilitator": Actor(rules.FACILITATOR),
+    "participant": Actor(rules.PARTICIPANT),
+    "removed participant": Actor(rules.PARTICIPANT, removed=True),
+}
+
+
+def protocol_outcome(
+    event: str, actor: str, phase: str, locked: bool, owns: bool
+) -> str | None:
+    """What PROTOCOL.md says: None (allowed) or the error code."""
+    if actor == "removed participant":
+        return "unauthorized"
+    if event in FACILITATOR_ONLY and actor != "facilitator":
+        return "forbidden"
+    if phase == "closed" and event != "board:phase":
+        return "phase"  # read-only for all but board:phase
+    if actor == "facilitator":
+        return None  # not limited by phase or lock
+    if locked:
+        return "locked"
+    if event not in PARTICIPANT_MAY[phase]:
+        return "phase"
+    if event in OWN_CARDS_ONLY and not owns:
+        return "forbidden"
+    return None
+
+
+def rules_outcome(
+    event: str, actor: str, phase: str, locked: bool, owns: bool
+) -> str | None:
+    try:
+        authorise(event, ACTORS[actor], BoardState(phase, locked), owns)
+    except BoardError as exc:
+        return exc.code
+    return None
+
+
+def matrix() -> list[tuple[str, str, str, bool, bool]]:
+    cells = []
+    for event, actor, phase, locked in itertools.product(
+        PROTOCOL_EVENTS, ACTORS, PROTOCOL_PHASES, (False, True)
+    ):
+        for owns in (True, False) if event in CARD_EDITS else (True,):
+            cells.append((event, actor, phase, locked, owns))
+    return cells
+
+
+def test_the_rules_know_exactly_the_protocols_events_and_phases():
+    assert rules.MUTATING_EVENTS == frozenset(PROTOCOL_EVENTS)
+    assert rules.FACILITATOR_ONLY == FACILITATOR_ONLY
+    assert tuple(rules.PHASES) == PROTOCOL_PHASES
+
+
+def test_every_event_actor_phase_lock_and_card_owner_gets_the_protocols_outcome():
+    cells = matrix()
+    assert len(cells) == 13 * 3 * 7 * 2 + 3 * 3 * 7 * 2 * 2
+    wrong = [
+        f"{event} by {actor} in {phase}{' (locked)' if locked else ''}"
+        f"{'' if owns else ' on a card of someone else'}: "
+        f"rules say {got!r}, PROTOCOL.md says {want!r}"
+        for event, actor, phase, locked, owns in cells
+        if (got := rules_outcome(event, actor, phase, locked, owns))
+        != (want := protocol_outcome(event, actor, phase, locked, owns))
+    ]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_an_unknown_event_is_invalid_whoever_sends_it():
+    for actor in ACTORS.values():
+        if actor.removed:
+            continue
+        with pytest.raises(BoardError) as refused:
+            authorise("card:paint", actor, BoardState("ideas", False))
+        assert refused.value.code == "invalid"
+
+
+def test_the_rate_limit_allows_a_burst_of_40_then_20_a_second():
+    assert (EVENTS_PER_SECOND, EVENT_BURST) == (20, 40)
+    bucket = TokenBucket(
+        rate=EVENTS_PER_SECOND, burst=EVENT_BURST, tokens=EVENT_BURST, updated=0.0
+    )
+
+    assert all(bucket.take(0.0) for _n in range(40))
+    assert not bucket.take(0.0)
+    assert bucket.take(0.05)
+    assert not bucket.take(0.05)
+
+
+def test_an_idle_rate_limit_refills_to_the_burst_and_no_further():
+    bucket = TokenBucket(rate=20, burst=40, tokens=0, updated=0.0)
+
+    assert sum(bucket.take(60.0) for _n in range(100)) == 40
+
+
+def test_a_change_on_the_current_version_passes():
+    assert check_version(3, 3, {"id": 1, "version": 3}) is None
+
+
+def test_a_change_on_a_stale_version_is_a_conflict_carrying_the_current_object():
+    card = {"id": 7, "text": "Reuse pallets", "version": 3}
+    with pytest.raises(BoardError) as refused:
+        check_version(3, 2, card)
+
+    ack = refused.value.as_ack()
+    assert ack["ok"] is False
+    assert ack["error"]["code"] == "conflict"
+    assert ack["error"]["current"] == card
+    assert ack["error"]["message"]
+
+
+@pytest.mark.parametrize("used", [0, 4])
+def test_votes_within_the_budget_pass(used: int):
+    assert check_vote_budget(used, 5) is None
+    assert votes_left(used + 1, 5) == 5 - used - 1
+
+
+@pytest.mark.parametrize("used", [5, 6])
+def test_a_vote_beyond_the_budget_is_refused(used: int):
+    with pytest.raises(BoardError) as refused:
+        check_vote_budget(used, 5)
+    assert refused.value.code == "vote_budget"
+    assert votes_left(used, 5) == 0

@@ -1,0 +1,461 @@
+"""The live board's pages over HTTP: who may open the board, its summary (HTML and
+CSV) and its history; what the summary and history show of changes made through
+`apply_board_change`; user text escaped everywhere; the board's forms without
+JavaScript."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from extensions import db
+from pacts.models import Theme
+from stakeholders.models import Person
+from tests.conftest import csrf_from
+from tests.workshops.conftest import open_participant_session
+from tests.workshops.factories import (
+    approved_people,
+    enrolment_of,
+    load_workshop,
+    new_workshop,
+    running_workshop,
+)
+from workshops.board.services import apply_board_change
+from workshops.models import Card
+from workshops.services import enrol_people, mark_attendance
+
+PAGES = ("board", "board/summary", "board/summary.csv", "board/history")
+MARKUP = "<script>alert('board')</script>"
+
+
+@dataclass(frozen=True)
+class Setup:
+    workshop: int
+    board: int
+    official: int
+    facilitator: int
+    participants: list[int]
+    themes: list[int]
+
+    def url(self, page: str) -> str:
+        return f"/w/{self.workshop}/{page}"
+
+    def change(self, actor: int, event: str, **payload: Any) -> dict[str, Any]:
+        return apply_board_change(
+            self.board, actor, event, {"cid": uuid.uuid4().hex, **payload}
+        )
+
+    def phase(self, phase: str) -> None:
+        self.change(self.facilitator, "board:phase", phase=phase)
+
+
+@pytest.fixture
+def setup(
+    pact: int,
+    official: int,
+    make_staff: Callable[..., int],
+    make_registration: Callable[..., dict[str, Any]],
+) -> Setup:
+    """A running workshop of "ilfov" with two enrolled participants (each with an
+    approved organisation), its board in the lobby, and a facilitator of the pact."""
+    facilitator = make_staff("facilitator")
+    workshop_id = running_workshop(official, pact)
+    participants = approved_people(make_registration, 2)
+    enrol_people(official, workshop_id, participants)
+    themes = db.session.scalars(
+        select(Theme.id).where(Theme.pact_id == pact).order_by(Theme.position)
+    )
+    return Setup(
+        workshop=workshop_id,
+        board=load_workshop(workshop_id).board.id,
+        official=official,
+        facilitator=facilitator,
+        participants=participants,
+        themes=list(themes),
+    )
+
+
+def organisation_of(person_id: int) -> int:
+    person = db.session.get(Person, person_id)
+    assert person is not None
+    assert person.organisation_id is not None
+    return person.organisation_id
+
+
+def organisation_name(person_id: int) -> str:
+    person = db.session.get(Person, person_id)
+    assert person is not None
+    assert person.organisation is not None
+    return person.organisation.name
+
+
+def commitment_payload(setup: Setup, lead: int, **overrides: Any) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "title": "Reusable crates for 3 SMEs",
+        "action": "Replace cardboard with reusable crates.",
+        "theme": setup.themes[0],
+        "lead": lead,
+        "indicator": {
+            "name": "Cardboard",
+            "unit": "t/year",
+            "baseline": 12,
+            "target": 4,
+        },
+        "deadline": "2031-06-30",
+        "support_requested": "Mentoring",
+        "source_cards": [],
+    }
+    payload.update(overrides)
+    return payload
+
+
+def a_full_session(setup: Setup) -> dict[str, int]:
+    """Ideas, a cluster, votes, a commitment signed by both organisations."""
+    alice, bob = setup.participants
+    setup.phase("ideas")
+    first = setup.change(
+        alice, "card:create", theme=setup.themes[0], text="Reuse crates"
+    )
+    second = setup.change(
+        bob, "card:create", theme=setup.themes[0], text="Share crates"
+    )
+    lonely = setup.change(
+        bob, "card:create", theme=setup.themes[1], text="Bike couriers"
+    )
+    head, member = first["card"], second["card"]
+    setup.change(
+        setup.facilitator,
+        "card:move",
+        card=member["id"],
+        version=member["version"],
+        cluster=head["id"],
+    )
+    setup.phase("vote")
+    for _n in range(3):
+        setup.change(alice, "vote:cast", card=lonely["card"]["id"])
+    setup.change(bob, "vote:cast", card=head["id"])
+    setup.phase("draft")
+    created = setup.change(
+        alice,
+        "commitment:create",
+        **commitment_payload(
+            setup, organisation_of(alice), source_cards=[head["id"], member["id"]]
+        ),
+    )
+    setup.phase("sign")
+    commitment = created["commitment"]["id"]
+    setup.change(alice, "commitment:sign", commitment=commitment)
+    setup.change(bob, "commitment:sign", commitment=commitment)
+    return {
+        "head": head["id"],
+        "member": member["id"],
+        "lonely": lonely["card"]["id"],
+        "commitment": commitment,
+    }
+
+
+# --- access ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_anonymous_visitors_are_sent_to_log_in(
+    client: FlaskClient, setup: Setup, page: str
+) -> None:
+    response = client.get(setup.url(page))
+
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_staff_of_another_pact_get_404(
+    client: FlaskClient,
+    setup: Setup,
+    make_staff: Callable[..., int],
+    login: Callable[[int], None],
+    page: str,
+) -> None:
+    login(make_staff("official", pacts=("torino",)))
+
+    assert client.get(setup.url(page)).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["official", "facilitator"])
+def test_staff_of_the_pact_open_every_page(
+    client: FlaskClient, setup: Setup, login: Callable[[int], None], role: str
+) -> None:
+    login(setup.official if role == "official" else setup.facilitator)
+
+    for page in PAGES:
+        assert client.get(setup.url(page)).status_code == 200, page
+
+
+def test_an_enrolled_participant_opens_the_board_and_summary_only(
+    client: FlaskClient, setup: Setup
+) -> None:
+    open_participant_session(client, setup.workshop, setup.participants[0])
+
+    assert client.get(setup.url("board")).status_code == 200
+    assert client.get(setup.url("board/summary")).status_code == 200
+    assert client.get(setup.url("board/history")).status_code == 403
+    assert client.get(setup.url("board/summary.csv")).status_code == 403
+
+
+def test_a_participant_of_another_workshop_gets_404(
+    client: FlaskClient,
+    setup: Setup,
+    pact: int,
+    make_registration: Callable[..., dict[str, Any]],
+) -> None:
+    other = new_workshop(setup.official, pact)
+    (stranger,) = approved_people(make_registration, 1)
+    enrol_people(setup.official, other, [stranger])
+    open_participant_session(client, other, stranger)
+
+    for page in PAGES:
+        assert client.get(setup.url(page)).status_code == 404, page
+    assert client.get("/w/999999/board").status_code == 404
+
+
+def test_a_removed_participant_may_not_open_the_board(
+    client: FlaskClient, setup: Setup
+) -> None:
+    removed = setup.participants[1]
+    open_participant_session(client, setup.workshop, removed)
+    setup.change(setup.facilitator, "participant:remove", person=removed, reason="x")
+
+    assert client.get(setup.url("board")).status_code == 403
+
+
+# --- the board page ------------------------------------------------------------------
+
+
+def test_the_board_page_carries_what_the_script_needs(
+    client: FlaskClient, setup: Setup
+) -> None:
+    alice = setup.participants[0]
+    open_participant_session(client, setup.workshop, alice)
+
+    html = client.get(setup.url("board")).get_data(as_text=True)
+
+    assert f'data-board="{setup.board}"' in html
+    assert f'data-person="{alice}"' in html
+    assert 'data-role="participant"' in html
+    assert 'data-socket-path="/socket.io"' in html
+    assert f'data-organisation="{organisation_of(alice)}"' in html
+    assert 'src="/static/js/board.js"' in html
+    assert 'type="module"' in html
+    assert 'id="board-status" role="status" aria-live="polite"' in html
+    assert 'id="board-announcer" aria-live="polite"' in html
+    assert html.count('class="board-column"') == len(setup.themes)
+    assert 'id="commitment-form"' in html
+    assert organisation_name(alice) in html  # a lead organisation to choose
+    assert "Facilitator tools" not in html
+
+
+def test_facilitators_get_the_toolbar_and_see_hidden_cards(
+    client: FlaskClient, setup: Setup, login: Callable[[int], None], app: Flask
+) -> None:
+    setup.phase("ideas")
+    card = setup.change(
+        setup.participants[0], "card:create", theme=setup.themes[0], text="Rude words"
+    )["card"]
+    setup.change(setup.facilitator, "card:hide", card=card["id"], hidden=True)
+    participant = app.test_client()
+    open_participant_session(participant, setup.workshop, setup.participants[1])
+    login(setup.facilitator)
+
+    staff_html = client.get(setup.url("board")).get_data(as_text=True)
+    participant_html = participant.get(setup.url("board")).get_data(as_text=True)
+
+    assert "Facilitator tools" in staff_html
+    assert 'data-role="facilitator"' in staff_html
+    assert 'id="phase-select"' in staff_html
+    assert "Rude words" in staff_html
+    assert "card--hidden" in staff_html
+    assert "Rude words" not in participant_html
+
+
+def test_the_new_card_form_works_without_javascript(
+    client: FlaskClient, setup: Setup
+) -> None:
+    setup.phase("ideas")
+    open_participant_session(client, setup.workshop, setup.participants[0])
+    html = client.get(setup.url("board")).get_data(as_text=True)
+    cid = re.search(r'name="cid" value="([^"]+card:create[^"]*)"', html)
+    assert cid is not None
+    form = {
+        "csrf_token": csrf_from(html),
+        "event": "card:create",
+        "cid": cid.group(1),
+        "theme": str(setup.themes[0]),
+        "text": "Sent without JavaScript",
+        "kind": "need",
+    }
+
+    first = client.post(setup.url("board/changes"), data=form)
+    again = client.post(setup.url("board/changes"), data=form)  # a double submit
+
+    assert first.status_code == again.status_code == 302
+    assert first.headers["Location"] == setup.url("board")
+    texts = db.session.scalars(select(Card.text).where(Card.board_id == setup.board))
+    assert list(texts) == ["Sent without JavaScript"]
+    page = client.get(setup.url("board")).get_data(as_text=True)
+    assert "Sent without JavaScript" in page
+
+
+def test_a_refused_form_change_is_explained(client: FlaskClient, setup: Setup) -> None:
+    open_participant_session(client, setup.workshop, setup.participants[0])
+    html = client.get(setup.url("board")).get_data(as_text=True)
+
+    response = client.post(
+        setup.url("board/changes"),
+        data={
+            "csrf_token": csrf_from(html),
+            "event": "card:create",
+            "theme": str(setup.themes[0]),
+            "text": "Too early",
+        },
+        follow_redirects=True,
+    )
+
+    assert "This is not possible in the current phase." in response.get_data(
+        as_text=True
+    )
+    count = db.session.scalar(select(func.count()).select_from(Card))
+    assert count == 0
+
+
+def test_only_the_forms_events_can_be_posted(client: FlaskClient, setup: Setup) -> None:
+    open_participant_session(client, setup.workshop, setup.participants[0])
+    html = client.get(setup.url("board")).get_data(as_text=True)
+
+    response = client.post(
+        setup.url("board/changes"),
+        data={"csrf_token": csrf_from(html), "event": "participant:remove"},
+    )
+
+    assert response.status_code == 400
+
+
+# --- summary -------------------------------------------------------------------------
+
+
+def test_the_summary_shows_commitments_top_cards_clusters_and_attendance(
+    client: FlaskClient, setup: Setup
+) -> None:
+    ids = a_full_session(setup)
+    alice, bob = setup.participants
+    mark_attendance(setup.official, enrolment_of(setup.workshop, alice).id, "present")
+    open_participant_session(client, setup.workshop, bob)
+
+    html = client.get(setup.url("board/summary")).get_data(as_text=True)
+
+    commitments = html.index("Reusable crates for 3 SMEs")
+    assert organisation_name(alice) in html[commitments:]
+    assert organisation_name(bob) in html[commitments:]
+    assert "Cardboard: 12 → 4 t/year" in html
+    top = html[html.index('class="summary-top"') :]
+    assert top.index("Bike couriers") < top.index("Reuse crates")
+    assert "3 votes" in top
+    assert "1 vote" in top
+    cluster = html[html.index('class="card summary-cluster"') :]
+    assert cluster.index("Reuse crates") < cluster.index("Share crates")
+    attendance = html[html.index('id="attendance-title"') :]
+    assert "Present" in attendance
+    assert "Not recorded" in attendance
+    assert ids["commitment"]
+
+
+def test_the_summary_csv_has_a_bom_and_neutralised_cells(
+    client: FlaskClient, setup: Setup, login: Callable[[int], None]
+) -> None:
+    a_full_session(setup)
+    setup.phase("ideas")
+    setup.change(
+        setup.participants[0],
+        "card:create",
+        theme=setup.themes[0],
+        text='=HYPERLINK("http://evil.example","x")',
+    )
+    login(setup.facilitator)
+
+    response = client.get(setup.url("board/summary.csv"))
+
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    body = response.get_data()
+    assert body.startswith("\ufeff".encode())
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    sections = {row["section"] for row in rows}
+    assert sections == {"card", "commitment", "signature", "attendance"}
+    texts = [row["text"] for row in rows if row["section"] == "card"]
+    assert '\'=HYPERLINK("http://evil.example","x")' in texts
+    (commitment,) = [row for row in rows if row["section"] == "commitment"]
+    assert commitment["text"] == "Reusable crates for 3 SMEs"
+    signatures = [row for row in rows if row["section"] == "signature"]
+    assert len(signatures) == 2
+    assert {row["parent"] for row in signatures} == {commitment["id"]}
+
+
+# --- history -------------------------------------------------------------------------
+
+
+def history_rows(html: str) -> list[str]:
+    body = html[html.index("<tbody>") : html.index("</tbody>")]
+    return re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)
+
+
+def test_the_history_lists_every_change_and_filters_by_person_and_type(
+    client: FlaskClient, setup: Setup, login: Callable[[int], None]
+) -> None:
+    a_full_session(setup)
+    alice = setup.participants[0]
+    login(setup.official)
+
+    everything = client.get(setup.url("board/history")).get_data(as_text=True)
+    by_alice = client.get(setup.url(f"board/history?person={alice}")).get_data(
+        as_text=True
+    )
+    votes = client.get(
+        setup.url(f"board/history?person={alice}&type=vote:cast")
+    ).get_data(as_text=True)
+    phases = client.get(setup.url("board/history?type=board:phase")).get_data(
+        as_text=True
+    )
+
+    assert len(history_rows(everything)) == 15
+    assert "<code>card:move</code>" in everything
+    assert len(history_rows(by_alice)) == 6  # 1 card, 3 votes, create, sign
+    assert len(history_rows(votes)) == 3
+    assert all("vote:cast" in row for row in history_rows(votes))
+    assert [row.count("board:phase") for row in history_rows(phases)] == [1] * 4
+    assert "Voting" in phases
+    assert "Signing" in phases
+
+
+def test_user_text_is_escaped_on_every_page(
+    client: FlaskClient, setup: Setup, login: Callable[[int], None]
+) -> None:
+    setup.phase("ideas")
+    card = setup.change(
+        setup.participants[0], "card:create", theme=setup.themes[0], text=MARKUP
+    )["card"]
+    setup.change(setup.participants[1], "comment:add", card=card["id"], text=MARKUP)
+    login(setup.facilitator)
+
+    for page in ("board", "board/summary", "board/history"):
+        html = client.get(setup.url(page)).get_data(as_text=True)
+        assert MARKUP not in html, page
+        assert "&lt;script&gt;" in html or "\\u003cscript\\u003e" in html, page
