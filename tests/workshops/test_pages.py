@@ -901,3 +901,21 @@ def test_the_public_calendar_feed_parses_and_lists_the_pacts_workshops(
     assert str(events["Energy"]["url"]) == "http://localhost/me"
     assert events["Energy"].decoded("dtstart") == load_workshop(first).starts_at
     assert client.get("/p/atlantis/workshops.ics").status_code == 404
+
+
+def test_my_workshops_and_the_workshop_page_lead_to_the_live_board(
+    app: Flask,
+    client: FlaskClient,
+    official: int,
+    invited: dict[str, int],
+    login: Callable[[int], None],
+):
+    workshop = invited["workshop"]
+    board_url = f"/w/{workshop}/board"
+    participant = app.test_client()
+    open_participant_session(participant, workshop, invited["person"])
+    assert board_url in participant.get("/me").get_data(as_text=True)
+    assert participant.get(board_url).status_code == 200
+    login(official)
+    page = client.get(f"/staff/p/ilfov/workshops/{workshop}").get_data(as_text=True)
+    assert board_url in page
