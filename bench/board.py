@@ -139,6 +139,7 @@ def run(clients: int, rate: float, seconds: float) -> dict[str, Any]:
             ).stdout
             elapsed = time.monotonic() - started
             result: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
+            print(f"  {clients} clients: {json.dumps(result)}", file=sys.stderr)
             result["server_cpu_percent"] = (
                 100 * (cpu_seconds(server.pid) - before) / elapsed
             )
