@@ -30,6 +30,7 @@ from tests.board.conftest import (
     consecutive,
     new_cid,
 )
+from tests.board.protocol import PROTOCOL_EVENTS as EVENTS
 
 UNKNOWN = 999_999
 PROMPT = 3.0  # seconds: "still answers other clients promptly" during a flood
@@ -39,24 +40,6 @@ COMMENT_TEXT_MAX = 500
 COMMITMENT_TITLE_MAX = 200
 CID_MAX = 64
 
-EVENTS = (
-    "card:create",
-    "card:update",
-    "card:delete",
-    "card:move",
-    "comment:add",
-    "vote:cast",
-    "vote:retract",
-    "commitment:create",
-    "commitment:update",
-    "commitment:sign",
-    "board:phase",
-    "board:lock",
-    "board:timer",
-    "card:hide",
-    "card:merge",
-    "participant:remove",
-)
 # The fields each event cannot do without (besides `board`).
 REQUIRED: dict[str, tuple[str, ...]] = {
     "card:create": ("cid", "theme", "text"),

@@ -17,30 +17,10 @@ from flask_socketio import ConnectionRefusedError, SocketIOTestClient
 from choices import Role
 from extensions import socketio
 from pacts.models import Theme
+from tests.board.protocol import PROTOCOL_NAMES
 from workshops.board import events
 from workshops.services import WorkshopData, bulk_participants, create_workshop
 from workshops.tokens import staff_token
-
-PROTOCOL_NAMES = {
-    "join",
-    "leave",
-    "card:create",
-    "card:update",
-    "card:delete",
-    "card:move",
-    "comment:add",
-    "vote:cast",
-    "vote:retract",
-    "commitment:create",
-    "commitment:update",
-    "commitment:sign",
-    "board:phase",
-    "board:lock",
-    "board:timer",
-    "card:hide",
-    "card:merge",
-    "participant:remove",
-}
 
 
 @pytest.fixture

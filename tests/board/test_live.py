@@ -22,30 +22,10 @@ from tests.board.conftest import (
     in_threads,
     new_cid,
 )
+from tests.board.protocol import PROTOCOL_NAMES
 from workshops.board.services import MAX_REPLAY
 
 SETTLE = 0.3  # time for a stray duplicate to arrive after the last expected event
-
-PROTOCOL_NAMES = {
-    "join",
-    "leave",
-    "card:create",
-    "card:update",
-    "card:delete",
-    "card:move",
-    "comment:add",
-    "vote:cast",
-    "vote:retract",
-    "commitment:create",
-    "commitment:update",
-    "commitment:sign",
-    "board:phase",
-    "board:lock",
-    "board:timer",
-    "card:hide",
-    "card:merge",
-    "participant:remove",
-}
 
 
 def create_cards(client: BoardClient, board: int, theme: int, count: int) -> list[int]:

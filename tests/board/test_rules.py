@@ -11,6 +11,7 @@ import itertools
 import pytest
 
 from choices import EVENT_BURST, EVENTS_PER_SECOND
+from tests.board.protocol import PROTOCOL_EVENTS
 from workshops.board import rules
 from workshops.board.rules import (
     Actor,
@@ -23,25 +24,6 @@ from workshops.board.rules import (
     votes_left,
 )
 
-# PROTOCOL.md, "Client → server events": the mutating events (all but join/leave).
-PROTOCOL_EVENTS = (
-    "card:create",
-    "card:update",
-    "card:delete",
-    "card:move",
-    "comment:add",
-    "vote:cast",
-    "vote:retract",
-    "commitment:create",
-    "commitment:update",
-    "commitment:sign",
-    "board:phase",
-    "board:lock",
-    "board:timer",
-    "card:hide",
-    "card:merge",
-    "participant:remove",
-)
 # "The last six are facilitator-only (`forbidden` for participants)."
 FACILITATOR_ONLY = frozenset(PROTOCOL_EVENTS[-6:])
 # PROTOCOL.md, "Phases": the phases in order and what participants may do in each.
