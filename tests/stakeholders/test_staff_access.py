@@ -58,6 +58,9 @@ STAFF_ROUTES = [
     ("GET", "/staff/p/{pact}/workshops/{workshop}/attendance.xlsx", True),
 ]
 ROUTE_IDS = [f"{method} {url}" for method, url, _official in STAFF_ROUTES]
+every_staff_route = pytest.mark.parametrize(
+    ("method", "url", "official_only"), STAFF_ROUTES, ids=ROUTE_IDS
+)
 
 
 def test_every_staff_route_is_listed_here(app: Flask):
@@ -123,9 +126,7 @@ def status_of(world: dict[str, Any]) -> str:
     return organisation.status
 
 
-@pytest.mark.parametrize(
-    ("method", "url", "official_only"), STAFF_ROUTES, ids=ROUTE_IDS
-)
+@every_staff_route
 def test_anonymous_visitor_is_sent_to_login(
     client: FlaskClient,
     world: dict[str, Any],
@@ -139,9 +140,7 @@ def test_anonymous_visitor_is_sent_to_login(
     assert status_of(world) == "pending"
 
 
-@pytest.mark.parametrize(
-    ("method", "url", "official_only"), STAFF_ROUTES, ids=ROUTE_IDS
-)
+@every_staff_route
 def test_official_of_another_pact_gets_404(
     client: FlaskClient,
     world: dict[str, Any],
@@ -156,9 +155,7 @@ def test_official_of_another_pact_gets_404(
     assert status_of(world) == "pending"
 
 
-@pytest.mark.parametrize(
-    ("method", "url", "official_only"), STAFF_ROUTES, ids=ROUTE_IDS
-)
+@every_staff_route
 def test_facilitator_reads_but_has_no_approval_or_export_rights(
     client: FlaskClient,
     world: dict[str, Any],
@@ -174,9 +171,7 @@ def test_facilitator_reads_but_has_no_approval_or_export_rights(
     assert status_of(world) == "pending"
 
 
-@pytest.mark.parametrize(
-    ("method", "url", "official_only"), STAFF_ROUTES, ids=ROUTE_IDS
-)
+@every_staff_route
 def test_official_of_the_pact_is_allowed(
     client: FlaskClient,
     world: dict[str, Any],
@@ -192,9 +187,7 @@ def test_official_of_the_pact_is_allowed(
         assert status_of(world) in ("approved", "rejected")
 
 
-@pytest.mark.parametrize(
-    ("method", "url", "official_only"), STAFF_ROUTES, ids=ROUTE_IDS
-)
+@every_staff_route
 def test_participant_session_is_sent_to_login(
     client: FlaskClient,
     world: dict[str, Any],
@@ -211,9 +204,7 @@ def test_participant_session_is_sent_to_login(
     assert enrolment_of(world["workshop"], world["participant"]).status == "enrolled"
 
 
-@pytest.mark.parametrize(
-    ("method", "url", "official_only"), STAFF_ROUTES, ids=ROUTE_IDS
-)
+@every_staff_route
 def test_unknown_pact_is_404_even_for_staff(
     client: FlaskClient,
     world: dict[str, Any],
