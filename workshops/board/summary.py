@@ -409,7 +409,8 @@ def _card_move(data: Mapping[str, Any]) -> str:
 
 def _card_hide(data: Mapping[str, Any]) -> str:
     hidden = (data.get("card") or {}).get("hidden")
-    return f"{_card_text(data)} {_('hidden') if hidden else _('shown again')}"
+    state = _("hidden") if hidden else _("shown again")
+    return f"{_card_text(data)} {state}"
 
 
 def _card_merge(data: Mapping[str, Any]) -> str:
