@@ -9,10 +9,14 @@ FLASK := $(VENV)/bin/flask --app app
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: install install-dev translations vendor chromium run test lint bench bench-board extract-messages clean
+.PHONY: install install-dev translations vendor pango chromium run test lint bench bench-board extract-messages clean
 
 ## install: create .venv and install the pinned runtime requirements (idempotent)
-install: $(VENV)/.runtime translations vendor
+install: pango $(VENV)/.runtime translations vendor
+
+## pango: the text layout library WeasyPrint draws the pact's PDF with (Debian's)
+pango:
+	@ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; }
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

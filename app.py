@@ -161,6 +161,7 @@ def _register_error_pages(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
+    from flask_babel import format_date
     from flask_wtf.csrf import generate_csrf
 
     from pacts.services import theme_label
@@ -168,6 +169,8 @@ def _register_template_helpers(app: Flask) -> None:
 
     app.add_template_filter(local_datetime)
     app.add_template_filter(local_time)
+    app.add_template_filter(format_date, "format_date")
+    app.add_template_filter(format_number, "format_number")
 
     @app.context_processor
     def inject_globals() -> dict[str, Any]:
@@ -177,6 +180,13 @@ def _register_template_helpers(app: Flask) -> None:
             "csrf_token": generate_csrf,
             "theme_label": theme_label,
         }
+
+
+def format_number(value: float | int) -> str:
+    """A number in the visitor's language, without a pointless `.0`."""
+    from flask_babel import format_decimal
+
+    return str(format_decimal(value, format="#,##0.###"))
 
 
 def serve(application: Flask, host: str, port: int) -> None:

@@ -60,6 +60,10 @@ class Config:
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 65536  # KiB
     PUBLIC_URL = "http://127.0.0.1:5000"
+    # Uploaded progress evidence (never under static/); uploads are at most 5 MB,
+    # and no request body may exceed this.
+    EVIDENCE_FOLDER = str(INSTANCE / "evidence")
+    MAX_CONTENT_LENGTH = 6 * 1024 * 1024
 
     @classmethod
     def from_environment(cls) -> dict[str, Any]:
@@ -74,6 +78,7 @@ class Config:
             "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
             "SOCKETIO_MESSAGE_QUEUE": env.get("SOCKETIO_MESSAGE_QUEUE", ""),
             "PUBLIC_URL": env.get("PUBLIC_URL", cls.PUBLIC_URL),
+            "EVIDENCE_FOLDER": env.get("EVIDENCE_FOLDER", cls.EVIDENCE_FOLDER),
         }
         if env.get("DATABASE_URL"):
             settings["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
@@ -101,6 +106,8 @@ class TestConfig(Config):
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
     PUBLIC_URL = "http://localhost"
+    # Each test app gets its own folder (tests/conftest.py `build_app`).
+    EVIDENCE_FOLDER = ""
 
 
 def normalise_database_url(url: str) -> str:

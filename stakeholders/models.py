@@ -3,11 +3,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from choices import STAFF_ROLES, RegistrationStatus, Role
@@ -179,3 +190,64 @@ class Consent(db.Model):  # type: ignore[name-defined,misc]
 
     organisation: Mapped[Organisation] = relationship(back_populates="consents")
     person: Mapped[Person] = relationship()
+
+
+class DeliveryStatus(StrEnum):
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in progress"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+
+
+class ServiceDelivery(db.Model):  # type: ignore[name-defined,misc]
+    """The delivery of a service an organisation asked for at registration
+    (mentoring, crowdfunding support, EU-funding guidance…): the expert an official
+    assigned, its state, and its outcome (for a crowdfunding campaign: launched, and
+    the amount raised)."""
+
+    __tablename__ = "service_delivery"
+    __table_args__ = (UniqueConstraint("organisation_id", "service"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    service: Mapped[str] = mapped_column(String(30))
+    expert_name: Mapped[str] = mapped_column(String(120))
+    expert_email: Mapped[str | None] = mapped_column(String(254))
+    status: Mapped[str] = mapped_column(String(12), default=DeliveryStatus.ASSIGNED)
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    campaign_launched: Mapped[bool | None] = mapped_column()
+    amount_raised: Mapped[float | None] = mapped_column(Float)
+    assigned_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
+    )
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organisation: Mapped[Organisation] = relationship()
+    sessions: Mapped[list[ServiceSession]] = relationship(
+        back_populates="delivery",
+        order_by="ServiceSession.held_on",
+        cascade="all, delete-orphan",
+    )
+
+
+class ServiceSession(db.Model):  # type: ignore[name-defined,misc]
+    """One session of a service delivery: when, how long, and what came of it."""
+
+    __tablename__ = "service_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(
+        ForeignKey("service_delivery.id", ondelete="CASCADE"), index=True
+    )
+    held_on: Mapped[date] = mapped_column(Date)
+    minutes: Mapped[int] = mapped_column(default=60)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    logged_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    delivery: Mapped[ServiceDelivery] = relationship(back_populates="sessions")

@@ -149,7 +149,7 @@ def decide_registration(
     is told by e-mail, in the language they registered in."""
     if status not in (RegistrationStatus.APPROVED, RegistrationStatus.REJECTED):
         raise DomainError("invalid", _("Unknown decision."))
-    actor = _official_of(actor_id, pact_id)
+    actor = official_of(actor_id, pact_id)
     organisation = _registration_of(pact_id, organisation_id)
     if organisation.status == status:
         raise DomainError("conflict", _("This registration already has that status."))
@@ -167,7 +167,7 @@ def decide_registration(
     return result
 
 
-def _official_of(actor_id: int, pact_id: int) -> Person:
+def official_of(actor_id: int, pact_id: int) -> Person:
     actor = db.session.get(Person, actor_id)
     if (
         actor is None

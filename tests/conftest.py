@@ -11,6 +11,7 @@ import os
 import re
 import smtplib
 import socket
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -104,6 +105,7 @@ class RequestScopedClient(FlaskClient):
 
 
 def build_app(database_url: str, **overrides: Any) -> Flask:
+    overrides.setdefault("EVIDENCE_FOLDER", tempfile.mkdtemp(prefix="evidence-"))
     app = create_app(
         {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, **overrides}
     )

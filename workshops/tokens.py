@@ -82,3 +82,21 @@ def read_staff_token(token: str) -> int:
         return int(payload["s"])
     except (KeyError, TypeError, ValueError):
         raise TokenError("invalid") from None
+
+
+MEMBER_SALT = "greenpact.member-link"
+
+
+def member_token(person_id: int, ttl_seconds: int) -> str:
+    """A stakeholder's personal link to their pact commitments (signing, progress
+    reports): bound to the person, not to a workshop."""
+    payload = {"m": person_id, "exp": _expiry(ttl_seconds)}
+    return str(_serializer(MEMBER_SALT).dumps(payload))
+
+
+def read_member_token(token: str) -> int:
+    payload = _load(token, MEMBER_SALT)
+    try:
+        return int(payload["m"])
+    except (KeyError, TypeError, ValueError):
+        raise TokenError("invalid") from None

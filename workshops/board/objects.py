@@ -73,8 +73,9 @@ def signature_dict(signature: Signature) -> dict[str, Any]:
         "commitment": signature.commitment_id,
         "organisation": {
             "id": signature.organisation_id,
-            "name": signature.organisation.name,
+            "name": signature.signatory,
         },
+        "authority": signature.authority,
         "person": actor_dict(signature.person),
         "commitment_version": signature.commitment_version,
         "signed_at": iso(signature.signed_at),
@@ -90,6 +91,7 @@ def commitment_dict(commitment: Commitment) -> dict[str, Any]:
         "action": commitment.action,
         "theme": commitment.theme_id,
         "lead": {"id": lead.id, "name": lead.name},
+        "co_signers": [{"id": o.id, "name": o.name} for o in commitment.co_signers],
         "indicator": {
             "name": commitment.indicator_name,
             "unit": commitment.indicator_unit,

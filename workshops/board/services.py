@@ -619,6 +619,11 @@ def commitment_sign(change: Change) -> Outcome:
             "your organisation has signed this commitment already",
             current=commitment_dict(commitment),
         )
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is not None and organisation.id != commitment.lead_organisation_id:
+        # Signing in the room is how an organisation joins as a co-signer.
+        if organisation not in commitment.co_signers:
+            commitment.co_signers.append(organisation)
     signature = Signature(
         commitment=commitment,
         organisation_id=organisation_id,

@@ -289,7 +289,7 @@ def _signature_row(signature: Signature) -> dict[str, str]:
         "id": str(signature.id),
         "parent": str(signature.commitment_id),
         "person": signature.person.name,
-        "organisation": signature.organisation.name,
+        "organisation": signature.signatory,
         "date": signature.signed_at.isoformat(),
     }
 

@@ -1,0 +1,386 @@
+"""Use cases of a pact's commitments: compiling the pact (add, edit with history,
+agree, reorder; the document's texts), signing commitments, publishing the pact."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from choices import RegistrationStatus
+from errors import DomainError
+from extensions import db
+from mail import queue_template_email
+from pacts.models import (
+    PACT_STATUSES,
+    Commitment,
+    CommitmentRevision,
+    CommitmentStatus,
+    Pact,
+    PactStatus,
+    Signature,
+    Theme,
+)
+from stakeholders.models import Organisation, Person
+from stakeholders.services import official_of
+from timeutil import utcnow
+from transactions import commit
+from workshops.tokens import member_token
+
+# --- compiling the pact (officials) ------------------------------------------------
+
+# A personal link in an e-mail about commitments stays valid this long.
+MEMBER_LINK_TTL = timedelta(days=60)
+
+
+def pact_commitment(pact_id: int, commitment_id: int) -> Commitment:
+    commitment = db.session.get(Commitment, commitment_id)
+    if commitment is None or commitment.pact_id != pact_id:
+        raise DomainError("not_found", _("This commitment does not exist."))
+    return commitment
+
+
+@dataclass(frozen=True)
+class PactDocumentData:
+    introduction: str
+    governance: str
+    partners: str
+    authority_name: str
+    report_frequency: str
+    licence: str
+
+
+def update_pact_document(
+    actor_id: int, pact_id: int, data: PactDocumentData
+) -> dict[str, Any]:
+    """The pact's introduction, governance, partners, signing authority, reporting
+    schedule and open-data licence."""
+    official_of(actor_id, pact_id)
+    pact = _pact(pact_id)
+    for name, value in asdict(data).items():
+        setattr(pact, name, value)
+    commit()
+    return {"pact": pact.id}
+
+
+@dataclass(frozen=True)
+class CommitmentData:
+    title: str
+    action: str
+    theme_id: int
+    lead_id: int
+    co_signer_ids: tuple[int, ...]
+    indicator_name: str
+    indicator_unit: str
+    indicator_baseline: float
+    indicator_target: float
+    deadline: date
+    support_requested: str
+    support_promised: str
+
+
+def _check_parties(pact_id: int, data: CommitmentData) -> list[Organisation]:
+    """The co-signing organisations; every party must be an approved organisation
+    of the pact, and the theme the pact's."""
+    theme = db.session.get(Theme, data.theme_id)
+    if theme is None or theme.pact_id != pact_id:
+        raise DomainError("invalid", _("Choose one of the pact's themes."), "theme")
+    ids = {data.lead_id, *data.co_signer_ids}
+    found = db.session.scalars(
+        select(Organisation).where(
+            Organisation.id.in_(ids),
+            Organisation.pact_id == pact_id,
+            Organisation.status == RegistrationStatus.APPROVED,
+        )
+    ).all()
+    if {org.id for org in found} != ids:
+        raise DomainError(
+            "invalid", _("Choose approved organisations of this pact."), "lead"
+        )
+    return sorted(
+        (
+            org
+            for org in found
+            if org.id in data.co_signer_ids and org.id != data.lead_id
+        ),
+        key=lambda org: org.name,
+    )
+
+
+def add_commitment(actor_id: int, pact_id: int, data: CommitmentData) -> dict[str, Any]:
+    """A commitment added by an official outside a workshop (say, for an SME that
+    could not attend); it starts as a draft, last in its theme."""
+    actor = official_of(actor_id, pact_id)
+    co_signers = _check_parties(pact_id, data)
+    last = db.session.scalar(
+        select(func.max(Commitment.position)).where(
+            Commitment.pact_id == pact_id, Commitment.theme_id == data.theme_id
+        )
+    )
+    commitment = Commitment(
+        pact_id=pact_id,
+        **_commitment_values(data),
+        co_signers=co_signers,
+        status=CommitmentStatus.DRAFT,
+        position=(last or 0) + 1,
+        version=1,
+        created_by_id=actor.id,
+        created_at=utcnow(),
+        updated_at=utcnow(),
+    )
+    db.session.add(commitment)
+    commit()
+    return {"commitment": commitment.id}
+
+
+def _commitment_values(data: CommitmentData) -> dict[str, Any]:
+    values = asdict(data)
+    values.pop("co_signer_ids")
+    values["theme_id"] = values.pop("theme_id")
+    values["lead_organisation_id"] = values.pop("lead_id")
+    return values
+
+
+def commitment_data(commitment: Commitment) -> CommitmentData:
+    """A commitment's editable fields (what the edit form starts from)."""
+    return CommitmentData(
+        title=commitment.title,
+        action=commitment.action,
+        theme_id=commitment.theme_id,
+        lead_id=commitment.lead_organisation_id,
+        co_signer_ids=tuple(org.id for org in commitment.co_signers),
+        indicator_name=commitment.indicator_name,
+        indicator_unit=commitment.indicator_unit,
+        indicator_baseline=commitment.indicator_baseline,
+        indicator_target=commitment.indicator_target,
+        deadline=commitment.deadline,
+        support_requested=commitment.support_requested,
+        support_promised=commitment.support_promised,
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def edit_commitment(
+    actor_id: int, commitment_id: int, data: CommitmentData, version: int
+) -> dict[str, Any]:
+    """Edit a commitment (an official): the change is kept in its history; a signed
+    commitment loses its signatures, and its signatories are asked to sign again.
+    `version` is the version the official edited; an older one is a conflict."""
+    commitment = _commitment(commitment_id)
+    actor = official_of(actor_id, commitment.pact_id)
+    if commitment.version != version:
+        raise DomainError(
+            "conflict",
+            _("Someone changed this commitment meanwhile. Review it and edit again."),
+        )
+    co_signers = _check_parties(commitment.pact_id, data)
+    before = asdict(commitment_data(commitment))
+    after = asdict(data) | {"co_signer_ids": tuple(org.id for org in co_signers)}
+    changes = {
+        name: {"from": _jsonable(before[name]), "to": _jsonable(value)}
+        for name, value in after.items()
+        if value != before[name]
+    }
+    if not changes:
+        return {"commitment": commitment.id, "version": commitment.version}
+    signed = [s for s in commitment.signatures]
+    db.session.add(
+        CommitmentRevision(
+            commitment=commitment,
+            version=commitment.version,
+            changes=changes,
+            signatures_invalidated=len(signed),
+            changed_by_id=actor.id,
+            changed_at=utcnow(),
+        )
+    )
+    for name, value in _commitment_values(data).items():
+        setattr(commitment, name, value)
+    commitment.co_signers = co_signers
+    invalidate_signatures(commitment)
+    commitment.version += 1
+    commitment.updated_at = utcnow()
+    if signed:
+        _ask_to_sign(commitment, "commitment_sign_again")
+    commit()
+    return {"commitment": commitment.id, "version": commitment.version}
+
+
+def invalidate_signatures(commitment: Commitment) -> None:
+    """A changed commitment is no longer what was signed: the signatures go (the
+    revision keeps their count) and a signed commitment is agreed again."""
+    commitment.signatures.clear()
+    if commitment.status == CommitmentStatus.SIGNED:
+        commitment.status = CommitmentStatus.AGREED
+
+
+def agree_commitment(actor_id: int, commitment_id: int) -> dict[str, Any]:
+    """Mark a draft as agreed (an official): its lead and co-signers are e-mailed a
+    personal link to sign it."""
+    commitment = _commitment(commitment_id)
+    official_of(actor_id, commitment.pact_id)
+    if commitment.status != CommitmentStatus.DRAFT:
+        raise DomainError("conflict", _("Only a draft can be marked as agreed."))
+    commitment.status = CommitmentStatus.AGREED
+    commitment.updated_at = utcnow()
+    _ask_to_sign(commitment, "commitment_sign")
+    commit()
+    return {"commitment": commitment.id, "status": commitment.status}
+
+
+def move_commitment(actor_id: int, commitment_id: int, step: int) -> dict[str, Any]:
+    """Move a commitment one place up (-1) or down (+1) within its theme."""
+    commitment = _commitment(commitment_id)
+    official_of(actor_id, commitment.pact_id)
+    siblings = list(
+        db.session.scalars(
+            select(Commitment)
+            .where(
+                Commitment.pact_id == commitment.pact_id,
+                Commitment.theme_id == commitment.theme_id,
+            )
+            .order_by(Commitment.position, Commitment.id)
+        )
+    )
+    index = siblings.index(commitment)
+    other = index + (1 if step > 0 else -1)
+    if 0 <= other < len(siblings):
+        siblings[index], siblings[other] = siblings[other], siblings[index]
+    for position, sibling in enumerate(siblings, start=1):
+        sibling.position = position
+    commit()
+    return {"commitment": commitment.id, "position": commitment.position}
+
+
+def _commitment(commitment_id: int) -> Commitment:
+    commitment = db.session.get(Commitment, commitment_id)
+    if commitment is None:
+        raise DomainError("not_found", _("This commitment does not exist."))
+    return commitment
+
+
+def _pact(pact_id: int) -> Pact:
+    pact = db.session.get(Pact, pact_id)
+    if pact is None:
+        raise DomainError("not_found", _("This pact does not exist."))
+    return pact
+
+
+# --- signing -----------------------------------------------------------------------
+
+
+def parties(commitment: Commitment) -> list[Organisation]:
+    """The organisations that sign a commitment: its lead, then its co-signers."""
+    return [commitment.lead_organisation, *commitment.co_signers]
+
+
+def member_link(person: Person) -> str:
+    """A person's personal link to their commitments (sign, report progress)."""
+    token = member_token(person.id, int(MEMBER_LINK_TTL.total_seconds()))
+    return f"{public_url()}/me/link/{token}"
+
+
+def public_url() -> str:
+    return str(current_app.config["PUBLIC_URL"]).rstrip("/")
+
+
+def _ask_to_sign(commitment: Commitment, template: str) -> None:
+    signed = {s.organisation_id for s in commitment.signatures}
+    for organisation in parties(commitment):
+        contact = organisation.contact
+        if contact is None or organisation.id in signed or not contact.active:
+            continue
+        queue_template_email(
+            contact.email,
+            contact.language,
+            template,
+            person=contact,
+            commitment=commitment,
+            pact=commitment.pact,
+            link=member_link(contact),
+        )
+
+
+def sign_commitment(
+    person_id: int, commitment_id: int, organisation_id: int | None
+) -> dict[str, Any]:
+    """Sign the current version of an agreed commitment for an organisation the
+    person belongs to (its lead or a co-signer); an official signs for the public
+    authority (`organisation_id` None). Signing by the lead makes it signed."""
+    commitment = _commitment(commitment_id)
+    person = db.session.get(Person, person_id)
+    if person is None or not person.active:
+        raise DomainError("forbidden", _("Please open your personal link again."))
+    if commitment.status == CommitmentStatus.DRAFT:
+        raise DomainError("conflict", _("This commitment is not agreed yet."))
+    if organisation_id is None:
+        official_of(person.id, commitment.pact_id)
+    elif person.organisation_id != organisation_id:
+        raise DomainError(
+            "forbidden", _("You can sign only for your own organisation.")
+        )
+    elif organisation_id not in {org.id for org in parties(commitment)}:
+        raise DomainError(
+            "forbidden", _("Your organisation is not a party to this commitment.")
+        )
+    if any(
+        s.organisation_id == organisation_id
+        and s.authority == (organisation_id is None)
+        for s in commitment.signatures
+    ):
+        raise DomainError("conflict", _("This has been signed already."))
+    signature = Signature(
+        commitment=commitment,
+        organisation_id=organisation_id,
+        authority=organisation_id is None,
+        person_id=person.id,
+        commitment_version=commitment.version,
+        signed_at=utcnow(),
+    )
+    db.session.add(signature)
+    if (
+        organisation_id == commitment.lead_organisation_id
+        and commitment.status == CommitmentStatus.AGREED
+    ):
+        commitment.status = CommitmentStatus.SIGNED
+    db.session.flush()
+    result = {"signature": signature.id, "status": commitment.status}
+    commit()
+    return result
+
+
+# --- publishing --------------------------------------------------------------------
+
+
+def publish_pact(actor_id: int, pact_id: int) -> dict[str, Any]:
+    """Publish the pact: the official signs it for the authority; its signed
+    commitments appear on the public page, in the PDF and in the open data."""
+    actor = official_of(actor_id, pact_id)
+    pact = _pact(pact_id)
+    if pact.published_at is not None:
+        raise DomainError("conflict", _("The pact is already published."))
+    signed = db.session.scalar(
+        select(func.count(Commitment.id)).where(
+            Commitment.pact_id == pact_id, Commitment.status.in_(PACT_STATUSES)
+        )
+    )
+    if not signed:
+        raise DomainError(
+            "conflict", _("Publish the pact once at least one commitment is signed.")
+        )
+    pact.published_at = utcnow()
+    pact.signed_by_id = actor.id
+    pact.status = PactStatus.PUBLISHED
+    commit()
+    return {"pact": pact.id, "published_at": pact.published_at.isoformat()}

@@ -1,0 +1,281 @@
+"""Monitoring a published pact: a commitment's lead (or an official on their behalf)
+reports progress, with optional evidence (a link, or a file of an allowed type up to
+5 MB, checked by its content, not only its name), and reminder e-mails go out when a
+report is due and when it is overdue (`send-reminders`, run daily)."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from choices import Role
+from errors import DomainError
+from extensions import db
+from mail import queue_template_email
+from pacts.commitments import member_link, pact_commitment
+from pacts.models import (
+    REPORT_MONTHS,
+    Commitment,
+    CommitmentStatus,
+    Pact,
+    PactStatus,
+    ProgressReminder,
+    ProgressReport,
+    ReportFrequency,
+)
+from pacts.progress import next_due, reminder_kind
+from stakeholders.models import Person
+from timeutil import utcnow
+from transactions import commit
+
+EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
+# Allowed evidence: extension -> (MIME type, how its content must start). Office
+# files are ZIP containers; CSV and plain text must be UTF-8 without NUL bytes.
+ZIP = b"PK\x03\x04"
+EVIDENCE_TYPES: dict[str, tuple[str, bytes | None]] = {
+    "pdf": ("application/pdf", b"%PDF-"),
+    "png": ("image/png", b"\x89PNG\r\n\x1a\n"),
+    "jpg": ("image/jpeg", b"\xff\xd8\xff"),
+    "jpeg": ("image/jpeg", b"\xff\xd8\xff"),
+    "docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ZIP,
+    ),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ZIP),
+    "odt": ("application/vnd.oasis.opendocument.text", ZIP),
+    "ods": ("application/vnd.oasis.opendocument.spreadsheet", ZIP),
+    "csv": ("text/csv", None),
+    "txt": ("text/plain", None),
+}
+# Statuses in which a commitment takes progress reports.
+REPORTABLE = (
+    CommitmentStatus.SIGNED,
+    CommitmentStatus.IN_PROGRESS,
+    CommitmentStatus.AT_RISK,
+    CommitmentStatus.DONE,
+)
+# Statuses that still owe reports (done and dropped ones do not).
+OWING = (
+    CommitmentStatus.SIGNED,
+    CommitmentStatus.IN_PROGRESS,
+    CommitmentStatus.AT_RISK,
+)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    filename: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class ProgressData:
+    reported_on: date
+    value: float
+    narrative: str
+    status: str
+    status_reason: str = ""
+    evidence_url: str | None = None
+    evidence: Evidence | None = None
+
+
+def evidence_type(evidence: Evidence) -> str:
+    """The MIME type of an allowed evidence file; DomainError for anything else."""
+    if len(evidence.content) > EVIDENCE_MAX_BYTES:
+        raise DomainError(
+            "invalid", _("The file is larger than 5 MB."), "evidence_file"
+        )
+    extension = evidence.filename.rsplit(".", 1)[-1].lower()
+    allowed = EVIDENCE_TYPES.get(extension) if "." in evidence.filename else None
+    if allowed is None or not _content_matches(evidence.content, allowed[1]):
+        raise DomainError(
+            "invalid",
+            _("Please attach a PDF, image (PNG, JPEG), office document or CSV file."),
+            "evidence_file",
+        )
+    return allowed[0]
+
+
+def _content_matches(content: bytes, magic: bytes | None) -> bool:
+    if magic is not None:
+        return content.startswith(magic)
+    if b"\x00" in content:
+        return False
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def today_in(pact: Pact) -> date:
+    return datetime.now(ZoneInfo(pact.timezone)).date()
+
+
+def report_progress(
+    person_id: int, pact_id: int, commitment_id: int, data: ProgressData
+) -> dict[str, Any]:
+    """Record a progress report by the commitment's lead (or an official of the
+    pact): its value and date, narrative, evidence, and the status it leaves."""
+    commitment = pact_commitment(pact_id, commitment_id)
+    _check_reporter(person_id, commitment)
+    pact = commitment.pact
+    if pact.published_at is None:
+        raise DomainError(
+            "conflict", _("Progress is reported once the pact is published.")
+        )
+    if commitment.status not in REPORTABLE:
+        raise DomainError("conflict", _("This commitment takes no more reports."))
+    if data.reported_on > today_in(pact):
+        raise DomainError(
+            "invalid", _("The date cannot be in the future."), "reported_on"
+        )
+    if data.status == CommitmentStatus.DROPPED and not data.status_reason:
+        raise DomainError(
+            "invalid", _("Please say why the commitment is dropped."), "status_reason"
+        )
+    report = ProgressReport(
+        commitment=commitment,
+        reported_on=data.reported_on,
+        value=data.value,
+        narrative=data.narrative,
+        status=data.status,
+        status_reason=data.status_reason,
+        evidence_url=data.evidence_url,
+        reported_by_id=person_id,
+        created_at=utcnow(),
+    )
+    if data.evidence is not None:
+        _store_evidence(report, data.evidence)
+    commitment.status = data.status
+    commitment.status_reason = data.status_reason
+    commitment.updated_at = utcnow()
+    pact.status = PactStatus.MONITORING
+    db.session.add(report)
+    db.session.flush()
+    result = {"report": report.id, "status": commitment.status}
+    commit()
+    return result
+
+
+def _check_reporter(person_id: int, commitment: Commitment) -> None:
+    person = db.session.get(Person, person_id)
+    if person is None or not person.active:
+        raise DomainError("forbidden", _("Please open your personal link again."))
+    if person.organisation_id == commitment.lead_organisation_id:
+        return
+    if person.role == Role.OFFICIAL and commitment.pact in person.pacts:
+        return
+    raise DomainError(
+        "forbidden", _("Only the commitment's lead organisation reports its progress.")
+    )
+
+
+def evidence_folder() -> Path:
+    return Path(current_app.config["EVIDENCE_FOLDER"])
+
+
+def _store_evidence(report: ProgressReport, evidence: Evidence) -> None:
+    """Kept under a random name (never the uploader's), outside static/."""
+    mimetype = evidence_type(evidence)
+    folder = evidence_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    stored = secrets.token_hex(16)
+    (folder / stored).write_bytes(evidence.content)
+    report.evidence_file = stored
+    report.evidence_name = Path(evidence.filename).name[-200:]
+    report.evidence_type = mimetype
+    report.evidence_size = len(evidence.content)
+
+
+def evidence_of(pact_id: int, commitment_id: int, report_id: int) -> ProgressReport:
+    report = db.session.get(ProgressReport, report_id)
+    if (
+        report is None
+        or report.evidence_file is None
+        or report.commitment_id != commitment_id
+        or report.commitment.pact_id != pact_id
+        or report.commitment.pact.published_at is None
+    ):
+        raise DomainError("not_found", _("There is no such file."))
+    return report
+
+
+# --- reminders ---------------------------------------------------------------------
+
+
+def due_date(commitment: Commitment) -> date | None:
+    """When the commitment's next progress report is due (None when it owes none)."""
+    pact = commitment.pact
+    if pact.published_at is None or commitment.status not in OWING:
+        return None
+    zone = ZoneInfo(pact.timezone)
+    months = REPORT_MONTHS[ReportFrequency(pact.report_frequency)]
+    last = max((r.created_at for r in commitment.reports), default=None)
+    return next_due(
+        pact.published_at.astimezone(zone).date(),
+        months,
+        last.astimezone(zone).date() if last is not None else None,
+    )
+
+
+def send_reminders(today: date | None = None) -> dict[str, int]:
+    """E-mail each lead whose report is due within a fortnight (`due`) or late
+    (`overdue`); each reminder goes once per due date."""
+    sent = {"due": 0, "overdue": 0}
+    commitments = db.session.scalars(
+        select(Commitment)
+        .join(Pact, Pact.id == Commitment.pact_id)
+        .where(Pact.published_at.is_not(None), Commitment.status.in_(OWING))
+        .options(selectinload(Commitment.reports))
+        .order_by(Commitment.id)
+    )
+    for commitment in commitments:
+        due = due_date(commitment)
+        day = today or today_in(commitment.pact)
+        kind = reminder_kind(due, day) if due is not None else None
+        if kind is None or due is None or _reminded(commitment.id, due, kind):
+            continue
+        contact = commitment.lead_organisation.contact
+        if contact is None or not contact.active:
+            continue
+        db.session.add(
+            ProgressReminder(
+                commitment_id=commitment.id, due_on=due, kind=kind, sent_at=utcnow()
+            )
+        )
+        queue_template_email(
+            contact.email,
+            contact.language,
+            f"progress_{kind}",
+            person=contact,
+            commitment=commitment,
+            pact=commitment.pact,
+            due=due,
+            link=member_link(contact),
+        )
+        sent[kind] += 1
+    commit()
+    return sent
+
+
+def _reminded(commitment_id: int, due: date, kind: str) -> bool:
+    return (
+        db.session.scalar(
+            select(ProgressReminder.id).where(
+                ProgressReminder.commitment_id == commitment_id,
+                ProgressReminder.due_on == due,
+                ProgressReminder.kind == kind,
+            )
+        )
+        is not None
+    )

@@ -1,0 +1,276 @@
+"""Read side of a pact: its commitments as the public page, the PDF and the open data
+show them (one record builder, so all three always agree), the headline figures per
+theme and for the whole pact, and the programme indicators."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask_babel import force_locale
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
+
+from choices import RegistrationStatus
+from extensions import db
+from pacts.models import (
+    PACT_STATUSES,
+    Commitment,
+    IndicatorSource,
+    Pact,
+    ProgrammeIndicator,
+    ProgressReport,
+    Theme,
+)
+from pacts.progress import (
+    IndicatorPart,
+    count_buckets,
+    indicator_total,
+    percent_of_way,
+)
+from pacts.services import theme_label
+from stakeholders.models import (
+    DeliveryStatus,
+    Organisation,
+    OrganisationService,
+    ServiceDelivery,
+)
+
+
+def _ordered(query: Select[Any]) -> Select[Any]:
+    return (
+        query.join(Theme, Theme.id == Commitment.theme_id)
+        .options(
+            selectinload(Commitment.theme),
+            selectinload(Commitment.lead_organisation),
+            selectinload(Commitment.co_signers),
+            selectinload(Commitment.signatures),
+            selectinload(Commitment.reports),
+        )
+        .order_by(Theme.position, Commitment.position, Commitment.id)
+    )
+
+
+def pact_commitments(pact_id: int, filters: Mapping[str, Any]) -> list[Commitment]:
+    """Every commitment of the pact (the officials' compile list), filtered by
+    `theme` (id), `status` and `workshop` (id; 0 for those added outside one)."""
+    from workshops.models import Board
+
+    query = select(Commitment).where(Commitment.pact_id == pact_id)
+    if filters.get("theme"):
+        query = query.where(Commitment.theme_id == filters["theme"])
+    if filters.get("status"):
+        query = query.where(Commitment.status == filters["status"])
+    if filters.get("workshop") == 0:
+        query = query.where(Commitment.board_id.is_(None))
+    elif filters.get("workshop"):
+        query = query.where(
+            Commitment.board_id.in_(
+                select(Board.id).where(Board.workshop_id == filters["workshop"])
+            )
+        )
+    return list(db.session.scalars(_ordered(query)))
+
+
+def published_commitments(pact_id: int) -> list[Commitment]:
+    """The commitments that are part of the pact (signed by their lead at least), in
+    the document's order: by theme, then as the officials arranged them."""
+    query = select(Commitment).where(
+        Commitment.pact_id == pact_id, Commitment.status.in_(PACT_STATUSES)
+    )
+    return list(db.session.scalars(_ordered(query)))
+
+
+def latest_report(commitment: Commitment) -> ProgressReport | None:
+    """The most recent report (by its date, then the order they came in)."""
+    return commitment.reports[-1] if commitment.reports else None
+
+
+def commitment_record(commitment: Commitment) -> dict[str, Any]:
+    """A commitment as the public sees it: plain JSON values, stable ids."""
+    latest = latest_report(commitment)
+    value = latest.value if latest is not None else None
+    signed = {s.organisation_id for s in commitment.signatures if not s.authority}
+    return {
+        "id": commitment.id,
+        "title": commitment.title,
+        "action": commitment.action,
+        "theme": {"key": commitment.theme.key, "name": theme_label(commitment.theme)},
+        "lead": _organisation(commitment.lead_organisation, signed),
+        "co_signers": [_organisation(org, signed) for org in commitment.co_signers],
+        "authority_signed": any(s.authority for s in commitment.signatures),
+        "indicator": {
+            "name": commitment.indicator_name,
+            "unit": commitment.indicator_unit,
+            "baseline": commitment.indicator_baseline,
+            "target": commitment.indicator_target,
+        },
+        "deadline": commitment.deadline.isoformat(),
+        "support_requested": commitment.support_requested,
+        "support_promised": commitment.support_promised,
+        "status": commitment.status,
+        "status_reason": commitment.status_reason,
+        "version": commitment.version,
+        "latest": None
+        if latest is None
+        else {"date": latest.reported_on.isoformat(), "value": latest.value},
+        "progress_percent": percent_of_way(
+            commitment.indicator_baseline, commitment.indicator_target, value
+        ),
+        "reports": [_report(report) for report in commitment.reports],
+    }
+
+
+def _organisation(
+    organisation: Organisation, signed: set[int | None]
+) -> dict[str, Any]:
+    return {
+        "id": organisation.id,
+        "name": organisation.name,
+        "signed": organisation.id in signed,
+    }
+
+
+def _report(report: ProgressReport) -> dict[str, Any]:
+    return {
+        "id": report.id,
+        "date": report.reported_on.isoformat(),
+        "value": report.value,
+        "narrative": report.narrative,
+        "status": report.status,
+        "evidence_url": report.evidence_url,
+        "has_evidence_file": report.evidence_file is not None,
+    }
+
+
+def signatories(commitments: list[Commitment]) -> list[str]:
+    """The organisations that signed at least one commitment, by name."""
+    names = {
+        s.signatory
+        for commitment in commitments
+        for s in commitment.signatures
+        if not s.authority
+    }
+    return sorted(names, key=str.casefold)
+
+
+def theme_sections(pact: Pact, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The pact's themes that have commitments, each with its records and its
+    headline counts (on track / at risk / done / dropped)."""
+    sections = []
+    for theme in pact.themes:
+        mine = [r for r in records if r["theme"]["key"] == theme.key]
+        if mine:
+            sections.append(
+                {
+                    "key": theme.key,
+                    "name": theme_label(theme),
+                    "commitments": mine,
+                    "counts": count_buckets(r["status"] for r in mine),
+                }
+            )
+    return sections
+
+
+def programme_indicators(pact_id: int) -> list[dict[str, Any]]:
+    """The pact's headline indicators with their current value and aim."""
+    indicators = db.session.scalars(
+        select(ProgrammeIndicator)
+        .where(ProgrammeIndicator.pact_id == pact_id)
+        .options(
+            selectinload(ProgrammeIndicator.commitments).selectinload(
+                Commitment.reports
+            )
+        )
+        .order_by(ProgrammeIndicator.position, ProgrammeIndicator.id)
+    )
+    return [_indicator(pact_id, indicator) for indicator in indicators]
+
+
+def _indicator(pact_id: int, indicator: ProgrammeIndicator) -> dict[str, Any]:
+    value: float
+    aimed: float
+    if indicator.source == IndicatorSource.SERVICE:
+        value, aimed = service_counts(pact_id, indicator.service or "")
+    else:
+        parts = [
+            IndicatorPart(
+                c.indicator_baseline,
+                c.indicator_target,
+                r.value if (r := latest_report(c)) is not None else None,
+            )
+            for c in indicator.commitments
+            if c.status in PACT_STATUSES
+        ]
+        value, aimed = indicator_total(parts)
+    target = indicator.target if indicator.target is not None else aimed
+    return {
+        "id": indicator.id,
+        "name": indicator.name,
+        "unit": indicator.unit,
+        "source": indicator.source,
+        "service": indicator.service,
+        "value": value,
+        "target": target,
+        "percent": round(100 * value / target) if target else None,
+    }
+
+
+def service_counts(pact_id: int, service: str) -> tuple[int, int]:
+    """(organisations that received the service, approved organisations that asked
+    for it)."""
+    asked = select(OrganisationService.organisation_id).where(
+        OrganisationService.service == service
+    )
+    approved = (Organisation.pact_id == pact_id) & (
+        Organisation.status == RegistrationStatus.APPROVED
+    )
+    asked_count = db.session.scalar(
+        select(func.count(Organisation.id)).where(approved, Organisation.id.in_(asked))
+    )
+    delivered = db.session.scalar(
+        select(func.count(ServiceDelivery.id))
+        .join(Organisation, Organisation.id == ServiceDelivery.organisation_id)
+        .where(
+            approved,
+            ServiceDelivery.service == service,
+            ServiceDelivery.status == DeliveryStatus.DELIVERED,
+        )
+    )
+    return int(delivered or 0), int(asked_count or 0)
+
+
+def pact_overview(pact: Pact, locale: str | None = None) -> dict[str, Any]:
+    """Everything the public page, the PDF and the open data show of a pact."""
+    commitments = published_commitments(pact.id)
+    if locale is None:
+        return _overview(pact, commitments)
+    with force_locale(locale):
+        return _overview(pact, commitments)
+
+
+def _overview(pact: Pact, commitments: list[Commitment]) -> dict[str, Any]:
+    records = [commitment_record(c) for c in commitments]
+    return {
+        "pact": {
+            "slug": pact.slug,
+            "title": pact.title,
+            "territory": pact.territory,
+            "authority": pact.authority,
+            "status": pact.status,
+            "published_at": pact.published_at.isoformat()
+            if pact.published_at
+            else None,
+            "signed_by": pact.signed_by.name if pact.signed_by else None,
+            "introduction": pact.introduction,
+            "governance": pact.governance,
+            "partners": pact.partner_list,
+            "report_frequency": pact.report_frequency,
+            "licence": pact.licence,
+        },
+        "commitments": records,
+        "themes": theme_sections(pact, records),
+        "counts": count_buckets(r["status"] for r in records),
+        "signatories": signatories(commitments),
+        "indicators": programme_indicators(pact.id),
+    }
