@@ -3,9 +3,9 @@ through the Redis message queue when SOCKETIO_MESSAGE_QUEUE is set), the presenc
 connected people, and cutting off removed participants.
 
 Events leave only after their transaction committed (the services queue them with
-`after_commit`). A per-board lock held from taking the seq until the emit keeps this
-process's events in seq order on the wire; clients buffer and rejoin on a gap across
-processes."""
+`after_commit`). A per-board lock held from taking the seq until the emit (a Redis
+lock when several processes share a message queue) keeps events in seq order on the
+wire; clients still buffer and rejoin on a gap (a dropped connection)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ from workshops.board.objects import redact_event
 from workshops.board.rules import FACILITATOR, PARTICIPANT
 
 NAMESPACE = "/board"
+# Seconds: the longest a board change may hold the cross-process board lock.
+LOCK_TIMEOUT = 10
 
 _locks: dict[int, threading.Lock] = defaultdict(threading.Lock)
 _locks_guard = threading.Lock()
@@ -46,6 +48,16 @@ class SharedPresence:
     def add(self, board_id: int, sid: str, person: dict[str, Any]) -> None:
         entry = json.dumps({**person, "at": time.time()})
         self.redis.hset(self.key(board_id), sid, entry)
+
+    def board_lock(self, board_id: int) -> Any:
+        """Released at the latest after `timeout` seconds should its holder die; the
+        waiter polls every 2 ms (the hold is one change: a few milliseconds)."""
+        return self.redis.lock(
+            f"greenpact:board-lock:{board_id}",
+            timeout=LOCK_TIMEOUT,
+            sleep=0.002,
+            blocking_timeout=LOCK_TIMEOUT,
+        )
 
     def remove(self, board_id: int, sid: str) -> None:
         self.redis.hdel(self.key(board_id), sid)
@@ -85,10 +97,18 @@ def person_room(board_id: int, person_id: int) -> str:
 
 @contextmanager
 def board_lock(board_id: int) -> Iterator[None]:
+    """Held from taking a seq until its event is published, so that events leave in
+    seq order. Within a process a thread lock; with a message queue also a Redis lock,
+    because otherwise two processes could commit seqs n and n+1 and publish n+1
+    first."""
     with _locks_guard:
         lock = _locks[board_id]
     with lock:
-        yield
+        if _shared is None:
+            yield
+            return
+        with _shared.board_lock(board_id):
+            yield
 
 
 def publish_event(event: dict[str, Any]) -> None:
