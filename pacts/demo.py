@@ -1,7 +1,8 @@
 """The demo installation (`seed-demo`): the Ilfov and Torino pacts with their staff,
-about thirty registrations of mixed kinds, sizes, sectors and statuses, and a workshop
-with its board, so that a newcomer sees a living system. Running it again changes
-nothing. The people and organisations are invented."""
+about thirty registrations of mixed kinds, sizes, sectors and statuses, a workshop
+with its board, and the Ilfov pact published and monitored (pacts/demo_pact.py), while
+Torino's is still being co-created, so that a newcomer sees a living system. Running it
+again changes nothing. The people and organisations are invented."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from sqlalchemy import select
 from choices import RegistrationStatus
 from errors import DomainError
 from extensions import db
+from pacts.demo_pact import seed_published_pact
+from pacts.models import Pact
 from pacts.services import create_pact, find_pact
 from stakeholders.consent import CONSENT_VERSION
 from stakeholders.models import Organisation, Person
@@ -351,7 +354,8 @@ STATUS_CYCLE = [
 
 
 def seed_demo() -> dict[str, Any]:
-    """Create what is missing of the demo; report the main pact, workshop and logins."""
+    """Create what is missing of the demo; report the main pact, workshop, board,
+    logins and the published pact's public path."""
     for spec in PACTS:
         if find_pact(spec["slug"]) is None:
             create_pact(
@@ -368,11 +372,18 @@ def seed_demo() -> dict[str, Any]:
     _seed_registrations("ilfov", "RO", "Ilfov", "ro", ILFOV_ORGS)
     _seed_registrations("torino", "IT", "Piemonte", "it", TORINO_ORGS)
     workshop, board = _seed_workshop("ilfov")
+    published = _seed_published("ilfov", board)
     logins = [
         {"email": email, "password": password, "role": role, "pact": slug}
         for email, _name, role, password, slug in STAFF
     ]
-    return {"pact": "ilfov", "workshop": workshop, "board": board, "logins": logins}
+    return {
+        "pact": "ilfov",
+        "workshop": workshop,
+        "board": board,
+        "logins": logins,
+        "published": published,
+    }
 
 
 def _seed_registrations(
@@ -417,12 +428,25 @@ def _seed_registrations(
             continue  # already seeded
 
 
-def _seed_workshop(slug: str) -> tuple[int, int]:
-    """The demo workshop, two weeks ahead, with some approved stakeholders enrolled."""
+def _pact_and_official(slug: str) -> tuple[Pact, Person]:
     pact = find_pact(slug)
     official = find_staff(f"official@{slug}.demo")
+    if pact is None or official is None:
+        raise DomainError("not_found", "the demo pact and its staff come first")
+    return pact, official
+
+
+def _seed_published(slug: str, board_id: int) -> str:
+    """The pact published, its commitments signed and reported on."""
+    pact, official = _pact_and_official(slug)
+    return seed_published_pact(pact, official.id, board_id)
+
+
+def _seed_workshop(slug: str) -> tuple[int, int]:
+    """The demo workshop, two weeks ahead, with some approved stakeholders enrolled."""
+    pact, official = _pact_and_official(slug)
     facilitator = find_staff(f"facilitator@{slug}.demo")
-    if pact is None or official is None or facilitator is None:
+    if facilitator is None:
         raise DomainError("not_found", "the demo pact and its staff come first")
     title = "Co-creation workshop 1: circular economy and energy"
     workshop = db.session.scalar(

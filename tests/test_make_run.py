@@ -56,6 +56,7 @@ def demo_env(demo_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
     env.update(
         DATABASE_URL=f"sqlite:///{demo_dir / 'gp.sqlite3'}",
+        EVIDENCE_FOLDER=str(demo_dir / "evidence"),  # the demo's progress evidence
         SECRET_KEY="test",  # noqa: S106 - a throw-away demo database
         HOST="127.0.0.1",
         PYTHONUNBUFFERED="1",
