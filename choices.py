@@ -77,6 +77,25 @@ STATUS_LABELS = {
     RegistrationStatus.REJECTED: _l("Rejected"),
 }
 
+# A pact commitment's status (pacts.models.CommitmentStatus), for every page.
+COMMITMENT_STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "agreed": _l("Agreed"),
+    "signed": _l("Signed"),
+    "in progress": _l("In progress"),
+    "at risk": _l("At risk"),
+    "done": _l("Done"),
+    "dropped": _l("Dropped"),
+}
+
+# The headline buckets of a pact's progress (pacts.progress.BUCKETS).
+PROGRESS_BUCKET_LABELS = {
+    "on track": _l("On track"),
+    "at risk": _l("At risk"),
+    "done": _l("Done"),
+    "dropped": _l("Dropped"),
+}
+
 # NACE Rev. 2 sections (the level SMEs can answer without looking anything up).
 SECTOR_LABELS = {
     "A": _l("A: Agriculture, forestry and fishing"),

@@ -1,13 +1,127 @@
-"""Public pages of pacts: the home page listing the installation's pacts."""
+"""Public pages of pacts: the home page listing the installation's pacts, a pact's
+public page (while it is co-created, an invitation to join; once published, the
+signed pact with its commitments and progress charts), one commitment's page with
+its reports, and the download of a report's evidence file. No login needed."""
 
 from __future__ import annotations
 
-from flask import render_template
+from datetime import date
+from zoneinfo import ZoneInfo
 
+from flask import abort, render_template, send_from_directory
+from flask.blueprints import BlueprintSetupState
+from flask_babel import format_date
+from werkzeug.wrappers import Response
+
+from choices import COMMITMENT_STATUS_LABELS, PROGRESS_BUCKET_LABELS
+from errors import DomainError
 from pacts import bp
-from pacts.services import list_pacts
+from pacts.charts import bucket_bar, meter, progress_line
+from pacts.commitments import pact_commitment
+from pacts.models import PACT_STATUSES, Commitment, Pact
+from pacts.monitoring import evidence_folder, evidence_of
+from pacts.queries import commitment_record, pact_overview
+from pacts.services import find_pact, list_pacts
+
+
+@bp.record_once
+def _template_globals(state: BlueprintSetupState) -> None:
+    """What the pact templates (and their macros, imported without context) use:
+    the status and bucket labels, and the chart builders."""
+    state.app.jinja_env.globals.update(
+        commitment_status_labels=COMMITMENT_STATUS_LABELS,
+        bucket_labels=PROGRESS_BUCKET_LABELS,
+        bucket_bar=bucket_bar,
+        meter=meter,
+    )
+
+
+@bp.app_template_filter("paragraphs")
+def paragraphs(text: str) -> list[str]:
+    """Plain text cut into paragraphs at blank lines (escaped when rendered)."""
+    blocks = "\n".join(line.rstrip() for line in text.splitlines()).split("\n\n")
+    return [block.strip("\n") for block in blocks if block.strip()]
+
+
+@bp.app_template_filter("iso_date")
+def iso_date(value: str, format: str = "medium") -> str:
+    """An ISO date of a public record (`2026-12-31`) in the visitor's language."""
+    return str(format_date(date.fromisoformat(value), format))
 
 
 @bp.get("/")
 def home() -> str:
     return render_template("pacts/home.html", pacts=list_pacts())
+
+
+def _pact(slug: str) -> Pact:
+    pact = find_pact(slug)
+    if pact is None:
+        abort(404)
+    return pact
+
+
+def _public_commitment(slug: str, commitment_id: int) -> Commitment:
+    """A commitment that is part of a published pact; 404 for anything else."""
+    pact = _pact(slug)
+    try:
+        commitment = pact_commitment(pact.id, commitment_id)
+    except DomainError:
+        abort(404)
+    if pact.published_at is None or commitment.status not in PACT_STATUSES:
+        abort(404)
+    return commitment
+
+
+@bp.get("/p/<slug>")
+def pact_page(slug: str) -> str:
+    pact = _pact(slug)
+    if pact.published_at is None:
+        return render_template("pacts/co_creation.html", pact=pact)
+    return render_template("pacts/pact.html", pact=pact, overview=pact_overview(pact))
+
+
+def started_on(commitment: Commitment) -> date:
+    """Where the progress line starts: the day the commitment was first signed
+    (its baseline is the state then), else the day it was written down."""
+    signed = [signature.signed_at for signature in commitment.signatures]
+    moment = min(signed, default=commitment.created_at)
+    return moment.astimezone(ZoneInfo(commitment.pact.timezone)).date()
+
+
+@bp.get("/p/<slug>/commitments/<int:commitment_id>")
+def commitment_page(slug: str, commitment_id: int) -> str:
+    commitment = _public_commitment(slug, commitment_id)
+    chart = progress_line(
+        commitment.indicator_baseline,
+        commitment.indicator_target,
+        started_on(commitment),
+        commitment.deadline,
+        [(report.reported_on, report.value) for report in commitment.reports],
+    )
+    return render_template(
+        "pacts/commitment.html",
+        pact=commitment.pact,
+        commitment=commitment_record(commitment),
+        signatures=commitment.signatures,
+        chart=chart,
+    )
+
+
+@bp.get("/p/<slug>/commitments/<int:commitment_id>/evidence/<int:report_id>")
+def evidence(slug: str, commitment_id: int, report_id: int) -> Response:
+    """A report's evidence file, always as a download of its checked type."""
+    commitment = _public_commitment(slug, commitment_id)
+    try:
+        report = evidence_of(commitment.pact_id, commitment.id, report_id)
+    except DomainError:
+        abort(404)
+    response = send_from_directory(
+        evidence_folder(),
+        str(report.evidence_file),
+        mimetype=report.evidence_type,
+        as_attachment=True,
+        download_name=report.evidence_name or report.evidence_file,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
