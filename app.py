@@ -116,6 +116,7 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from pacts import bp as pacts_bp
+    from pacts.member import bp as member_bp
     from stakeholders import bp as stakeholders_bp
     from stakeholders.auth import bp as auth_bp
     from stakeholders.staff import bp as staff_bp
@@ -126,6 +127,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (
         pacts_bp,
+        member_bp,
         stakeholders_bp,
         auth_bp,
         staff_bp,

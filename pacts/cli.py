@@ -1,9 +1,10 @@
-"""Operator commands of pacts (`flask --app app <command>`): the schema, pacts and the
-demo installation. Output is JSON on stdout."""
+"""Operator commands of pacts (`flask --app app <command>`): the schema, pacts, the
+daily progress reminders and the demo installation. Output is JSON on stdout."""
 
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import click
 from flask_migrate import upgrade
@@ -11,6 +12,7 @@ from flask_migrate import upgrade
 from errors import DomainError
 from pacts import bp
 from pacts.demo import seed_demo
+from pacts.monitoring import send_reminders
 from pacts.services import create_pact
 
 
@@ -45,6 +47,19 @@ def create_pact_command(
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
     click.echo(json.dumps(result))
+
+
+@bp.cli.command("send-reminders")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Act as on this day (YYYY-MM-DD); default: today in each pact's timezone.",
+)
+def send_reminders_command(today: datetime | None) -> None:
+    """E-mail the leads whose progress report is due within a fortnight or overdue
+    (once per due date; run daily)."""
+    click.echo(json.dumps(send_reminders(today.date() if today else None)))
 
 
 @bp.cli.command("seed-demo")

@@ -29,7 +29,7 @@ from stakeholders.models import Organisation, Person
 from stakeholders.services import official_of
 from timeutil import utcnow
 from transactions import commit
-from workshops.tokens import member_token
+from workshops.tokens import TokenError, member_token, read_member_token
 
 # --- compiling the pact (officials) ------------------------------------------------
 
@@ -289,6 +289,22 @@ def member_link(person: Person) -> str:
     """A person's personal link to their commitments (sign, report progress)."""
     token = member_token(person.id, int(MEMBER_LINK_TTL.total_seconds()))
     return f"{public_url()}/me/link/{token}"
+
+
+def identify_member(token: str) -> int:
+    """The stakeholder a personal link stands for: an active participant of an
+    approved organisation. DomainError `unauthorized` with the reason (`invalid`,
+    `expired`, `inactive`) otherwise."""
+    try:
+        person_id = read_member_token(token)
+    except TokenError as exc:
+        raise DomainError("unauthorized", exc.reason) from None
+    person = db.session.get(Person, person_id)
+    if person is None or person.is_staff or person.organisation is None:
+        raise DomainError("unauthorized", "invalid")
+    if not person.active or person.organisation.status != RegistrationStatus.APPROVED:
+        raise DomainError("unauthorized", "inactive")
+    return person.id
 
 
 def public_url() -> str:

@@ -143,6 +143,9 @@ def report_progress(
         raise DomainError(
             "invalid", _("Please say why the commitment is dropped."), "status_reason"
         )
+    # Every check comes before the report exists: a refused file leaves nothing
+    # pending in the session.
+    mimetype = evidence_type(data.evidence) if data.evidence is not None else None
     report = ProgressReport(
         commitment=commitment,
         reported_on=data.reported_on,
@@ -154,8 +157,8 @@ def report_progress(
         reported_by_id=person_id,
         created_at=utcnow(),
     )
-    if data.evidence is not None:
-        _store_evidence(report, data.evidence)
+    if data.evidence is not None and mimetype is not None:
+        _store_evidence(report, data.evidence, mimetype)
     commitment.status = data.status
     commitment.status_reason = data.status_reason
     commitment.updated_at = utcnow()
@@ -184,9 +187,8 @@ def evidence_folder() -> Path:
     return Path(current_app.config["EVIDENCE_FOLDER"])
 
 
-def _store_evidence(report: ProgressReport, evidence: Evidence) -> None:
+def _store_evidence(report: ProgressReport, evidence: Evidence, mimetype: str) -> None:
     """Kept under a random name (never the uploader's), outside static/."""
-    mimetype = evidence_type(evidence)
     folder = evidence_folder()
     folder.mkdir(parents=True, exist_ok=True)
     stored = secrets.token_hex(16)

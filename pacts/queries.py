@@ -1,6 +1,7 @@
 """Read side of a pact: its commitments as the public page, the PDF and the open data
 show them (one record builder, so all three always agree), the headline figures per
-theme and for the whole pact, and the programme indicators."""
+theme and for the whole pact, the programme indicators, and the commitments one
+organisation is party to (its people's "My commitments")."""
 
 from __future__ import annotations
 
@@ -13,15 +14,19 @@ from sqlalchemy.orm import selectinload
 
 from choices import RegistrationStatus
 from extensions import db
+from pacts.commitments import parties
 from pacts.models import (
     PACT_STATUSES,
     Commitment,
+    CommitmentStatus,
     IndicatorSource,
     Pact,
     ProgrammeIndicator,
     ProgressReport,
     Theme,
+    commitment_co_signer,
 )
+from pacts.monitoring import REPORTABLE, due_date
 from pacts.progress import (
     IndicatorPart,
     count_buckets,
@@ -79,6 +84,51 @@ def published_commitments(pact_id: int) -> list[Commitment]:
         Commitment.pact_id == pact_id, Commitment.status.in_(PACT_STATUSES)
     )
     return list(db.session.scalars(_ordered(query)))
+
+
+def member_commitments(organisation_id: int) -> list[dict[str, Any]]:
+    """The commitments an organisation is a party to (lead or co-signer; drafts
+    aside), as its people's page shows them: each with its parties and their
+    signatures, whether the organisation reports its progress now, and when its next
+    report is due."""
+    co_signed = select(commitment_co_signer.c.commitment_id).where(
+        commitment_co_signer.c.organisation_id == organisation_id
+    )
+    query = select(Commitment).where(
+        Commitment.status != CommitmentStatus.DRAFT,
+        (Commitment.lead_organisation_id == organisation_id)
+        | Commitment.id.in_(co_signed),
+    )
+    return [
+        _member_entry(commitment, organisation_id)
+        for commitment in db.session.scalars(_ordered(query))
+    ]
+
+
+def _member_entry(commitment: Commitment, organisation_id: int) -> dict[str, Any]:
+    signed = {s.organisation_id: s for s in commitment.signatures if not s.authority}
+    lead = commitment.lead_organisation_id == organisation_id
+    return {
+        "commitment": commitment,
+        "parties": [
+            {
+                "organisation": organisation,
+                "lead": organisation.id == commitment.lead_organisation_id,
+                "signature": signed.get(organisation.id),
+            }
+            for organisation in parties(commitment)
+        ],
+        "authority_signature": next(
+            (s for s in commitment.signatures if s.authority), None
+        ),
+        "signature": signed.get(organisation_id),
+        "lead": lead,
+        "can_report": lead
+        and commitment.pact.published_at is not None
+        and commitment.status in REPORTABLE,
+        "due": due_date(commitment) if lead else None,
+        "reports": commitment.reports[::-1],
+    }
 
 
 def latest_report(commitment: Commitment) -> ProgressReport | None:

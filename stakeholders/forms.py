@@ -80,6 +80,37 @@ def text_field(
     )
 
 
+def text_area_field(label: Any, limit: int, required: bool = False) -> TextAreaField:
+    """A paragraph of plain text: trimmed, length-limited, no markup."""
+    presence = [DataRequired(message=REQUIRED)] if required else []
+    return TextAreaField(
+        label,
+        filters=[strip],
+        validators=[
+            *presence,
+            Length(max=limit, message=too_long(limit)),
+            NoMarkup(),
+        ],
+    )
+
+
+def web_address_field(label: Any) -> URLField:
+    """An optional http(s) address: length-limited, no other scheme, no markup."""
+    return URLField(
+        label,
+        filters=[strip, none_if_empty],
+        validators=[
+            Optional(),
+            Length(max=URL_MAX, message=too_long(URL_MAX)),
+            Regexp(
+                r"^https?://", message=_l("Start the address with http:// or https://.")
+            ),
+            URL(require_tld=True, message=_l("Please enter a valid web address.")),
+            NoMarkup(),
+        ],
+    )
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -169,19 +200,7 @@ class StakeholderForm(FlaskForm):
             ),
         ],
     )
-    website = URLField(
-        _l("Website (optional)"),
-        filters=[strip, none_if_empty],
-        validators=[
-            Optional(),
-            Length(max=URL_MAX, message=too_long(URL_MAX)),
-            Regexp(
-                r"^https?://", message=_l("Start the address with http:// or https://.")
-            ),
-            URL(require_tld=True, message=_l("Please enter a valid web address.")),
-            NoMarkup(),
-        ],
-    )
+    website = web_address_field(_l("Website (optional)"))
     contact_name = text_field(_l("Your name"), SHORT_TEXT_MAX)
     contact_position = text_field(
         _l("Your position (optional)"), SHORT_TEXT_MAX, required=False

@@ -24,21 +24,18 @@ from wtforms import (
     SelectField,
     StringField,
     TextAreaField,
-    URLField,
 )
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import (
-    URL,
     DataRequired,
     InputRequired,
     Length,
     NumberRange,
     Optional,
-    Regexp,
     ValidationError,
 )
 
-from choices import EMAIL_MAX, KIND_LABELS, NAME_MAX, SHORT_TEXT_MAX, URL_MAX
+from choices import EMAIL_MAX, KIND_LABELS, NAME_MAX, SHORT_TEXT_MAX
 from stakeholders.forms import (
     REQUIRED,
     MultiCheckboxField,
@@ -46,6 +43,7 @@ from stakeholders.forms import (
     text_field,
     too_long,
     valid_email,
+    web_address_field,
 )
 from validation import NoMarkup, lower, strip
 from workshops.models import (
@@ -145,19 +143,7 @@ class WorkshopForm(FlaskForm):
     starts_at = local_datetime_field(_l("Starts"))
     ends_at = local_datetime_field(_l("Ends"))
     place = text_field(_l("Place (optional)"), PLACE_MAX, required=False)
-    online_url = URLField(
-        _l("Online meeting link (optional)"),
-        filters=[strip],
-        validators=[
-            Optional(),
-            Length(max=URL_MAX, message=too_long(URL_MAX)),
-            Regexp(
-                r"^https?://", message=_l("Start the address with http:// or https://.")
-            ),
-            URL(require_tld=True, message=_l("Please enter a valid web address.")),
-            NoMarkup(),
-        ],
-    )
+    online_url = web_address_field(_l("Online meeting link (optional)"))
     capacity = IntegerField(
         _l("Capacity (optional)"),
         validators=[

@@ -105,7 +105,7 @@ def participant_required(view: F) -> F:
         if current_user.is_authenticated and current_user.is_staff:
             return redirect(url_for("staff.index"))
         if not current_user.is_authenticated:
-            return redirect(url_for(".my_workshops"))
+            return redirect(url_for("workshops.my_workshops"))
         return view(*args, **kwargs)
 
     return cast(F, wrapper)
@@ -137,8 +137,14 @@ def open_link(
     except DomainError as exc:
         page = _link_problem(workshop_id, exc.message, NewLinkForm())
         return page, 403, PRIVATE_HEADERS
+    return open_session(person_id, "workshops.my_workshops")
+
+
+def open_session(person_id: int, endpoint: str) -> Response:
+    """Log the person in from a personal link and go on to `endpoint`, keeping the
+    link's address out of Referer headers and caches."""
     login_user(cast(Person, db.session.get(Person, person_id)))
-    response = redirect(url_for(".my_workshops"))
+    response = redirect(url_for(endpoint))
     response.headers.update(PRIVATE_HEADERS)
     return response
 

@@ -1,0 +1,166 @@
+"""The stakeholders' side of a pact's commitments, without passwords: the personal
+link from the e-mails about commitments (it opens a participant session), and "My
+commitments": the commitments one's organisation is party to, in full, to sign for
+the organisation and, for their lead, to report progress with evidence."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from errors import DomainError
+from pacts.commitments import identify_member, sign_commitment
+from pacts.member_forms import (
+    COMMITMENT_STATUS_LABELS,
+    EVIDENCE_EXTENSIONS,
+    ProgressForm,
+    SignForm,
+)
+from pacts.models import REPORTED_STATUSES, Commitment, CommitmentStatus
+from pacts.monitoring import report_progress, today_in
+from pacts.queries import member_commitments
+from workshops.views import (
+    LINK_PROBLEMS,
+    PRIVATE_HEADERS,
+    open_session,
+    participant_required,
+)
+
+bp = Blueprint("member", __name__)
+
+# Why a personal link was refused (the `identify_member` reasons), for the visitor.
+MEMBER_LINK_PROBLEMS = {
+    "invalid": LINK_PROBLEMS["invalid"],
+    "expired": LINK_PROBLEMS["expired"],
+    "inactive": _l(
+        "This link no longer works: your organisation no longer takes part in the "
+        "pact through this address."
+    ),
+}
+# The HTTP status of a refused sign-up or report, by the DomainError code.
+REFUSAL_STATUS = {"forbidden": 403, "not_found": 404, "conflict": 409}
+
+
+@bp.get("/me/link/<token>")
+def open_link(token: str) -> tuple[str, int, dict[str, str]] | Response:
+    """A personal link: a participant session on success; on failure the reason,
+    and no session (an existing one is left as it was)."""
+    try:
+        person_id = identify_member(token)
+    except DomainError as exc:
+        page = render_template(
+            "pacts/member_link_problem.html",
+            problem=MEMBER_LINK_PROBLEMS.get(exc.message, LINK_PROBLEMS["invalid"]),
+        )
+        return page, 403, PRIVATE_HEADERS
+    return open_session(person_id, "member.commitments")
+
+
+def _prefix(commitment_id: int) -> str:
+    """Each commitment's report form has its own field names and ids."""
+    return f"c{commitment_id}"
+
+
+def _report_form(commitment: Commitment) -> ProgressForm:
+    """A new report: dated today in the pact's timezone, keeping the commitment's
+    status where a report may keep it."""
+    status = (
+        commitment.status
+        if commitment.status in REPORTED_STATUSES
+        else CommitmentStatus.IN_PROGRESS
+    )
+    return ProgressForm(
+        formdata=None,
+        prefix=_prefix(commitment.id),
+        reported_on=today_in(commitment.pact),
+        status=status,
+    )
+
+
+def _page(submitted: Mapping[int, ProgressForm] | None = None) -> str:
+    """The person's commitments, with a report form for each one they report on
+    (the submitted one as it came back, with its errors)."""
+    organisation_id = current_user.organisation_id
+    entries = member_commitments(organisation_id) if organisation_id else []
+    submitted = submitted or {}
+    forms = {
+        entry["commitment"].id: submitted.get(entry["commitment"].id)
+        or _report_form(entry["commitment"])
+        for entry in entries
+        if entry["can_report"]
+    }
+    return render_template(
+        "pacts/my_commitments.html",
+        entries=entries,
+        forms=forms,
+        status_labels=COMMITMENT_STATUS_LABELS,
+        evidence_types=EVIDENCE_EXTENSIONS,
+    )
+
+
+def _refused(exc: DomainError) -> tuple[str, int]:
+    flash(exc.message, "error")
+    return _page(), REFUSAL_STATUS.get(exc.code, 400)
+
+
+def _to_commitment(commitment_id: int) -> Response:
+    return redirect(
+        url_for(".commitments", _anchor=f"commitment-{commitment_id}"), code=303
+    )
+
+
+@bp.get("/me/commitments")
+@participant_required
+def commitments() -> str:
+    return _page()
+
+
+@bp.post("/me/commitments/<int:commitment_id>/sign")
+@participant_required
+def sign(commitment_id: int) -> Response | tuple[str, int]:
+    form = SignForm()
+    if not form.validate_on_submit():
+        flash(_("Please choose the organisation to sign for."), "error")
+        return _page(), 400
+    try:
+        sign_commitment(
+            current_user.id, commitment_id, int(form.organisation.data or 0)
+        )
+    except DomainError as exc:
+        return _refused(exc)
+    flash(
+        _(
+            "Signed for %(organisation)s. Thank you!",
+            organisation=current_user.organisation.name,
+        ),
+        "success",
+    )
+    return _to_commitment(commitment_id)
+
+
+@bp.post("/me/commitments/<int:commitment_id>/progress")
+@participant_required
+def report(commitment_id: int) -> Response | tuple[str, int]:
+    form = ProgressForm(prefix=_prefix(commitment_id))
+    if not form.validate_on_submit():
+        return _page({commitment_id: form}), 400
+    try:
+        report_progress(
+            current_user.id,
+            current_user.pact_id or 0,
+            commitment_id,
+            form.progress_data(),
+        )
+    except DomainError as exc:
+        if exc.field is None or exc.field not in form:
+            return _refused(exc)
+        field = form[exc.field]
+        field.errors = [*field.errors, exc.message]
+        return _page({commitment_id: form}), 400
+    flash(_("Thank you: your progress report is recorded."), "success")
+    return _to_commitment(commitment_id)

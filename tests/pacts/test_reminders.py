@@ -1,0 +1,153 @@
+"""Progress reminders (`send-reminders`, run daily): a fortnight before a report is
+due the lead gets one `due` e-mail with a personal link, after the due date one
+`overdue` e-mail, each once; a report made in time stops them, and done or dropped
+commitments owe nothing. Counted from the pact's publication date."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import re
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from babel.dates import format_date
+from flask import Flask
+
+from pacts.monitoring import ProgressData, due_date, report_progress, today_in
+from tests.pacts.member_factories import (
+    World,
+    load_commitment,
+    outbox,
+    path_of,
+    publish_on,
+    published,
+    world_fixture,  # noqa: F401 (the `world` fixture)
+)
+
+LINK = re.compile(r"https?://\S+/me/link/\S+")
+
+
+def run(app: Flask, today: date) -> dict[str, int]:
+    result = app.test_cli_runner().invoke(
+        args=["send-reminders", "--today", today.isoformat()]
+    )
+    assert result.exit_code == 0, result.output
+    return dict(json.loads(result.output))
+
+
+def published_a_year_ago(world: World, **overrides: Any) -> tuple[int, date]:
+    """A commitment of a pact published almost a year ago, and its first report's
+    due date (about ten days from now): a report made today counts for it."""
+    commitment_id = published(world, **overrides)
+    publish_on(world.pact, date.today() - timedelta(days=355))
+    due = due_date(load_commitment(commitment_id))
+    assert due is not None
+    return commitment_id, due
+
+
+def report(world: World, commitment_id: int, status: str, reason: str = "") -> None:
+    pact = load_commitment(commitment_id).pact
+    data = ProgressData(
+        reported_on=today_in(pact),
+        value=15.0,
+        narrative="Fifteen clients so far.",
+        status=status,
+        status_reason=reason,
+    )
+    report_progress(world.lead.person, world.pact, commitment_id, data)
+
+
+NOTHING = {"due": 0, "overdue": 0}
+
+
+def test_a_due_reminder_goes_once_with_a_personal_link(db_app: Flask, world: World):
+    commitment_id, due = published_a_year_ago(world)
+    sent_before = len(outbox())
+
+    assert run(db_app, due - timedelta(days=15)) == NOTHING
+    assert run(db_app, due - timedelta(days=14)) == {"due": 1, "overdue": 0}
+    assert run(db_app, due - timedelta(days=13)) == NOTHING, "once per due date"
+
+    [message] = outbox()[sent_before:]
+    lead = load_commitment(commitment_id).lead_organisation.contact
+    assert lead is not None
+    assert message.recipient == lead.email
+    assert "Reusable packaging for 40 clients" in message.subject
+    found = LINK.search(message.body)
+    assert found is not None
+    response = db_app.test_client().get(path_of(found.group(0)))
+    assert response.headers["Location"] == "/me/commitments"
+
+
+def test_an_overdue_reminder_goes_after_the_due_date(db_app: Flask, world: World):
+    _commitment_id, due = published_a_year_ago(world)
+    assert run(db_app, due) == {"due": 1, "overdue": 0}
+    assert run(db_app, due + timedelta(days=1)) == {"due": 0, "overdue": 1}
+    assert run(db_app, due + timedelta(days=30)) == NOTHING
+    message = outbox()[-1]
+    assert message.subject.startswith("Progress report overdue:")
+    assert "has not arrived yet" in message.body
+    assert LINK.search(message.body)
+
+
+def test_a_report_made_in_time_stops_the_overdue_reminder(db_app: Flask, world: World):
+    commitment_id, due = published_a_year_ago(world)
+    assert run(db_app, due - timedelta(days=14)) == {"due": 1, "overdue": 0}
+    report(world, commitment_id, "in progress")
+    assert run(db_app, due + timedelta(days=1)) == NOTHING
+    assert due_date(load_commitment(commitment_id)) == due.replace(year=due.year + 1)
+
+
+def test_done_and_dropped_commitments_get_no_reminders(db_app: Flask, world: World):
+    done, due = published_a_year_ago(world)
+    dropped = published(world, title="Shared electric van")
+    report(world, done, "done")
+    report(world, dropped, "dropped", reason="The van supplier went bankrupt.")
+    sent_before = len(outbox())
+    assert run(db_app, due - timedelta(days=14)) == NOTHING
+    assert run(db_app, due + timedelta(days=1)) == NOTHING
+    assert len(outbox()) == sent_before
+
+
+def test_the_reminder_is_written_in_the_leads_language(app: Flask, world: World):
+    _commitment_id, due = published_a_year_ago(world)
+    run(app, due - timedelta(days=14))
+    message = outbox()[-1]
+    # make_registration records Romanian as the contact's language.
+    assert message.body.startswith("Bună ziua, Maria Popescu,")
+    assert format_date(due, locale="ro") in message.subject
+    assert format_date(due, locale="ro") in message.body
+    assert "Reusable packaging for 40 clients" in message.body
+    assert "EcoPack Ambalaje SRL" in message.body
+    assert "0 → 40" in message.body
+
+
+def test_send_reminders_refuses_a_malformed_date(app: Flask, world: World):
+    result = app.test_cli_runner().invoke(
+        args=["send-reminders", "--today", "31/12/2026"]
+    )
+    assert result.exit_code != 0
+    assert "YYYY-MM-DD" in result.output or "%Y-%m-%d" in result.output
+
+
+@pytest.mark.smtp
+def test_a_reminder_reaches_a_real_smtp_server(
+    app: Flask, world: World, smtp_server: tuple[str, int, Any]
+):
+    host, port, inbox = smtp_server
+    app.config.update(MAIL_SERVER=host, MAIL_PORT=port)
+    commitment_id, due = published_a_year_ago(world)
+    inbox.messages.clear()  # the invitations to sign went out through it too
+    assert run(app, due - timedelta(days=14)) == {"due": 1, "overdue": 0}
+    [envelope] = inbox.messages
+    lead = load_commitment(commitment_id).lead_organisation.contact
+    assert lead is not None
+    assert envelope.rcpt_tos == [lead.email]
+    message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+    body = message.get_body(preferencelist=("plain",))
+    assert body is not None
+    assert LINK.search(body.get_content())
+    assert outbox()[-1].status == "sent"
