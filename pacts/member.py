@@ -13,10 +13,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from choices import COMMITMENT_STATUS_LABELS
 from errors import DomainError
 from pacts.commitments import identify_member, sign_commitment
 from pacts.member_forms import (
-    COMMITMENT_STATUS_LABELS,
     EVIDENCE_EXTENSIONS,
     ProgressForm,
     SignForm,

@@ -6,8 +6,6 @@ notation, a narrative, the status it leaves, and optional evidence)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -26,7 +24,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from choices import REASON_MAX
+from choices import COMMITMENT_STATUS_LABELS, REASON_MAX
 from pacts.models import REPORTED_STATUSES, CommitmentStatus
 from pacts.monitoring import EVIDENCE_TYPES, Evidence, ProgressData
 from stakeholders.forms import (
@@ -37,15 +35,6 @@ from stakeholders.forms import (
 )
 from validation import strip
 
-COMMITMENT_STATUS_LABELS: dict[str, Mapping[str, Any]] = {
-    CommitmentStatus.DRAFT: _l("Draft"),
-    CommitmentStatus.AGREED: _l("Agreed, awaiting signatures"),
-    CommitmentStatus.SIGNED: _l("Signed"),
-    CommitmentStatus.IN_PROGRESS: _l("In progress"),
-    CommitmentStatus.DONE: _l("Done"),
-    CommitmentStatus.AT_RISK: _l("At risk"),
-    CommitmentStatus.DROPPED: _l("Dropped"),
-}
 REPORTED_STATUS_LABELS = {
     status: COMMITMENT_STATUS_LABELS[status] for status in REPORTED_STATUSES
 }
