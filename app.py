@@ -119,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
     from pacts.member import bp as member_bp
     from stakeholders import bp as stakeholders_bp
     from stakeholders.auth import bp as auth_bp
+    from stakeholders.delivery_views import bp as delivery_bp
     from stakeholders.staff import bp as staff_bp
     from workshops import bp as workshops_bp
     from workshops.board_pages import bp as board_pages_bp
@@ -131,6 +132,7 @@ def _register_blueprints(app: Flask) -> None:
         stakeholders_bp,
         auth_bp,
         staff_bp,
+        delivery_bp,
         workshops_bp,
         workshop_staff_bp,
         board_pages_bp,

@@ -30,7 +30,7 @@ from errors import DomainError
 from pacts.models import Pact
 from stakeholders.auth import official_required, pact_staff_required
 from stakeholders.exports import write_csv, write_xlsx
-from stakeholders.forms import RegistrationFilterForm
+from stakeholders.forms import RegistrationFilterForm, show_refusal
 from stakeholders.services import theme_choices
 from timeutil import utcnow
 from workshops.forms import (
@@ -156,13 +156,10 @@ def _render_form(pact: Pact, form: WorkshopForm, workshop: Workshop | None) -> s
 
 
 def _refused(form: WorkshopForm, exc: DomainError) -> None:
-    """A use case's refusal shown beside its field, or above the form."""
+    """A missing thing is a 404; any other refusal is shown on the form."""
     if exc.code == "not_found":
         abort(404)
-    if exc.field and exc.field in form:
-        form[exc.field].errors = [*form[exc.field].errors, exc.message]
-    else:
-        form.form_errors.append(exc.message)
+    show_refusal(form, exc)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -24,6 +24,9 @@ STAFF_ROUTES = [
     ("POST", "/staff/p/{pact}/registrations/{org}/reject", True),
     ("GET", "/staff/p/{pact}/registrations.csv", True),
     ("GET", "/staff/p/{pact}/registrations.xlsx", True),
+    ("GET", "/staff/p/{pact}/services", False),
+    ("GET", "/staff/p/{pact}/services/{org}/mentoring", False),
+    ("POST", "/staff/p/{pact}/services/{org}/mentoring", True),
     ("GET", "/staff/p/{pact}/workshops", False),
     ("GET", "/staff/p/{pact}/workshops/new", True),
     ("POST", "/staff/p/{pact}/workshops/new", True),
@@ -78,6 +81,7 @@ def test_every_staff_route_is_listed_here(app: Flask):
         .replace("<int:workshop_id>", "{workshop}")
         .replace("<int:enrolment_id>", "{enrolment}")
         .replace("/<any(resend, revoke, decline):action>", "/resend")
+        .replace("/<service>", "/mentoring")
         for r in staff_rules
     }
     assert normalised <= listed
