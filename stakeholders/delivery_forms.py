@@ -77,7 +77,7 @@ def service_choices() -> list[Any]:
     return [SelectChoice(str(s), SERVICE_LABELS[s]) for s in DELIVERED_SERVICES]
 
 
-class DeliveryFilterForm(FlaskForm):  # type: ignore[misc]  # FlaskForm is untyped
+class DeliveryFilterForm(FlaskForm):
     """The list's filters, read from the query string (GET: no CSRF)."""
 
     class Meta:
@@ -101,7 +101,7 @@ class DeliveryFilterForm(FlaskForm):  # type: ignore[misc]  # FlaskForm is untyp
         }
 
 
-class AssignForm(FlaskForm):  # type: ignore[misc]  # FlaskForm is untyped
+class AssignForm(FlaskForm):
     expert_name = text_field(_l("Expert's name"), SHORT_TEXT_MAX)
     expert_email = EmailField(
         _l("Expert's e-mail (optional)"),
@@ -114,7 +114,7 @@ class AssignForm(FlaskForm):  # type: ignore[misc]  # FlaskForm is untyped
     )
 
 
-class SessionForm(FlaskForm):  # type: ignore[misc]  # FlaskForm is untyped
+class SessionForm(FlaskForm):
     held_on = DateField(_l("Date"), validators=[InputRequired(message=REQUIRED)])
     minutes = IntegerField(
         _l("Length (minutes)"),
@@ -138,7 +138,7 @@ class SessionForm(FlaskForm):  # type: ignore[misc]  # FlaskForm is untyped
     )
 
 
-class OutcomeForm(FlaskForm):  # type: ignore[misc]  # FlaskForm is untyped
+class OutcomeForm(FlaskForm):
     """Where a delivery stands and what came of it; the campaign's fields exist only
     for crowdfunding."""
 
