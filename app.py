@@ -117,6 +117,7 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
 def _register_blueprints(app: Flask) -> None:
     from pacts import bp as pacts_bp
     from pacts.member import bp as member_bp
+    from pacts.staff import bp as pact_staff_bp
     from stakeholders import bp as stakeholders_bp
     from stakeholders.auth import bp as auth_bp
     from stakeholders.delivery_views import bp as delivery_bp
@@ -137,6 +138,7 @@ def _register_blueprints(app: Flask) -> None:
         workshop_staff_bp,
         board_pages_bp,
         workshop_commands_bp,
+        pact_staff_bp,
     ):
         app.register_blueprint(blueprint)
 

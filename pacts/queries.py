@@ -6,6 +6,7 @@ organisation is party to (its people's "My commitments")."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from flask_babel import force_locale
@@ -18,6 +19,7 @@ from pacts.commitments import parties
 from pacts.models import (
     PACT_STATUSES,
     Commitment,
+    CommitmentRevision,
     CommitmentStatus,
     IndicatorSource,
     Pact,
@@ -75,6 +77,72 @@ def pact_commitments(pact_id: int, filters: Mapping[str, Any]) -> list[Commitmen
             )
         )
     return list(db.session.scalars(_ordered(query)))
+
+
+def status_counts(pact_id: int) -> dict[str, int]:
+    """How many of the pact's commitments are in each status."""
+    rows = db.session.execute(
+        select(Commitment.status, func.count())
+        .where(Commitment.pact_id == pact_id)
+        .group_by(Commitment.status)
+    ).all()
+    return {str(status): int(count) for status, count in rows}
+
+
+# A revision's keys (CommitmentData's names) as the commitment form names its fields.
+_FORM_FIELDS = {"theme_id": "theme", "lead_id": "lead", "co_signer_ids": "co_signers"}
+
+
+def commitment_history(commitment: Commitment) -> list[dict[str, Any]]:
+    """Each edit of the commitment by an official, newest first: who, when, which
+    version it replaced, every changed field's old and new value (themes and
+    organisations by name, the deadline as a date), and the signatures it voided."""
+    themes = {theme.id: theme_label(theme) for theme in commitment.pact.themes}
+    names = _organisation_names(commitment.revisions)
+    return [
+        {
+            "version": revision.version,
+            "changed_at": revision.changed_at,
+            "changed_by": revision.changed_by.name if revision.changed_by else None,
+            "signatures_invalidated": revision.signatures_invalidated,
+            "changes": [
+                {
+                    "field": _FORM_FIELDS.get(key, key),
+                    "from": _shown(key, change["from"], themes, names),
+                    "to": _shown(key, change["to"], themes, names),
+                }
+                for key, change in revision.changes.items()
+            ],
+        }
+        for revision in reversed(commitment.revisions)
+    ]
+
+
+def _organisation_names(revisions: list[CommitmentRevision]) -> dict[int, str]:
+    ids: set[int] = set()
+    for revision in revisions:
+        for key in ("lead_id", "co_signer_ids"):
+            for change in (revision.changes.get(key) or {}).values():
+                ids.update(change if isinstance(change, list) else [change])
+    rows = db.session.execute(
+        select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))
+    ).all()
+    return {int(org_id): str(name) for org_id, name in rows}
+
+
+def _shown(
+    key: str, value: Any, themes: Mapping[int, str], names: Mapping[int, str]
+) -> Any:
+    """A revision's stored value as a person reads it."""
+    if key == "theme_id":
+        return themes.get(value, f"#{value}")
+    if key == "lead_id":
+        return names.get(value, f"#{value}")
+    if key == "co_signer_ids":
+        return "; ".join(names.get(org_id, f"#{org_id}") for org_id in value)
+    if key == "deadline" and isinstance(value, str):
+        return date.fromisoformat(value)
+    return value
 
 
 def published_commitments(pact_id: int) -> list[Commitment]:

@@ -10,8 +10,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from extensions import db
+from pacts.indicators import IndicatorData, add_programme_indicator
 from stakeholders.models import Organisation
 from tests.conftest import csrf_from
+from tests.pacts.compile_factories import new_commitment, organisation_of
 from tests.workshops.conftest import open_participant_session
 from tests.workshops.factories import enrolment_of, new_workshop
 from workshops.services import enrol_people
@@ -59,6 +61,21 @@ STAFF_ROUTES = [
     ),
     ("GET", "/staff/p/{pact}/workshops/{workshop}/attendance.csv", True),
     ("GET", "/staff/p/{pact}/workshops/{workshop}/attendance.xlsx", True),
+    ("GET", "/staff/p/{pact}/pact", False),
+    ("POST", "/staff/p/{pact}/pact/publish", True),
+    ("GET", "/staff/p/{pact}/pact/document", True),
+    ("POST", "/staff/p/{pact}/pact/document", True),
+    ("GET", "/staff/p/{pact}/pact/commitments/new", True),
+    ("POST", "/staff/p/{pact}/pact/commitments/new", True),
+    ("GET", "/staff/p/{pact}/pact/commitments/{commitment}", False),
+    ("GET", "/staff/p/{pact}/pact/commitments/{commitment}/edit", True),
+    ("POST", "/staff/p/{pact}/pact/commitments/{commitment}/edit", True),
+    ("POST", "/staff/p/{pact}/pact/commitments/{commitment}/agree", True),
+    ("POST", "/staff/p/{pact}/pact/commitments/{commitment}/sign", True),
+    ("POST", "/staff/p/{pact}/pact/commitments/{commitment}/move", True),
+    ("GET", "/staff/p/{pact}/pact/indicators", False),
+    ("POST", "/staff/p/{pact}/pact/indicators", True),
+    ("POST", "/staff/p/{pact}/pact/indicators/{indicator}/delete", True),
 ]
 ROUTE_IDS = [f"{method} {url}" for method, url, _official in STAFF_ROUTES]
 every_staff_route = pytest.mark.parametrize(
@@ -82,6 +99,9 @@ def test_every_staff_route_is_listed_here(app: Flask):
         .replace("<int:enrolment_id>", "{enrolment}")
         .replace("/<any(resend, revoke, decline):action>", "/resend")
         .replace("/<service>", "/mentoring")
+        .replace("<int:commitment_id>", "{commitment}")
+        .replace("/<any(agree, sign):action>", "/agree")
+        .replace("<int:indicator_id>", "{indicator}")
         for r in staff_rules
     }
     assert normalised <= listed
@@ -105,6 +125,11 @@ def world(
     world["workshop"] = new_workshop(official, make_pact("ilfov"))
     enrol_people(official, world["workshop"], [world["participant"]])
     world["enrolment"] = enrolment_of(world["workshop"], world["participant"]).id
+    pact = make_pact("ilfov")
+    lead = organisation_of(world["participant"])
+    world["commitment"] = new_commitment(official, pact, lead)
+    indicator = IndicatorData("SMEs mentored", "", "service", service="mentoring")
+    world["indicator"] = add_programme_indicator(official, pact, indicator)["indicator"]
     return world
 
 
@@ -114,6 +139,8 @@ def target(url: str, world: dict[str, Any], pact: str = "ilfov") -> str:
         org=world["org"],
         workshop=world["workshop"],
         enrolment=world["enrolment"],
+        commitment=world["commitment"],
+        indicator=world["indicator"],
     )
 
 
