@@ -77,6 +77,17 @@ STATUS_LABELS = {
     RegistrationStatus.REJECTED: _l("Rejected"),
 }
 
+# A commitment's status (pacts.models.CommitmentStatus) as people read it.
+COMMITMENT_STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "agreed": _l("Agreed"),
+    "signed": _l("Signed"),
+    "in progress": _l("In progress"),
+    "done": _l("Done"),
+    "at risk": _l("At risk"),
+    "dropped": _l("Dropped"),
+}
+
 # NACE Rev. 2 sections (the level SMEs can answer without looking anything up).
 SECTOR_LABELS = {
     "A": _l("A: Agriculture, forestry and fishing"),

@@ -32,6 +32,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from choices import (
     CARD_TEXT_MAX,
     COMMENT_TEXT_MAX,
+    COMMITMENT_STATUS_LABELS,
     COMMITMENT_TEXT_MAX,
     COMMITMENT_TITLE_MAX,
     INDICATOR_NAME_MAX,
@@ -92,13 +93,6 @@ ERROR_MESSAGES: dict[str, Any] = {
     "rate_limited": _l("Too many changes at once; trying again shortly."),
     "too_large": _l("This is too long to send."),
     "internal": _l("Something went wrong on our side; nothing was changed."),
-}
-COMMITMENT_STATUS_LABELS: dict[str, Any] = {
-    "draft": _l("Draft"),
-    "agreed": _l("Agreed"),
-    "signed": _l("Signed"),
-    "in progress": _l("In progress"),
-    "done": _l("Done"),
 }
 # What the page's forms may post without JavaScript (the rest needs the live board).
 FORM_EVENTS = frozenset(
