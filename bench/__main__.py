@@ -8,6 +8,9 @@ on a noisy machine. Run with `make bench`.
   baseline of the public home page.
 - bulk-participants: 1,000 participants with tokens (the PROTOCOL command's service),
   against the baseline of signing 1,000 tokens alone.
+- pact PDF: the printable document of a published pact with 200 commitments in 5
+  themes, each with 2 progress reports (target: under 30 s), against the baseline of
+  the same document with 10 commitments.
 """
 
 from __future__ import annotations
@@ -17,16 +20,26 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from app import create_app
 from extensions import db
+from pacts.commitments import publish_pact
+from pacts.documents import pact_pdf
+from pacts.monitoring import ProgressData, report_progress
 from pacts.services import create_pact
 from stakeholders.consent import CONSENT_VERSION
 from stakeholders.services import create_staff, find_staff, register_organisation
 from tests.conftest import registration_data
+from tests.pacts.factories import (
+    Party,
+    approved_party,
+    commitment_data,
+    load_pact,
+    signed_commitment,
+)
 from timeutil import utcnow
 from workshops.services import WorkshopData, bulk_participants, create_workshop
 from workshops.tokens import participant_token
@@ -133,6 +146,59 @@ def bench_bulk(app: Any) -> tuple[float, float]:
     return measured, baseline
 
 
+def published_pact(slug: str, commitments: int) -> None:
+    """A pact published through the use cases: `commitments` signed commitments
+    spread over the 5 default themes and 10 organisations, each with 2 reports."""
+    create_pact(slug, f"{slug} Bench Pact", "Ilfov County", languages="ro,en")
+    official = create_staff(
+        f"pdf@{slug}.bench-demo.ro", "Bench", "official", "bench-password", [slug]
+    )["id"]
+    consent = {"version": "bench", "language": "en", "text": "-", "ip_address": None}
+    emails = (f"org{n}@{slug}.bench-demo.ro" for n in range(1_000))
+
+    def register(pact: str, status: str, organisation_name: str) -> dict[str, Any]:
+        data = registration_data(
+            organisation_name=organisation_name, contact_email=next(emails)
+        )
+        return register_organisation(
+            load_pact(pact).id, data, consent, status=status, notify=False
+        )
+
+    parties = [
+        approved_party(register, f"Bench Organisation {n:02d} SRL", slug)
+        for n in range(10)
+    ]
+    themes = [theme.key for theme in load_pact(slug).themes]
+    made = []
+    for n in range(commitments):
+        lead, other = parties[n % 10], parties[(n + 3) % 10]
+        theme = themes[n % len(themes)]
+        title = f"Angajament {n} în Ilfov"
+        data = commitment_data(slug, theme, lead, (other,), title=title)
+        made.append((signed_commitment(official, slug, data, (lead,)), lead))
+    publish_pact(official, load_pact(slug).id)
+    for commitment, lead in made:
+        _two_reports(lead, slug, commitment)
+
+
+def _two_reports(lead: Party, slug: str, commitment: int) -> None:
+    pact_id = load_pact(slug).id
+    for month, value in ((3, 1000.0), (9, 2500.0)):
+        data = ProgressData(date(2025, month, 1), value, "Raport.", "in progress")
+        report_progress(lead.person, pact_id, commitment, data)
+
+
+def bench_pdf(app: Any) -> tuple[float, float]:
+    with app.app_context():
+        published_pact("pdf-10", 10)
+        published_pact("pdf-200", 200)
+        small, large = load_pact("pdf-10"), load_pact("pdf-200")
+        assert pact_pdf(large).startswith(b"%PDF-")
+        baseline = timed(lambda: pact_pdf(small), rounds=3)
+        measured = timed(lambda: pact_pdf(large), rounds=3)
+    return measured, baseline
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         app = build(Path(folder))
@@ -142,6 +208,7 @@ def main() -> None:
             ("registration POST", "GET of the form", *bench_registration(app)),
             ("dashboard, 200 registrations", "GET /", *bench_dashboard(app)),
             ("bulk-participants 1000", "sign 1000 tokens", *bench_bulk(app)),
+            ("pact PDF, 200 commitments", "PDF, 10 commitmts", *bench_pdf(app)),
         ]
     print(
         f"{'benchmark':32} {'median':>10} {'baseline':18} {'median':>10} {'ratio':>7}"

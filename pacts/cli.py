@@ -1,10 +1,12 @@
 """Operator commands of pacts (`flask --app app <command>`): the schema, pacts, the
-daily progress reminders and the demo installation. Output is JSON on stdout."""
+daily progress reminders, the demo installation, and importing commitments from the
+open data's CSV. Output is JSON on stdout."""
 
 from __future__ import annotations
 
 import json
 from datetime import datetime
+from pathlib import Path
 
 import click
 from flask_migrate import upgrade
@@ -12,8 +14,10 @@ from flask_migrate import upgrade
 from errors import DomainError
 from pacts import bp
 from pacts.demo import seed_demo
+from pacts.imports import import_commitments
 from pacts.monitoring import send_reminders
 from pacts.services import create_pact
+from stakeholders.cli import emit, fail, rows_of
 
 
 @bp.cli.command("init-db")
@@ -66,3 +70,18 @@ def send_reminders_command(today: datetime | None) -> None:
 def seed_demo_command() -> None:
     """Create the demo pacts, staff, registrations and a workshop (idempotent)."""
     click.echo(json.dumps(seed_demo(), ensure_ascii=False))
+
+
+@bp.cli.command("import-commitments")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--pact", "pact_slug", required=True)
+@click.option(
+    "--official", required=True, help="E-mail of the pact's official adding them."
+)
+def import_commitments_command(file: Path, pact_slug: str, official: str) -> None:
+    """Add commitments from a CSV with the open data's columns (as drafts)."""
+    rows = rows_of(file)
+    try:
+        emit(import_commitments(pact_slug, official, rows))
+    except DomainError as exc:
+        raise fail(exc) from None

@@ -24,6 +24,14 @@ def fail(exc: DomainError) -> click.ClickException:
     return click.ClickException(exc.message)
 
 
+def rows_of(file: Path) -> list[dict[str, str]]:
+    """The rows of an exported CSV or XLSX file; a clear error when unreadable."""
+    try:
+        return read_rows(file)
+    except (ValueError, KeyError, OSError) as exc:
+        raise click.ClickException(f"cannot read {file.name}: {exc}") from None
+
+
 @bp.cli.command("create-user")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
@@ -47,10 +55,7 @@ def create_user_command(
 @click.option("--pact", "pact_slug", required=True)
 def import_stakeholders_command(file: Path, pact_slug: str) -> None:
     """Import registrations from a CSV or XLSX file with the export's columns."""
-    try:
-        rows = read_rows(file)
-    except (ValueError, KeyError, OSError) as exc:
-        raise click.ClickException(f"cannot read {file.name}: {exc}") from None
+    rows = rows_of(file)
     try:
         emit(import_stakeholders(pact_slug, rows))
     except DomainError as exc:

@@ -87,15 +87,26 @@ def export_rows(pact_id: int, filters: Mapping[str, str]) -> list[dict[str, str]
     return [export_row(organisation) for organisation in organisations]
 
 
-def write_csv(
-    rows: Iterable[dict[str, str]], columns: Sequence[str] = COLUMNS
-) -> bytes:
+def csv_text(rows: Iterable[Mapping[str, object]], columns: Sequence[str]) -> str:
+    """CSV with a BOM; text cells a spreadsheet would run as formulas are
+    neutralised (numbers are written as they are; None is an empty cell)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({key: neutralise_cell(value) for key, value in row.items()})
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        writer.writerow(
+            {
+                key: neutralise_cell(value) if isinstance(value, str) else value
+                for key, value in row.items()
+            }
+        )
+    return "\ufeff" + buffer.getvalue()
+
+
+def write_csv(
+    rows: Iterable[dict[str, str]], columns: Sequence[str] = COLUMNS
+) -> bytes:
+    return csv_text(rows, columns).encode("utf-8")
 
 
 def write_xlsx(

@@ -1,0 +1,188 @@
+"""A published pact as documents: the printable PDF (WeasyPrint, from
+templates/pacts/pact_pdf.html and static/css/pact_print.css) and the open data (JSON
+described by static/open-data/commitments.schema.json, and CSV). Every renderer starts
+from `pact_overview`, so the public page, the PDF and the open data show the same
+commitments with the same values."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app, render_template
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from choices import COMMITMENT_STATUS_LABELS
+from pacts.commitments import public_url
+from pacts.models import Pact
+from pacts.queries import pact_overview
+from stakeholders.exports import csv_text
+from timeutil import utcnow
+
+SCHEMA_PATH = "/open-data/commitments.schema.json"
+# The columns of commitments.csv: one row per commitment of the published pact.
+COMMITMENT_COLUMNS = [
+    "id",
+    "url",
+    "title",
+    "action",
+    "theme_key",
+    "theme_name",
+    "lead_id",
+    "lead_name",
+    "co_signers",
+    "indicator_name",
+    "unit",
+    "baseline",
+    "target",
+    "deadline",
+    "status",
+    "latest_date",
+    "latest_value",
+    "progress_percent",
+    "support_requested",
+    "support_promised",
+    "licence",
+]
+# The columns of progress.csv: one row per progress report.
+PROGRESS_COLUMNS = [
+    "report_id",
+    "commitment_id",
+    "date",
+    "value",
+    "status",
+    "narrative",
+    "evidence_url",
+]
+# Co-signers' names in one CSV cell.
+NAME_SEPARATOR = "; "
+
+
+# --- PDF -----------------------------------------------------------------------------
+
+
+def pact_pdf(pact: Pact) -> bytes:
+    """The pact document as a PDF, in the current language: title page, contents,
+    introduction, governance, one section per theme, the signatories."""
+    overview = pact_overview(pact)
+    html = render_template(
+        "pacts/pact_pdf.html",
+        **overview,
+        published_on=_published_on(overview["pact"]["published_at"], pact.timezone),
+        as_date=date.fromisoformat,
+        status_labels=COMMITMENT_STATUS_LABELS,
+    )
+    static = Path(str(current_app.static_folder))
+    # Only the stylesheet under static/ is loaded: a file URL, never the network.
+    fetcher = URLFetcher(allowed_protocols=("file",))
+    document = HTML(string=html, base_url=f"{static.as_uri()}/", url_fetcher=fetcher)
+    return bytes(document.write_pdf())
+
+
+def _published_on(published_at: str | None, timezone: str) -> date | None:
+    """The publication's calendar day in the pact's timezone."""
+    if published_at is None:
+        return None
+    return datetime.fromisoformat(published_at).astimezone(ZoneInfo(timezone)).date()
+
+
+# --- open data -----------------------------------------------------------------------
+
+
+def schema_url() -> str:
+    return f"{public_url()}{SCHEMA_PATH}"
+
+
+def commitment_url(slug: str, commitment_id: int) -> str:
+    """The public page of a commitment (its stable address)."""
+    return f"{public_url()}/p/{slug}/commitments/{commitment_id}"
+
+
+def open_data_overview(pact: Pact) -> dict[str, Any]:
+    """The overview in the pact's own language (theme names), whoever asks: the
+    same URL always gives the same data."""
+    languages = pact.language_list
+    return pact_overview(pact, languages[0] if languages else "en")
+
+
+def commitments_json(pact: Pact) -> dict[str, Any]:
+    """The published commitments as JSON (see commitments.schema.json)."""
+    overview = open_data_overview(pact)
+    return {
+        "schema": schema_url(),
+        "licence": overview["pact"]["licence"],
+        "publisher": overview["pact"]["authority"],
+        "pact": overview["pact"] | {"url": f"{public_url()}/p/{pact.slug}"},
+        "generated_at": utcnow().isoformat(),
+        "commitments": [
+            record | {"url": commitment_url(pact.slug, record["id"])}
+            for record in overview["commitments"]
+        ],
+    }
+
+
+def _number(value: float | None) -> float | int | None:
+    """A number as a spreadsheet reads it: 12 rather than 12.0."""
+    if value is not None and value.is_integer():
+        return int(value)
+    return value
+
+
+def commitment_row(record: dict[str, Any], url: str, licence: str) -> dict[str, object]:
+    latest = record["latest"] or {}
+    indicator = record["indicator"]
+    return {
+        "id": record["id"],
+        "url": url,
+        "title": record["title"],
+        "action": record["action"],
+        "theme_key": record["theme"]["key"],
+        "theme_name": record["theme"]["name"],
+        "lead_id": record["lead"]["id"],
+        "lead_name": record["lead"]["name"],
+        "co_signers": NAME_SEPARATOR.join(org["name"] for org in record["co_signers"]),
+        "indicator_name": indicator["name"],
+        "unit": indicator["unit"],
+        "baseline": _number(indicator["baseline"]),
+        "target": _number(indicator["target"]),
+        "deadline": record["deadline"],
+        "status": record["status"],
+        "latest_date": latest.get("date"),
+        "latest_value": _number(latest.get("value")),
+        "progress_percent": record["progress_percent"],
+        "support_requested": record["support_requested"],
+        "support_promised": record["support_promised"],
+        "licence": licence,
+    }
+
+
+def commitments_csv(pact: Pact) -> str:
+    """One row per published commitment (UTF-8 with BOM, formulas neutralised)."""
+    records = open_data_overview(pact)["commitments"]
+    rows = (
+        commitment_row(r, commitment_url(pact.slug, r["id"]), pact.licence)
+        for r in records
+    )
+    return csv_text(rows, COMMITMENT_COLUMNS)
+
+
+def progress_csv(pact: Pact) -> str:
+    """One row per progress report on a published commitment."""
+    records = open_data_overview(pact)["commitments"]
+    rows = (
+        {
+            "report_id": report["id"],
+            "commitment_id": record["id"],
+            "date": report["date"],
+            "value": _number(report["value"]),
+            "status": report["status"],
+            "narrative": report["narrative"],
+            "evidence_url": report["evidence_url"],
+        }
+        for record in records
+        for report in record["reports"]
+    )
+    return csv_text(rows, PROGRESS_COLUMNS)

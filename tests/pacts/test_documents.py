@@ -1,0 +1,118 @@
+"""The printable pact: a real PDF with a title page, contents, one bookmarked section
+per theme that has commitments, every commitment's title (diacritics intact), the
+signatories, and page numbers in the footer."""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from pypdf import PdfReader
+
+from extensions import db
+from pacts.models import Commitment
+
+PDF = "/p/ilfov/pact.pdf"
+
+
+def flat(text: str) -> str:
+    """Text with every run of white space as one space (lines wrap in a PDF)."""
+    return " ".join(text.split())
+
+
+@pytest.fixture
+def pdf(client: FlaskClient, published_pact: dict[str, Any]) -> PdfReader:
+    response = client.get(PDF)
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF-")
+    return PdfReader(io.BytesIO(response.data))
+
+
+def outline(reader: PdfReader) -> list[tuple[str, list[str]]]:
+    """Top-level bookmarks, each with the titles of its children."""
+    entries: list[tuple[str, list[str]]] = []
+    for item in reader.outline:
+        if isinstance(item, list):
+            entries[-1][1].extend(child.title for child in item)
+        else:
+            entries.append((item.title, []))
+    return entries
+
+
+def titles(commitment_ids: list[int]) -> list[str]:
+    return [flat(db.session.get(Commitment, cid).title) for cid in commitment_ids]
+
+
+def test_pdf_is_served_inline_with_a_file_name(
+    client: FlaskClient, published_pact: dict[str, Any]
+):
+    response = client.get(PDF)
+    disposition = response.headers["Content-Disposition"]
+    assert disposition == 'inline; filename="ilfov-pact.pdf"'
+
+
+def test_outline_has_one_top_level_entry_per_theme_with_commitments(
+    pdf: PdfReader, published_pact: dict[str, Any]
+):
+    packaging, compost, solar, bikes = titles(published_pact["commitments"])
+    assert outline(pdf) == [
+        ("Contents", []),
+        ("Introduction", []),
+        ("Governance", []),
+        ("Circular economy", [packaging, compost]),
+        ("Energy efficiency and renewables", [solar]),
+        ("Sustainable mobility", [bikes]),
+        ("Signatories", []),
+    ]
+
+
+def test_pdf_text_has_every_commitment_and_not_the_unsigned_one(
+    pdf: PdfReader, published_pact: dict[str, Any]
+):
+    text = flat(" ".join(page.extract_text() for page in pdf.pages))
+    for title in titles(published_pact["commitments"]):
+        assert title in text
+    assert "Ambalaje reutilizabile în Otopeni" in text
+    assert "Lanț valoric nesemnat" not in text
+
+
+def test_title_page_names_the_pact_authority_date_and_signatory(pdf: PdfReader):
+    cover = flat(pdf.pages[0].extract_text())
+    assert "Ilfov Local Green Pact" in cover
+    assert "Ilfov County" in cover
+    assert "Consiliul Județean Ilfov" in cover
+    assert "Test official" in cover
+    assert re.search(r"\b20\d\d\b", cover), "publication date"
+
+
+def test_document_texts_commitment_facts_progress_and_signatories_are_printed(
+    pdf: PdfReader,
+):
+    text = flat(" ".join(page.extract_text() for page in pdf.pages))
+    assert "EcoPack Ambalaje, SRL" in text
+    assert "0 → 5,000 crates" in text
+    assert "2,500 crates" in text
+    assert "50% of the way" in text
+    assert "120 → 80.5 t CO₂/year" in text
+    assert "No progress reported yet." in text
+    assert "Spațiu de depozitare la primărie." in text
+    assert "Solar Ștefănești SRL" in text
+    assert "Ilfov își asumă o economie verde." in text
+    assert "SME4GREEN" in text
+
+
+def test_contents_list_page_numbers_and_every_page_but_the_cover_is_numbered(
+    pdf: PdfReader,
+):
+    pages = len(pdf.pages)
+    assert pages >= 7  # cover, contents and one page per part
+    contents = flat(pdf.pages[1].extract_text())
+    assert re.search(r"Sustainable mobility \.+ ?\d+", contents), contents
+    assert f"/ {pages}" not in flat(pdf.pages[0].extract_text())
+    for number in range(2, pages + 1):
+        page_text = flat(pdf.pages[number - 1].extract_text())
+        assert f"{number} / {pages}" in page_text
