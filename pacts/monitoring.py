@@ -184,7 +184,12 @@ def _check_reporter(person_id: int, commitment: Commitment) -> None:
 
 
 def evidence_folder() -> Path:
-    return Path(current_app.config["EVIDENCE_FOLDER"])
+    """Where evidence files live; an app built without one (a bare TestConfig) must
+    not quietly write into the working directory."""
+    folder = str(current_app.config["EVIDENCE_FOLDER"])
+    if not folder:
+        raise RuntimeError("EVIDENCE_FOLDER is not configured")
+    return Path(folder)
 
 
 def _store_evidence(report: ProgressReport, evidence: Evidence, mimetype: str) -> None:
