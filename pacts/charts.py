@@ -105,10 +105,14 @@ def progress_line(
 ) -> dict[str, Any]:
     """A commitment's progress over time: the baseline on `start`, each reported
     value in date order (reports of one day keep the order they came in), and the
-    target on the deadline. `actual` joins the baseline to the reports; the way
+    target on the deadline (the baseline moves back to the first report when that
+    is older). `actual` joins the baseline to the reports; the way
     to go is the straight line from `baseline` to `target`. Higher values are
     drawn higher, so a cut (target below the baseline) points down."""
     reports = sorted(reports, key=lambda report: report[0])
+    if reports and reports[0][0] < start:
+        # Progress measured before the signing: the baseline is where it started.
+        start = reports[0][0]
     values = [
         v for v in (baseline, target, *(r[1] for r in reports)) if math.isfinite(v)
     ]

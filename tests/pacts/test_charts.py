@@ -42,6 +42,16 @@ def test_reports_are_drawn_in_date_order_between_baseline_and_target():
     assert chart["target"]["x"] == plot["right"]
 
 
+def test_a_report_older_than_the_signing_moves_the_baseline_back_to_it():
+    chart = progress_line(
+        40, 220, date(2026, 11, 30), DEADLINE, [(date(2026, 9, 21), 95)]
+    )
+
+    assert chart["baseline"]["date"] == date(2026, 9, 21)
+    assert chart["baseline"]["x"] == chart["plot"]["left"]
+    assert chart["baseline"]["x"] <= chart["reports"][0]["x"]
+
+
 def test_higher_values_are_drawn_higher():
     chart = progress_line(0, 20, START, DEADLINE, [(date(2026, 1, 1), 10)])
 
