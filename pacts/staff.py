@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 
 from choices import Role
 from errors import DomainError
+from outcomes import perform, refuse_on_form
 from pacts.commitments import (
     add_commitment,
     agree_commitment,
@@ -59,7 +60,6 @@ from transactions import rollback
 from workshops.board.summary import lead_organisations
 from workshops.forms import ActionForm
 from workshops.services import pact_workshops
-from workshops.staff import _perform, _refused
 
 bp = Blueprint("pact_staff", __name__, url_prefix="/staff/p/<slug>/pact")
 
@@ -94,7 +94,7 @@ def _show_refusal(form: Any, exc: DomainError) -> int:
     a 404), read against the database's current state; the status code of the page
     that shows the form again."""
     rollback()
-    _refused(form, exc)
+    refuse_on_form(form, exc)
     return 409 if exc.code == "conflict" else 400
 
 
@@ -163,7 +163,7 @@ def _back(pact: Pact, commitment_id: int) -> Response:
 def commitment_action(pact: Pact, commitment_id: int, action: str) -> Response:
     commitment = _commitment_or_404(pact, commitment_id)
     use_case, done = COMMITMENT_ACTIONS[action]
-    _perform(ActionForm(), lambda: use_case(current_user.id, commitment.id), str(done))
+    perform(ActionForm(), lambda: use_case(current_user.id, commitment.id), str(done))
     return _back(pact, commitment.id)
 
 
@@ -172,14 +172,14 @@ def commitment_action(pact: Pact, commitment_id: int, action: str) -> Response:
 def move(pact: Pact, commitment_id: int) -> Response:
     commitment = _commitment_or_404(pact, commitment_id)
     form = MoveForm()
-    _perform(form, lambda: move_commitment(current_user.id, commitment.id, form.step))
+    perform(form, lambda: move_commitment(current_user.id, commitment.id, form.step))
     return _back(pact, commitment.id)
 
 
 @bp.post("/publish")
 @official_required
 def publish(pact: Pact) -> Response:
-    _perform(
+    perform(
         PublishForm(),
         lambda: publish_pact(current_user.id, pact.id),
         _("The pact is signed and published."),
@@ -336,7 +336,7 @@ def add_indicator(pact: Pact) -> Response | tuple[str, int]:
 @bp.post("/indicators/<int:indicator_id>/delete")
 @official_required
 def delete_indicator(pact: Pact, indicator_id: int) -> Response:
-    _perform(
+    perform(
         ActionForm(),
         lambda: delete_programme_indicator(
             current_user.id, pact_indicator(pact.id, indicator_id).id

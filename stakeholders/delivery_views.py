@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 
 from choices import Role, Service
 from errors import DomainError
+from outcomes import show_refusal
 from pacts.models import Pact
 from pacts.monitoring import today_in
 from stakeholders.auth import official_required, pact_staff_required
@@ -36,7 +37,6 @@ from stakeholders.delivery_forms import (
     SessionForm,
     outcome_values,
 )
-from stakeholders.forms import show_refusal
 
 bp = Blueprint("delivery", __name__, url_prefix="/staff/p/<slug>/services")
 

@@ -53,7 +53,6 @@ from choices import (
     STATUS_LABELS,
     URL_MAX,
 )
-from errors import DomainError
 from validation import NoMarkup, SingleLine, lower, none_if_empty, parse_phone, strip
 
 REQUIRED = _l("This field is required.")
@@ -151,14 +150,6 @@ def valid_phone(form: Form, field: Field) -> None:
         raise ValidationError(
             _l("Please enter a valid phone number, e.g. +40 721 234 567.")
         ) from exc
-
-
-def show_refusal(form: Form, exc: DomainError) -> None:
-    """A use case's refusal shown beside its field, or above the form."""
-    if exc.field and exc.field in form:
-        form[exc.field].errors = [*form[exc.field].errors, exc.message]
-    else:
-        form.form_errors.append(exc.message)
 
 
 def choices_of(labels: dict[Any, Any]) -> list[Any]:

@@ -18,7 +18,6 @@ from wtforms import (
     DateTimeLocalField,
     EmailField,
     Field,
-    Form,
     HiddenField,
     IntegerField,
     SelectField,
@@ -343,8 +342,3 @@ class NewLinkForm(FlaskForm):
             valid_email,
         ],
     )
-
-
-def error_messages(form: Form) -> list[str]:
-    """Every error message of a submitted form, flattened (for flash messages)."""
-    return [str(error) for errors in form.errors.values() for error in errors]

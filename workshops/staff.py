@@ -27,10 +27,11 @@ from werkzeug.wrappers import Response
 
 from choices import Role
 from errors import DomainError
+from outcomes import perform, refuse_on_form
 from pacts.models import Pact
 from stakeholders.auth import official_required, pact_staff_required
 from stakeholders.exports import write_csv, write_xlsx
-from stakeholders.forms import RegistrationFilterForm, show_refusal
+from stakeholders.forms import RegistrationFilterForm
 from stakeholders.services import theme_choices
 from timeutil import utcnow
 from workshops.forms import (
@@ -40,7 +41,6 @@ from workshops.forms import (
     EnrolForm,
     StatusForm,
     WorkshopForm,
-    error_messages,
     workshop_values,
 )
 from workshops.models import Enrolment, Workshop
@@ -99,25 +99,6 @@ def _enrolment_or_404(pact: Pact, workshop_id: int, enrolment_id: int) -> Enrolm
     return enrolment
 
 
-def _perform(form: Any, action: Callable[[], T], done: str | None = None) -> T | None:
-    """Check the button's form, run the use case and flash the outcome: its refusal
-    as an error (a missing thing is a 404), else `done`."""
-    if not form.validate_on_submit():
-        for message in error_messages(form) or [_("Please try again.")]:
-            flash(message, "error")
-        return None
-    try:
-        result = action()
-    except DomainError as exc:
-        if exc.code == "not_found":
-            abort(404)
-        flash(exc.message, "error")
-        return None
-    if done:
-        flash(done, "success")
-    return result
-
-
 def _to_detail(pact: Pact, workshop_id: int) -> Response:
     return redirect(url_for(".detail", slug=pact.slug, workshop_id=workshop_id))
 
@@ -155,13 +136,6 @@ def _render_form(pact: Pact, form: WorkshopForm, workshop: Workshop | None) -> s
     )
 
 
-def _refused(form: WorkshopForm, exc: DomainError) -> None:
-    """A missing thing is a 404; any other refusal is shown on the form."""
-    if exc.code == "not_found":
-        abort(404)
-    show_refusal(form, exc)
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @official_required
 def new(pact: Pact) -> str | Response:
@@ -175,7 +149,7 @@ def new(pact: Pact) -> str | Response:
     try:
         created = create_workshop(current_user.id, pact.id, form.workshop_data())
     except DomainError as exc:
-        _refused(form, exc)
+        refuse_on_form(form, exc)
         return _render_form(pact, form, None)
     flash(_("The workshop is scheduled."), "success")
     return _to_detail(pact, created["workshop"])
@@ -196,7 +170,7 @@ def edit(pact: Pact, workshop_id: int) -> str | Response:
     try:
         updated = update_workshop(current_user.id, workshop.id, form.workshop_data())
     except DomainError as exc:
-        _refused(form, exc)
+        refuse_on_form(form, exc)
         return _render_form(pact, form, workshop)
     if updated["moved"]:
         flash(
@@ -212,7 +186,7 @@ def edit(pact: Pact, workshop_id: int) -> str | Response:
 @official_required
 def cancel(pact: Pact, workshop_id: int) -> Response:
     workshop = _workshop_or_404(pact, workshop_id)
-    _perform(
+    perform(
         ActionForm(),
         lambda: cancel_workshop(current_user.id, workshop.id),
         _("The workshop is cancelled; everyone enrolled or waiting was told."),
@@ -226,7 +200,7 @@ def status(pact: Pact, workshop_id: int) -> Response:
     workshop = _workshop_or_404(pact, workshop_id)
     form = StatusForm()
     label = LABELS["workshop"].get(form.status.data, "")
-    _perform(
+    perform(
         form,
         lambda: set_workshop_status(current_user.id, workshop.id, form.status.data),
         _("The workshop is now: %(status)s.", status=label),
@@ -290,7 +264,7 @@ def enrol(pact: Pact, workshop_id: int) -> Response:
     workshop = _workshop_or_404(pact, workshop_id)
     people = enrollable_people(workshop)
     form = EnrolForm(people_choices=[(p.id, _person_label(p)) for p in people])
-    result = _perform(
+    result = perform(
         form, lambda: enrol_people(current_user.id, workshop.id, form.people.data or [])
     )
     if result is not None:
@@ -308,7 +282,7 @@ def enrol_filtered(pact: Pact, workshop_id: int) -> Response:
     filters_form.validate()
     filters = filters_form.filters()
     people = approved_contacts(pact.id, filters)
-    result = _perform(
+    result = perform(
         ActionForm(), lambda: enrol_people(current_user.id, workshop.id, people)
     )
     if result is not None:
@@ -327,7 +301,7 @@ def attendance(pact: Pact, workshop_id: int, enrolment_id: int) -> Response:
         name=enrolment.person.name,
         attendance=LABELS["attendance"].get(form.attendance.data, ""),
     )
-    _perform(
+    perform(
         form,
         lambda: mark_attendance(current_user.id, enrolment.id, form.attendance.data),
         done,
@@ -345,7 +319,7 @@ def enrolment_action(
 ) -> Response:
     enrolment = _enrolment_or_404(pact, workshop_id, enrolment_id)
     use_case, done = ENROLMENT_ACTIONS[action]
-    _perform(ActionForm(), lambda: use_case(current_user.id, enrolment.id), str(done))
+    perform(ActionForm(), lambda: use_case(current_user.id, enrolment.id), str(done))
     return _to_detail(pact, workshop_id)
 
 
