@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from flask import Flask
@@ -30,6 +29,7 @@ from tests.board.conftest import (
     Seat,
 )
 from tests.conftest import PASSWORD, build_app, csrf_from
+from tests.pacts.factories import post_form
 
 LINK = re.compile(r"https?://[^\s/]+(/me/link/[A-Za-z0-9_.\-]+)")
 STAFF = f"/staff/p/{PACT}/pact"
@@ -90,12 +90,6 @@ def logged_in_official(app: Flask) -> FlaskClient:
     return client
 
 
-def post_form(client: FlaskClient, page: str, url: str, **data: Any) -> Any:
-    """POST like the browser does: with the CSRF token of the page the form is on."""
-    token = csrf_from(client.get(page).get_data(as_text=True))
-    return client.post(url, data={"csrf_token": token, **data})
-
-
 def add_cosigner(official: FlaskClient, commitment: int, setup: BoardSetup) -> None:
     edit = f"{STAFF}/commitments/{commitment}/edit"
     page = official.get(edit).get_data(as_text=True)
@@ -150,9 +144,9 @@ def member_client(app: Flask, seat: Seat) -> FlaskClient:
 def sign(client: FlaskClient, commitment: int, seat: Seat) -> None:
     response = post_form(
         client,
-        "/me/commitments",
         f"/me/commitments/{commitment}/sign",
-        organisation=str(seat.organisation),
+        {"organisation": str(seat.organisation)},
+        "/me/commitments",
     )
     assert response.status_code in (302, 303), response.get_data(as_text=True)
 
@@ -161,14 +155,14 @@ def report(client: FlaskClient, commitment: int, day: str, value: str) -> None:
     prefix = f"c{commitment}-"
     response = post_form(
         client,
-        "/me/commitments",
         f"/me/commitments/{commitment}/progress",
-        **{
+        {
             f"{prefix}reported_on": day,
             f"{prefix}value": value,
             f"{prefix}narrative": f"Measured {value} on {day}.",
             f"{prefix}status": "in progress",
         },
+        "/me/commitments",
     )
     assert response.status_code in (302, 303), response.get_data(as_text=True)
 
@@ -183,7 +177,9 @@ def test_commitments_go_from_the_board_to_the_published_pact_and_its_progress(
     official = logged_in_official(http)
     for commitment in (cut, rise):
         add_cosigner(official, commitment, setup)
-        agreed = post_form(official, STAFF, f"{STAFF}/commitments/{commitment}/agree")
+        agreed = post_form(
+            official, f"{STAFF}/commitments/{commitment}/agree", {}, STAFF
+        )
         assert agreed.status_code in (302, 303)
 
     # The lead and the co-signer sign through the links their e-mails carry.
@@ -198,7 +194,7 @@ def test_commitments_go_from_the_board_to_the_published_pact_and_its_progress(
     )
     assert list(statuses) == ["signed", "signed"]
 
-    published = post_form(official, STAFF, f"{STAFF}/publish", confirm="y")
+    published = post_form(official, f"{STAFF}/publish", {"confirm": "y"}, STAFF)
     assert published.status_code in (302, 303)
 
     # Two reports each; the second is the latest.

@@ -8,22 +8,28 @@ With GREENPACT_SCREENSHOTS=1 the test also saves the page as docs/pact-page.png
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from extensions import db
-from pacts.commitments import PactDocumentData, publish_pact, update_pact_document
+from pacts.commitments import publish_pact
 from pacts.models import Commitment, ProgrammeIndicator
 from pacts.services import find_pact
 from stakeholders.services import find_staff
 from tests.browser.conftest import LiveServer
-from tests.pacts.pact_data import (
+from tests.pacts.factories import (
+    Party,
     approved_party,
     backdate,
     report,
     signed_commitment,
+    theme_id,
+    write_document,
 )
 
 pytestmark = pytest.mark.browser
@@ -42,9 +48,17 @@ GOVERNANCE = (
     "A steering group of the county council and two SME representatives meets "
     "twice a year, reviews the progress reports and proposes new commitments."
 )
+# What the seeded commitments say unless they say otherwise.
+SEEDED: dict[str, Any] = {
+    "deadline": date(date.today().year + 1, 12, 31),
+    "support_requested": "",
+    "support_promised": "",
+}
 
 
-def seed_published_pact(live_server: LiveServer) -> int:
+def seed_published_pact(
+    live_server: LiveServer, make_registration: Callable[..., dict[str, Any]]
+) -> int:
     """A pact signed about fourteen months ago; returns one commitment's id."""
     with live_server.app.app_context():
         pact = find_pact("ilfov")
@@ -52,26 +66,24 @@ def seed_published_pact(live_server: LiveServer) -> int:
         assert pact is not None
         assert official is not None
         ids = (official.id, pact.id)
-        update_pact_document(
+        write_document(
             *ids,
-            PactDocumentData(
-                introduction=INTRODUCTION,
-                governance=GOVERNANCE,
-                partners="Consiliul Județean Ilfov\nCamera de Comerț Ilfov (demo)",
-                authority_name="Consiliul Județean Ilfov",
-                report_frequency="yearly",
-                licence="CC-BY-4.0",
-            ),
+            introduction=INTRODUCTION,
+            governance=GOVERNANCE,
+            partners="Consiliul Județean Ilfov\nCamera de Comerț Ilfov (demo)",
         )
-        ecopack = approved_party(pact.id, "EcoPack Ambalaje SRL", "eco@demo.ro")
-        solar = approved_party(pact.id, "Solar Voluntari SRL", "sol@demo.ro")
-        farm = approved_party(pact.id, "AgroVerde Snagov SRL", "agro@demo.ro")
-        transport = approved_party(pact.id, "Transport Curat SRL", "tc@demo.ro")
-        crates = signed_commitment(
-            *ids,
+        ecopack = approved_party(make_registration, "EcoPack Ambalaje SRL")
+        solar = approved_party(make_registration, "Solar Voluntari SRL")
+        farm = approved_party(make_registration, "AgroVerde Snagov SRL")
+        transport = approved_party(make_registration, "Transport Curat SRL")
+
+        def signed(lead: Party, **fields: Any) -> int:
+            return signed_commitment(*ids, lead.organisation, **SEEDED | fields)
+
+        crates = signed(
             ecopack,
-            co_signers=(farm,),
-            signers=(farm,),
+            co_signer_ids=(farm.organisation,),
+            signers=(farm.organisation,),
             title="Reusable crates for fresh produce",
             action="Replace single-use cardboard with reusable crates.",
             indicator_name="Cardboard packaging used",
@@ -80,8 +92,7 @@ def seed_published_pact(live_server: LiveServer) -> int:
             indicator_target=40.0,
             support_promised="A collection point at the county depot.",
         )
-        compost = signed_commitment(
-            *ids,
+        compost = signed(
             farm,
             title="Compost the market's organic waste",
             action="Compost the weekly market's organic waste on the farm.",
@@ -90,11 +101,10 @@ def seed_published_pact(live_server: LiveServer) -> int:
             indicator_baseline=0.0,
             indicator_target=50.0,
         )
-        panels = signed_commitment(
-            *ids,
+        panels = signed(
             solar,
-            co_signers=(ecopack,),
-            theme="energy",
+            co_signer_ids=(ecopack.organisation,),
+            theme_id=theme_id(pact.id, "energy"),
             title="Solar panels on 30 SME roofs",
             action="Group purchase and installation of rooftop solar panels.",
             indicator_name="SME roofs with solar panels",
@@ -103,10 +113,9 @@ def seed_published_pact(live_server: LiveServer) -> int:
             indicator_target=30.0,
             support_promised="Guidance on EU funding calls.",
         )
-        vans = signed_commitment(
-            *ids,
+        vans = signed(
             transport,
-            theme="mobility",
+            theme_id=theme_id(pact.id, "mobility"),
             title="Electric delivery vans",
             action="Replace diesel delivery vans with electric ones.",
             indicator_name="Electric vans in the fleet",
@@ -154,9 +163,11 @@ def seed_published_pact(live_server: LiveServer) -> int:
 
 
 def test_published_pact_page_draws_its_charts(
-    page: Page, live_server: LiveServer
+    page: Page,
+    live_server: LiveServer,
+    make_registration: Callable[..., dict[str, Any]],
 ) -> None:
-    commitment = seed_published_pact(live_server)
+    commitment = seed_published_pact(live_server, make_registration)
     page.set_viewport_size({"width": 1200, "height": 900})
 
     page.goto(live_server.url("/p/ilfov?lang=en"))

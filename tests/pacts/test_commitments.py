@@ -7,20 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
 from typing import Any
 
 import pytest
-from flask import Flask
 from sqlalchemy import func, select
 
 from errors import DomainError
 from extensions import db
 from mail import OutboxMessage
 from pacts.commitments import (
-    CommitmentData,
     add_commitment,
-    agree_commitment,
     commitment_data,
     edit_commitment,
     move_commitment,
@@ -29,85 +25,29 @@ from pacts.commitments import (
 )
 from pacts.models import Commitment, CommitmentRevision, Pact, Signature
 from pacts.services import find_pact
+from tests.pacts.factories import (
+    World,
+    agreed,
+    data_for,
+    email_of,
+    load_commitment,
+    theme_id,
+)
+from tests.workshops.factories import outbox
 
-
-@pytest.fixture
-def world(
-    db_app: Flask,
-    make_staff: Callable[..., int],
-    make_registration: Callable[..., dict[str, Any]],
-) -> dict[str, Any]:
-    """A pact with an official and three approved organisations (lead, co-signer,
-    bystander), plus an organisation of another pact."""
-    official = make_staff("official")
-    lead, cosigner, bystander = (
-        make_registration(status="approved") for _n in range(3)
-    )
-    foreign = make_registration("torino", status="approved")
-    pact = find_pact("ilfov")
-    assert pact is not None
-    return {
-        "pact": pact.id,
-        "themes": [theme.id for theme in pact.themes],
-        "official": official,
-        "lead": lead,
-        "cosigner": cosigner,
-        "bystander": bystander,
-        "foreign": foreign,
-    }
-
-
-def data_for(world: dict[str, Any], **overrides: Any) -> CommitmentData:
-    data = CommitmentData(
-        title="Reusable packaging for 40 retailers",
-        action="Replace single-use boxes with returnable crates.",
-        theme_id=world["themes"][0],
-        lead_id=world["lead"]["organisation"],
-        co_signer_ids=(world["cosigner"]["organisation"],),
-        indicator_name="Packaging waste",
-        indicator_unit="t/year",
-        indicator_baseline=120.0,
-        indicator_target=80.0,
-        deadline=date(2028, 12, 31),
-        support_requested="A pilot in two town halls.",
-        support_promised="Introductions to the town halls.",
-    )
-    return replace(data, **overrides)
-
-
-def agreed(world: dict[str, Any], **overrides: Any) -> int:
-    created = add_commitment(
-        world["official"], world["pact"], data_for(world, **overrides)
-    )
-    agree_commitment(world["official"], created["commitment"])
-    return int(created["commitment"])
-
-
-def load(commitment_id: int) -> Commitment:
-    db.session.expire_all()
-    found = db.session.get(Commitment, commitment_id)
-    assert found is not None
-    return found
+pytestmark = pytest.mark.usefixtures("db_app")
 
 
 def recipients() -> list[str]:
-    return list(db.session.scalars(select(OutboxMessage.recipient)))
+    return [message.recipient for message in outbox()]
 
 
-def person_email(person_id: int) -> str:
-    from stakeholders.models import Person
-
-    person = db.session.get(Person, person_id)
-    assert person is not None
-    return person.email
-
-
-def test_official_adds_a_draft_commitment_outside_a_workshop(world: dict[str, Any]):
-    created = add_commitment(world["official"], world["pact"], data_for(world))
-    commitment = load(created["commitment"])
+def test_official_adds_a_draft_commitment_outside_a_workshop(world: World):
+    created = add_commitment(world.official, world.pact, data_for(world))
+    commitment = load_commitment(created["commitment"])
     assert commitment.status == "draft"
     assert commitment.board_id is None
-    assert [o.id for o in commitment.co_signers] == [world["cosigner"]["organisation"]]
+    assert [o.id for o in commitment.co_signers] == [world.co_signer.organisation]
 
 
 @pytest.mark.parametrize(
@@ -115,8 +55,10 @@ def test_official_adds_a_draft_commitment_outside_a_workshop(world: dict[str, An
     ["theme_id", "lead_id", "co_signer_ids"],
     ids=["theme", "lead", "co-signer"],
 )
-def test_parties_and_theme_must_belong_to_the_pact(world: dict[str, Any], field: str):
-    foreign = world["foreign"]["organisation"]
+def test_parties_and_theme_must_belong_to_the_pact(
+    world: World, make_registration: Callable[..., dict[str, Any]], field: str
+):
+    foreign = make_registration("torino", status="approved")["organisation"]
     other_theme = find_pact("torino").themes[0].id  # type: ignore[union-attr]
     value: Any = {
         "theme_id": other_theme,
@@ -124,45 +66,39 @@ def test_parties_and_theme_must_belong_to_the_pact(world: dict[str, Any], field:
         "co_signer_ids": (foreign,),
     }[field]
     with pytest.raises(DomainError) as refused:
-        add_commitment(
-            world["official"], world["pact"], data_for(world, **{field: value})
-        )
+        add_commitment(world.official, world.pact, data_for(world, **{field: value}))
     assert refused.value.code == "invalid"
     assert db.session.scalar(select(func.count(Commitment.id))) == 0
 
 
 def test_only_officials_of_the_pact_compile_it(
-    world: dict[str, Any], make_staff: Callable[..., int]
+    world: World, make_staff: Callable[..., int]
 ):
     for actor in (make_staff("facilitator"), make_staff("official", ("torino",))):
         with pytest.raises(DomainError) as refused:
-            add_commitment(actor, world["pact"], data_for(world))
+            add_commitment(actor, world.pact, data_for(world))
         assert refused.value.code == "forbidden"
 
 
-def test_agreeing_emails_each_party_a_personal_link(world: dict[str, Any]):
+def test_agreeing_emails_each_party_a_personal_link(world: World):
     agreed(world)
     bodies = list(db.session.scalars(select(OutboxMessage.body)))
     assert sorted(recipients()) == sorted(
         [
-            person_email(world["lead"]["person"]),
-            person_email(world["cosigner"]["person"]),
+            email_of(world.lead.person),
+            email_of(world.co_signer.person),
         ]
     )
     assert all("/me/link/" in body for body in bodies)
 
 
-def test_lead_and_cosigner_sign_and_the_lead_makes_it_signed(world: dict[str, Any]):
+def test_lead_and_cosigner_sign_and_the_lead_makes_it_signed(world: World):
     commitment_id = agreed(world)
-    sign_commitment(
-        world["cosigner"]["person"], commitment_id, world["cosigner"]["organisation"]
-    )
-    assert load(commitment_id).status == "agreed"
-    sign_commitment(
-        world["lead"]["person"], commitment_id, world["lead"]["organisation"]
-    )
-    sign_commitment(world["official"], commitment_id, None)
-    commitment = load(commitment_id)
+    sign_commitment(world.co_signer.person, commitment_id, world.co_signer.organisation)
+    assert load_commitment(commitment_id).status == "agreed"
+    sign_commitment(world.lead.person, commitment_id, world.lead.organisation)
+    sign_commitment(world.official, commitment_id, None)
+    commitment = load_commitment(commitment_id)
     assert commitment.status == "signed"
     assert sorted(s.signatory for s in commitment.signatures) == sorted(
         [
@@ -175,60 +111,60 @@ def test_lead_and_cosigner_sign_and_the_lead_makes_it_signed(world: dict[str, An
 
 
 def test_a_person_cannot_sign_for_an_organisation_they_do_not_belong_to(
-    world: dict[str, Any],
+    world: World,
 ):
     commitment_id = agreed(world)
     with pytest.raises(DomainError) as refused:
-        sign_commitment(
-            world["cosigner"]["person"], commitment_id, world["lead"]["organisation"]
-        )
+        sign_commitment(world.co_signer.person, commitment_id, world.lead.organisation)
     assert refused.value.code == "forbidden"
-    assert load(commitment_id).signatures == []
+    assert load_commitment(commitment_id).signatures == []
 
 
-def test_an_organisation_that_is_not_a_party_cannot_sign(world: dict[str, Any]):
+def test_an_organisation_that_is_not_a_party_cannot_sign(world: World):
     commitment_id = agreed(world)
     with pytest.raises(DomainError) as refused:
         sign_commitment(
-            world["bystander"]["person"],
+            world.outsider.person,
             commitment_id,
-            world["bystander"]["organisation"],
+            world.outsider.organisation,
         )
     assert refused.value.code == "forbidden"
 
 
-def test_a_participant_cannot_sign_for_the_authority(world: dict[str, Any]):
+def test_a_participant_cannot_sign_for_the_authority(world: World):
     commitment_id = agreed(world)
     with pytest.raises(DomainError) as refused:
-        sign_commitment(world["lead"]["person"], commitment_id, None)
+        sign_commitment(world.lead.person, commitment_id, None)
     assert refused.value.code == "forbidden"
 
 
-def test_a_draft_cannot_be_signed_and_nobody_signs_twice(world: dict[str, Any]):
-    draft = add_commitment(world["official"], world["pact"], data_for(world))
-    lead = world["lead"]
+def test_a_draft_cannot_be_signed_and_nobody_signs_twice(world: World):
+    draft = add_commitment(world.official, world.pact, data_for(world))
+    lead = world.lead
     with pytest.raises(DomainError) as refused:
-        sign_commitment(lead["person"], draft["commitment"], lead["organisation"])
+        sign_commitment(lead.person, draft["commitment"], lead.organisation)
     assert refused.value.code == "conflict"
     commitment_id = agreed(world, title="Second")
-    sign_commitment(lead["person"], commitment_id, lead["organisation"])
+    sign_commitment(lead.person, commitment_id, lead.organisation)
     with pytest.raises(DomainError) as again:
-        sign_commitment(lead["person"], commitment_id, lead["organisation"])
+        sign_commitment(lead.person, commitment_id, lead.organisation)
     assert again.value.code == "conflict"
-    assert len(load(commitment_id).signatures) == 1
+    assert len(load_commitment(commitment_id).signatures) == 1
 
 
 def test_editing_a_signed_commitment_invalidates_its_signatures_and_asks_again(
-    world: dict[str, Any],
+    world: World,
 ):
-    commitment_id = agreed(world)
-    lead, cosigner = world["lead"], world["cosigner"]
-    sign_commitment(lead["person"], commitment_id, lead["organisation"])
-    sign_commitment(cosigner["person"], commitment_id, cosigner["organisation"])
+    commitment_id = agreed(world, indicator_target=80.0)
+    lead, cosigner = world.lead, world.co_signer
+    sign_commitment(lead.person, commitment_id, lead.organisation)
+    sign_commitment(cosigner.person, commitment_id, cosigner.organisation)
     before = len(recipients())
-    changed = replace(commitment_data(load(commitment_id)), indicator_target=60.0)
-    result = edit_commitment(world["official"], commitment_id, changed, version=1)
-    commitment = load(commitment_id)
+    changed = replace(
+        commitment_data(load_commitment(commitment_id)), indicator_target=60.0
+    )
+    result = edit_commitment(world.official, commitment_id, changed, version=1)
+    commitment = load_commitment(commitment_id)
     assert result["version"] == 2
     assert commitment.status == "agreed"
     assert commitment.signatures == []
@@ -239,78 +175,78 @@ def test_editing_a_signed_commitment_invalidates_its_signatures_and_asks_again(
     assert revision.signatures_invalidated == 2
     asked_again = recipients()[before:]
     assert sorted(asked_again) == sorted(
-        [person_email(lead["person"]), person_email(cosigner["person"])]
+        [email_of(lead.person), email_of(cosigner.person)]
     )
     # The new version is signed afresh.
-    sign_commitment(lead["person"], commitment_id, lead["organisation"])
-    assert load(commitment_id).signatures[0].commitment_version == 2
+    sign_commitment(lead.person, commitment_id, lead.organisation)
+    assert load_commitment(commitment_id).signatures[0].commitment_version == 2
 
 
-def test_a_stale_edit_is_a_conflict_and_changes_nothing(world: dict[str, Any]):
+def test_a_stale_edit_is_a_conflict_and_changes_nothing(world: World):
     commitment_id = agreed(world)
-    data = commitment_data(load(commitment_id))
-    edit_commitment(world["official"], commitment_id, replace(data, title="New"), 1)
+    data = commitment_data(load_commitment(commitment_id))
+    edit_commitment(world.official, commitment_id, replace(data, title="New"), 1)
     with pytest.raises(DomainError) as refused:
-        edit_commitment(world["official"], commitment_id, replace(data, title="Old"), 1)
+        edit_commitment(world.official, commitment_id, replace(data, title="Old"), 1)
     assert refused.value.code == "conflict"
-    assert load(commitment_id).title == "New"
+    assert load_commitment(commitment_id).title == "New"
 
 
 def test_an_edit_that_changes_nothing_keeps_version_and_signatures(
-    world: dict[str, Any],
+    world: World,
 ):
     commitment_id = agreed(world)
-    lead = world["lead"]
-    sign_commitment(lead["person"], commitment_id, lead["organisation"])
-    data = commitment_data(load(commitment_id))
-    assert edit_commitment(world["official"], commitment_id, data, 1)["version"] == 1
-    assert len(load(commitment_id).signatures) == 1
+    lead = world.lead
+    sign_commitment(lead.person, commitment_id, lead.organisation)
+    data = commitment_data(load_commitment(commitment_id))
+    assert edit_commitment(world.official, commitment_id, data, 1)["version"] == 1
+    assert len(load_commitment(commitment_id).signatures) == 1
 
 
-def test_reordering_moves_a_commitment_within_its_theme_only(world: dict[str, Any]):
+def test_reordering_moves_a_commitment_within_its_theme_only(world: World):
     first, second, third = (
-        add_commitment(world["official"], world["pact"], data_for(world, title=t))[
+        add_commitment(world.official, world.pact, data_for(world, title=t))[
             "commitment"
         ]
         for t in ("A", "B", "C")
     )
     elsewhere = add_commitment(
-        world["official"],
-        world["pact"],
-        data_for(world, title="D", theme_id=world["themes"][1]),
+        world.official,
+        world.pact,
+        data_for(world, title="D", theme_id=theme_id(world.pact, "energy")),
     )["commitment"]
-    move_commitment(world["official"], third, -1)
-    move_commitment(world["official"], first, -1)  # already first: stays
+    move_commitment(world.official, third, -1)
+    move_commitment(world.official, first, -1)  # already first: stays
 
     def order() -> list[str]:
         db.session.expire_all()
         rows = db.session.scalars(
             select(Commitment)
-            .where(Commitment.theme_id == world["themes"][0])
+            .where(Commitment.theme_id == theme_id(world.pact))
             .order_by(Commitment.position)
         )
         return [c.title for c in rows]
 
     assert order() == ["A", "C", "B"]
-    assert load(elsewhere).position == 1
-    assert load(second).position == 3
+    assert load_commitment(elsewhere).position == 1
+    assert load_commitment(second).position == 3
 
 
 def test_publishing_needs_a_signed_commitment_and_records_the_authority_signature(
-    world: dict[str, Any],
+    world: World,
 ):
     commitment_id = agreed(world)
     with pytest.raises(DomainError) as refused:
-        publish_pact(world["official"], world["pact"])
+        publish_pact(world.official, world.pact)
     assert refused.value.code == "conflict"
-    lead = world["lead"]
-    sign_commitment(lead["person"], commitment_id, lead["organisation"])
-    publish_pact(world["official"], world["pact"])
+    lead = world.lead
+    sign_commitment(lead.person, commitment_id, lead.organisation)
+    publish_pact(world.official, world.pact)
     db.session.expire_all()
-    pact = db.session.get(Pact, world["pact"])
+    pact = db.session.get(Pact, world.pact)
     assert pact is not None
     assert pact.published_at is not None
-    assert pact.signed_by_id == world["official"]
+    assert pact.signed_by_id == world.official
     assert pact.status == "published"
     with pytest.raises(DomainError):
-        publish_pact(world["official"], world["pact"])
+        publish_pact(world.official, world.pact)

@@ -5,7 +5,6 @@ current values are right; bad input, other pacts and facilitators are refused.""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 import pytest
@@ -23,16 +22,16 @@ from pacts.indicators import (
     delete_programme_indicator,
 )
 from pacts.models import Pact, ProgrammeIndicator
-from pacts.monitoring import ProgressData, report_progress
 from pacts.queries import programme_indicators
 from stakeholders.models import DeliveryStatus, ServiceDelivery
-from tests.pacts.compile_factories import (
+from tests.pacts.factories import (
     COMPILE,
     count_of,
     new_commitment,
     organisation_of,
     page_text,
     post_form,
+    report,
     signed_commitment,
     switch_to,
 )
@@ -62,20 +61,9 @@ def signed_to(world: dict[str, Any], target: float) -> int:
     return signed_commitment(
         world["official"],
         world["pact"],
-        world["people"][0],
+        organisation_of(world["people"][0]),
         indicator_baseline=0.0,
         indicator_target=target,
-    )
-
-
-def report(world: dict[str, Any], commitment: int, value: float) -> None:
-    report_progress(
-        world["official"],
-        world["pact"],
-        commitment,
-        ProgressData(
-            reported_on=date.today(), value=value, narrative="", status="in progress"
-        ),
     )
 
 
@@ -88,8 +76,8 @@ def test_a_commitments_indicator_adds_up_their_progress(
         world["official"], world["pact"], organisation_of(world["people"][1])
     )
     publish_pact(world["official"], world["pact"])
-    report(world, jobs, 4)
-    report(world, more_jobs, 5)
+    report(world["official"], world["pact"], jobs, 4)
+    report(world["official"], world["pact"], more_jobs, 5)
     form = {
         "name": "Green jobs created",
         "unit": "jobs",

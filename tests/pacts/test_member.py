@@ -19,19 +19,18 @@ from sqlalchemy import func, select
 from extensions import db
 from pacts.models import Signature
 from stakeholders.models import Person
-from tests.conftest import csrf_from
-from tests.pacts.member_factories import (
-    TIMEZONE,
+from tests.pacts.factories import (
     World,
     agreed,
     draft,
+    in_language_of,
     link_path,
     load_commitment,
     open_member_session,
-    outbox,
     path_of,
-    world_fixture,  # noqa: F401 (the `world` fixture)
+    post_form,
 )
+from tests.workshops.factories import TIMEZONE, outbox
 from workshops.tokens import member_token
 
 LINK = re.compile(r"https?://\S+/me/link/\S+")
@@ -44,10 +43,9 @@ def page(client: FlaskClient) -> str:
 
 
 def sign(client: FlaskClient, commitment_id: int, organisation: int | str) -> Any:
-    token = csrf_from(client.get("/me/commitments").get_data(as_text=True))
-    return client.post(
-        f"/me/commitments/{commitment_id}/sign",
-        data={"csrf_token": token, "organisation": str(organisation)},
+    url = f"/me/commitments/{commitment_id}/sign"
+    return post_form(
+        client, url, {"organisation": str(organisation)}, "/me/commitments"
     )
 
 
@@ -165,9 +163,11 @@ def test_agreeing_emails_each_party_a_link_that_opens_its_page(
 ):
     agreed(world, title="Returnable crates")
     messages = outbox()
-    assert [message.subject for message in messages] == [
-        "Please sign: Returnable crates"
-    ] * 2
+    assert len(messages) == 2
+    for message in messages:
+        assert message.subject == in_language_of(
+            message.recipient, "Please sign: %(title)s", title="Returnable crates"
+        )
     for message in messages:
         found = LINK.search(message.body)
         assert found is not None

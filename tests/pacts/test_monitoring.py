@@ -25,13 +25,12 @@ from errors import DomainError
 from extensions import db
 from pacts.models import Pact, ProgressReport
 from pacts.monitoring import Evidence, ProgressData, report_progress, today_in
-from tests.pacts.member_factories import (
+from tests.pacts.factories import (
     World,
     agreed,
     load_commitment,
     open_member_session,
     published,
-    world_fixture,  # noqa: F401 (the `world` fixture)
 )
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"

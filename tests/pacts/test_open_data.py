@@ -32,9 +32,9 @@ from pacts.queries import commitment_record, pact_commitments, published_commitm
 from stakeholders.models import Person
 from tests.pacts.factories import (
     approved_party,
-    commitment_data,
     load_pact,
     signed_commitment,
+    theme_id,
 )
 from tests.stakeholders.test_exports import csv_rows
 
@@ -278,8 +278,10 @@ def test_an_unpublished_or_unknown_pact_has_no_documents(
 ):
     official = make_staff("official")
     lead = approved_party(make_registration, "EcoPack Ambalaje, SRL")
-    data = commitment_data("ilfov", "energy", lead)
-    signed_commitment(official, "ilfov", data, (lead,))
+    pact = load_pact("ilfov").id
+    signed_commitment(
+        official, pact, lead.organisation, theme_id=theme_id(pact, "energy")
+    )
     assert client.get(route.format(slug="ilfov")).status_code == 404
     assert client.get(route.format(slug="atlantis")).status_code == 404
 

@@ -1,33 +1,31 @@
 """The public pages of a pact: the page of a pact being co-created, the published
 pact with its commitments, headline figures and charts, one commitment's page, and
 the download of a report's evidence file. The data is built through the real use
-cases (tests/pacts/pact_data.py)."""
+cases (tests/pacts/factories.py)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
 from html import unescape
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 
 from extensions import db
-from pacts.commitments import (
-    PactDocumentData,
-    agree_commitment,
-    publish_pact,
-    update_pact_document,
-)
+from pacts.commitments import agree_commitment, publish_pact
 from pacts.models import ProgrammeIndicator
 from pacts.monitoring import Evidence
 from pacts.services import find_pact
-from tests.pacts.pact_data import (
+from tests.pacts.factories import (
     Party,
     approved_party,
-    draft_commitment,
+    new_commitment,
     report,
     signed_commitment,
+    theme_id,
+    write_document,
 )
 
 PDF = b"%PDF-1.4\n% evidence\n"
@@ -46,13 +44,13 @@ def pact_id(official: int) -> int:
 
 
 @pytest.fixture
-def ecopack(pact_id: int) -> Party:
-    return approved_party(pact_id, "EcoPack Ambalaje SRL", "maria@ecopack.ro")
+def ecopack(make_registration: Callable[..., dict[str, Any]]) -> Party:
+    return approved_party(make_registration, "EcoPack Ambalaje SRL")
 
 
 @pytest.fixture
-def solar(pact_id: int) -> Party:
-    return approved_party(pact_id, "Solar Voluntari SRL", "ion@solar.ro")
+def solar(make_registration: Callable[..., dict[str, Any]]) -> Party:
+    return approved_party(make_registration, "Solar Voluntari SRL")
 
 
 def page(client: FlaskClient, path: str) -> str:
@@ -84,7 +82,7 @@ def text(html: str) -> str:
 def test_pact_being_cocreated_invites_to_register_and_shows_no_commitments(
     client: FlaskClient, official: int, pact_id: int, ecopack: Party
 ):
-    signed_commitment(official, pact_id, ecopack, title="Reusable crates")
+    signed_commitment(official, pact_id, ecopack.organisation, title="Reusable crates")
 
     html = page(client, "/p/ilfov")
 
@@ -105,9 +103,9 @@ def test_published_pact_shows_each_commitment_with_its_lead_latest_value_and_per
     jobs = signed_commitment(
         official,
         pact_id,
-        solar,
+        solar.organisation,
         title="Green jobs in Voluntari",
-        theme="energy",
+        theme_id=theme_id(pact_id, "energy"),
         indicator_name="Green jobs",
         indicator_unit="jobs",
         indicator_baseline=0.0,
@@ -117,12 +115,15 @@ def test_published_pact_shows_each_commitment_with_its_lead_latest_value_and_per
     cut = signed_commitment(
         official,
         pact_id,
-        ecopack,
+        ecopack.organisation,
         title="Cut packaging waste",
+        indicator_unit="t",
         indicator_baseline=100.0,
         indicator_target=60.0,
     )
-    unreported = signed_commitment(official, pact_id, ecopack, title="Compost")
+    unreported = signed_commitment(
+        official, pact_id, ecopack.organisation, title="Compost"
+    )
     publish_pact(official, pact_id)
     report(solar.person, pact_id, jobs, 5, days_ago=30)
     report(ecopack.person, pact_id, cut, 90, days_ago=60)
@@ -149,9 +150,11 @@ def test_published_pact_shows_each_commitment_with_its_lead_latest_value_and_per
 def test_drafts_and_agreed_commitments_are_not_public(
     client: FlaskClient, official: int, pact_id: int, ecopack: Party
 ):
-    signed_commitment(official, pact_id, ecopack, title="Signed one")
-    draft_commitment(official, pact_id, ecopack, title="Still a draft")
-    agreed = draft_commitment(official, pact_id, ecopack, title="Agreed, unsigned")
+    signed_commitment(official, pact_id, ecopack.organisation, title="Signed one")
+    new_commitment(official, pact_id, ecopack.organisation, title="Still a draft")
+    agreed = new_commitment(
+        official, pact_id, ecopack.organisation, title="Agreed, unsigned"
+    )
     agree_commitment(official, agreed)
     publish_pact(official, pact_id)
 
@@ -163,11 +166,20 @@ def test_drafts_and_agreed_commitments_are_not_public(
 
 
 def test_page_names_signatories_cosigners_and_who_signed_for_the_authority(
-    client: FlaskClient, official: int, pact_id: int, ecopack: Party, solar: Party
+    client: FlaskClient,
+    make_registration: Callable[..., dict[str, Any]],
+    official: int,
+    pact_id: int,
+    ecopack: Party,
+    solar: Party,
 ):
-    farm = approved_party(pact_id, "AgroVerde Snagov SRL", "dan@agroverde.ro")
+    farm = approved_party(make_registration, "AgroVerde Snagov SRL")
     commitment = signed_commitment(
-        official, pact_id, ecopack, co_signers=(solar, farm), signers=(solar,)
+        official,
+        pact_id,
+        ecopack.organisation,
+        co_signer_ids=(solar.organisation, farm.organisation),
+        signers=(solar.organisation,),
     )
     publish_pact(official, pact_id)
 
@@ -195,20 +207,18 @@ def test_page_names_signatories_cosigners_and_who_signed_for_the_authority(
 def test_texts_are_escaped_and_split_into_paragraphs(
     client: FlaskClient, official: int, pact_id: int, ecopack: Party
 ):
-    update_pact_document(
+    write_document(
         official,
         pact_id,
-        PactDocumentData(
-            introduction="Ilfov <b>commits</b>.\n\n\nSecond paragraph,\nsame one.",
-            governance="A steering group meets twice a year.",
-            partners="Ilfov County Council\nChamber of Commerce",
-            authority_name="Ilfov County Council",
-            report_frequency="yearly",
-            licence="CC-BY-4.0",
-        ),
+        introduction="Ilfov <b>commits</b>.\n\n\nSecond paragraph,\nsame one.",
+        partners="Ilfov County Council\nChamber of Commerce",
+        authority_name="Ilfov County Council",
     )
     signed_commitment(
-        official, pact_id, ecopack, title="<script>alert('x')</script> crates"
+        official,
+        pact_id,
+        ecopack.organisation,
+        title="<script>alert('x')</script> crates",
     )
     publish_pact(official, pact_id)
 
@@ -226,8 +236,12 @@ def test_texts_are_escaped_and_split_into_paragraphs(
 def test_charts_are_labelled_svg_images_with_table_alternatives(
     client: FlaskClient, official: int, pact_id: int, ecopack: Party, solar: Party
 ):
-    on_track = signed_commitment(official, pact_id, ecopack, title="On track one")
-    at_risk = signed_commitment(official, pact_id, solar, title="At risk one")
+    on_track = signed_commitment(
+        official, pact_id, ecopack.organisation, title="On track one"
+    )
+    at_risk = signed_commitment(
+        official, pact_id, solar.organisation, title="At risk one"
+    )
     db.session.add(
         ProgrammeIndicator(
             pact_id=pact_id, name="Tonnes of waste avoided", unit="t", target=20.0
@@ -270,10 +284,12 @@ def test_commitment_page_shows_fields_chart_reports_and_signatures(
     commitment = signed_commitment(
         official,
         pact_id,
-        ecopack,
-        co_signers=(solar,),
+        ecopack.organisation,
+        co_signer_ids=(solar.organisation,),
         title="Cut packaging waste",
         action="Reusable crates for every delivery.",
+        indicator_name="Packaging waste",
+        indicator_unit="t",
         indicator_baseline=100.0,
         indicator_target=60.0,
         support_requested="A depot for crates.",
@@ -321,7 +337,7 @@ def test_commitment_page_shows_fields_chart_reports_and_signatures(
 def test_evidence_link_that_is_not_http_is_not_a_link(
     client: FlaskClient, official: int, pact_id: int, ecopack: Party
 ):
-    commitment = signed_commitment(official, pact_id, ecopack)
+    commitment = signed_commitment(official, pact_id, ecopack.organisation)
     publish_pact(official, pact_id)
     report(ecopack.person, pact_id, commitment, 3, evidence_url="javascript:alert(1)")
 
@@ -340,10 +356,12 @@ def test_commitment_page_is_not_found_unless_part_of_the_published_pact(
     ecopack: Party,
     state: str,
 ):
-    signed = signed_commitment(official, pact_id, ecopack, title="Signed one")
+    signed = signed_commitment(
+        official, pact_id, ecopack.organisation, title="Signed one"
+    )
     commitment = signed
     if state in ("draft", "agreed"):
-        commitment = draft_commitment(official, pact_id, ecopack)
+        commitment = new_commitment(official, pact_id, ecopack.organisation)
     if state == "agreed":
         agree_commitment(official, commitment)
     if state != "unpublished":
@@ -359,7 +377,7 @@ def test_commitment_page_is_not_found_unless_part_of_the_published_pact(
 def test_pages_render_in_romanian(
     client: FlaskClient, official: int, pact_id: int, ecopack: Party
 ):
-    commitment = signed_commitment(official, pact_id, ecopack)
+    commitment = signed_commitment(official, pact_id, ecopack.organisation)
     publish_pact(official, pact_id)
     report(ecopack.person, pact_id, commitment, 4, days_ago=40)
 
@@ -377,7 +395,7 @@ def test_home_page_links_to_each_pact_page(client: FlaskClient, official: int):
 def test_evidence_downloads_as_attachment_with_its_type_and_name(
     client: FlaskClient, official: int, pact_id: int, ecopack: Party
 ):
-    commitment = signed_commitment(official, pact_id, ecopack)
+    commitment = signed_commitment(official, pact_id, ecopack.organisation)
     publish_pact(official, pact_id)
     report_id = report(
         ecopack.person,
@@ -403,8 +421,8 @@ def test_evidence_downloads_as_attachment_with_its_type_and_name(
 def test_evidence_is_not_found_for_a_report_without_file_or_of_another_commitment(
     client: FlaskClient, official: int, pact_id: int, ecopack: Party
 ):
-    first = signed_commitment(official, pact_id, ecopack)
-    second = signed_commitment(official, pact_id, ecopack)
+    first = signed_commitment(official, pact_id, ecopack.organisation)
+    second = signed_commitment(official, pact_id, ecopack.organisation)
     publish_pact(official, pact_id)
     with_file = report(
         ecopack.person, pact_id, first, 3, evidence=Evidence("a.pdf", PDF)

@@ -16,16 +16,17 @@ import pytest
 from babel.dates import format_date
 from flask import Flask
 
-from pacts.monitoring import ProgressData, due_date, report_progress, today_in
-from tests.pacts.member_factories import (
+from pacts.monitoring import due_date
+from tests.pacts.factories import (
     World,
+    in_language_of,
     load_commitment,
-    outbox,
     path_of,
     publish_on,
     published,
-    world_fixture,  # noqa: F401 (the `world` fixture)
+    report,
 )
+from tests.workshops.factories import outbox
 
 LINK = re.compile(r"https?://\S+/me/link/\S+")
 
@@ -46,18 +47,6 @@ def published_a_year_ago(world: World, **overrides: Any) -> tuple[int, date]:
     due = due_date(load_commitment(commitment_id))
     assert due is not None
     return commitment_id, due
-
-
-def report(world: World, commitment_id: int, status: str, reason: str = "") -> None:
-    pact = load_commitment(commitment_id).pact
-    data = ProgressData(
-        reported_on=today_in(pact),
-        value=15.0,
-        narrative="Fifteen clients so far.",
-        status=status,
-        status_reason=reason,
-    )
-    report_progress(world.lead.person, world.pact, commitment_id, data)
 
 
 NOTHING = {"due": 0, "overdue": 0}
@@ -88,15 +77,26 @@ def test_an_overdue_reminder_goes_after_the_due_date(db_app: Flask, world: World
     assert run(db_app, due + timedelta(days=1)) == {"due": 0, "overdue": 1}
     assert run(db_app, due + timedelta(days=30)) == NOTHING
     message = outbox()[-1]
-    assert message.subject.startswith("Progress report overdue:")
-    assert "has not arrived yet" in message.body
+    assert message.subject == in_language_of(
+        message.recipient,
+        "Progress report overdue: %(title)s",
+        title="Reusable packaging for 40 clients",
+    )
+    assert (
+        in_language_of(
+            message.recipient,
+            "If something stands in the way, say so in the report: the pact's team "
+            "can help.",
+        )
+        in message.body
+    )
     assert LINK.search(message.body)
 
 
 def test_a_report_made_in_time_stops_the_overdue_reminder(db_app: Flask, world: World):
     commitment_id, due = published_a_year_ago(world)
     assert run(db_app, due - timedelta(days=14)) == {"due": 1, "overdue": 0}
-    report(world, commitment_id, "in progress")
+    report(world.lead.person, world.pact, commitment_id, 15.0)
     assert run(db_app, due + timedelta(days=1)) == NOTHING
     assert due_date(load_commitment(commitment_id)) == due.replace(year=due.year + 1)
 
@@ -104,8 +104,15 @@ def test_a_report_made_in_time_stops_the_overdue_reminder(db_app: Flask, world: 
 def test_done_and_dropped_commitments_get_no_reminders(db_app: Flask, world: World):
     done, due = published_a_year_ago(world)
     dropped = published(world, title="Shared electric van")
-    report(world, done, "done")
-    report(world, dropped, "dropped", reason="The van supplier went bankrupt.")
+    report(world.lead.person, world.pact, done, 15.0, status="done")
+    report(
+        world.lead.person,
+        world.pact,
+        dropped,
+        15.0,
+        status="dropped",
+        status_reason="The van supplier went bankrupt.",
+    )
     sent_before = len(outbox())
     assert run(db_app, due - timedelta(days=14)) == NOTHING
     assert run(db_app, due + timedelta(days=1)) == NOTHING

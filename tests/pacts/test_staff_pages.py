@@ -20,13 +20,13 @@ from pacts.models import (
     Pact,
     Signature,
 )
-from stakeholders.models import Person
 from tests.conftest import csrf_from
-from tests.pacts.compile_factories import (
+from tests.pacts.factories import (
     COMPILE,
     commitment_data,
     commitment_form,
     count_of,
+    email_of,
     load_commitment,
     new_commitment,
     page_text,
@@ -68,10 +68,11 @@ def world(
     }
 
 
-def email_of(person_id: int) -> str:
-    person = db.session.get(Person, person_id)
-    assert person is not None
-    return person.email
+# The title and target `commitment_form` types, for a commitment made directly.
+AS_THE_FORM_TYPES_IT: dict[str, Any] = {
+    "title": "Reusable crates for fresh produce",
+    "indicator_target": 12.5,
+}
 
 
 def page_url(commitment_id: int, action: str = "") -> str:
@@ -163,7 +164,9 @@ def test_commitment_form_refuses_bad_input_and_creates_nothing(
 def test_editing_keeps_the_history_with_old_and_new_values(
     client: FlaskClient, world: dict[str, Any]
 ):
-    commitment = new_commitment(world["official"], world["pact"], world["lead"])
+    commitment = new_commitment(
+        world["official"], world["pact"], world["lead"], **AS_THE_FORM_TYPES_IT
+    )
     form = commitment_form(
         world["theme"],
         world["lead"],
@@ -199,7 +202,7 @@ def test_editing_a_signed_commitment_voids_its_signatures_and_asks_again(
     commitment = signed_commitment(
         world["official"],
         world["pact"],
-        world["lead_person"],
+        world["lead"],
         co_signer_ids=(world["partner"],),
     )
     sign_commitment(world["partner_person"], commitment, world["partner"])
@@ -493,7 +496,9 @@ def test_facilitator_reads_the_list_and_commitments_but_every_change_is_403(
     make_staff: Callable[..., int],
     login: Callable[[int], None],
 ):
-    commitment = new_commitment(world["official"], world["pact"], world["lead"])
+    commitment = new_commitment(
+        world["official"], world["pact"], world["lead"], **AS_THE_FORM_TYPES_IT
+    )
     switch_to(client, login, make_staff("facilitator"))
 
     assert "Reusable crates" in page_text(client.get(COMPILE))

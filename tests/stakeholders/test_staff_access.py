@@ -13,7 +13,7 @@ from extensions import db
 from pacts.indicators import IndicatorData, add_programme_indicator
 from stakeholders.models import Organisation
 from tests.conftest import csrf_from
-from tests.pacts.compile_factories import new_commitment, organisation_of
+from tests.pacts.factories import new_commitment, organisation_of
 from tests.workshops.conftest import open_participant_session
 from tests.workshops.factories import enrolment_of, new_workshop
 from workshops.services import enrol_people
