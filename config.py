@@ -63,6 +63,8 @@ class Config:
     # Uploaded progress evidence (never under static/); uploads are at most 5 MB,
     # and no request body may exceed this.
     EVIDENCE_FOLDER = str(INSTANCE / "evidence")
+    # Rendered pact PDFs, kept until the pact's content changes ("" keeps none).
+    DOCUMENT_CACHE_FOLDER = str(INSTANCE / "cache")
     MAX_CONTENT_LENGTH = 6 * 1024 * 1024
 
     @classmethod
@@ -108,6 +110,7 @@ class TestConfig(Config):
     PUBLIC_URL = "http://localhost"
     # Each test app gets its own folder (tests/conftest.py `build_app`).
     EVIDENCE_FOLDER = ""
+    DOCUMENT_CACHE_FOLDER = ""
 
 
 def normalise_database_url(url: str) -> str:

@@ -6,6 +6,8 @@ commitments with the same values."""
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -67,14 +69,45 @@ NAME_SEPARATOR = "; "
 def pact_pdf(pact: Pact) -> bytes:
     """The pact document as a PDF, in the current language: title page, contents,
     introduction, governance, one section per theme, the signatories."""
+    return _render_pdf(_pact_html(pact))
+
+
+def cached_pact_pdf(pact: Pact) -> tuple[bytes, str]:
+    """The PDF and its ETag. Rendering a large pact takes seconds of CPU, and every
+    visitor gets the same document until something in it changes: it is kept in
+    DOCUMENT_CACHE_FOLDER under the digest of its HTML, so a change of any word
+    renders it anew (and the old file of the pact is removed)."""
+    html = _pact_html(pact)
+    digest = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32]
+    folder = str(current_app.config["DOCUMENT_CACHE_FOLDER"])
+    if not folder:
+        return _render_pdf(html), digest
+    cache = Path(folder)
+    path = cache / f"pact-{pact.slug}-{digest}.pdf"
+    if path.exists():
+        return path.read_bytes(), digest
+    pdf = _render_pdf(html)
+    cache.mkdir(parents=True, exist_ok=True)
+    for stale in cache.glob(f"pact-{pact.slug}-*.pdf"):
+        stale.unlink(missing_ok=True)
+    partial = path.with_suffix(f".{secrets.token_hex(4)}.part")
+    partial.write_bytes(pdf)
+    partial.replace(path)  # atomic: a reader never sees half a file
+    return pdf, digest
+
+
+def _pact_html(pact: Pact) -> str:
     overview = pact_overview(pact)
-    html = render_template(
+    return render_template(
         "pacts/pact_pdf.html",
         **overview,
         published_on=_published_on(overview["pact"]["published_at"], pact.timezone),
         as_date=date.fromisoformat,
         status_labels=COMMITMENT_STATUS_LABELS,
     )
+
+
+def _render_pdf(html: str) -> bytes:
     static = Path(str(current_app.static_folder))
     # Only the stylesheet under static/ is loaded: a file URL, never the network.
     fetcher = URLFetcher(allowed_protocols=("file",))

@@ -9,14 +9,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from flask import Response, abort, current_app
+from flask import Response, abort, current_app, request
 
 from pacts import bp
 from pacts.documents import (
     SCHEMA_PATH,
+    cached_pact_pdf,
     commitments_csv,
     commitments_json,
-    pact_pdf,
     progress_csv,
     schema_url,
 )
@@ -48,8 +48,11 @@ def _json(document: dict[str, Any], mimetype: str) -> Response:
 @bp.get("/p/<slug>/pact.pdf")
 def pact_document(slug: str) -> Response:
     pact = _published(slug)
-    response = Response(pact_pdf(pact), mimetype="application/pdf")
+    pdf, digest = cached_pact_pdf(pact)
+    response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{pact.slug}-pact.pdf"'
+    response.set_etag(digest)
+    response.make_conditional(request)  # 304 when the visitor has this version
     return response
 
 

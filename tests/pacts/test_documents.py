@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from pypdf import PdfReader
 
 from extensions import db
 from pacts.models import Commitment
+from tests.pacts.factories import load_pact, report
 
 PDF = "/p/ilfov/pact.pdf"
 
@@ -116,3 +119,29 @@ def test_contents_list_page_numbers_and_every_page_but_the_cover_is_numbered(
     for number in range(2, pages + 1):
         page_text = flat(pdf.pages[number - 1].extract_text())
         assert f"{number} / {pages}" in page_text
+
+
+def test_the_pdf_is_rendered_once_until_the_pact_changes(
+    app: Flask, client: FlaskClient, published_pact: dict[str, Any], tmp_path: Path
+):
+    app.config["DOCUMENT_CACHE_FOLDER"] = str(tmp_path)
+    first = client.get(PDF)
+    etag = first.headers["ETag"]
+    cached = list(tmp_path.glob("pact-ilfov-*.pdf"))
+    assert len(cached) == 1
+
+    again = client.get(PDF)
+    assert again.data == first.data
+    assert again.headers["ETag"] == etag
+    assert client.get(PDF, headers={"If-None-Match": etag}).status_code == 304
+    # What the cache holds is served: no second rendering took place.
+    cached[0].write_bytes(b"%PDF-cached")
+    assert client.get(PDF).data == b"%PDF-cached"
+
+    lead = published_pact["parties"][0]
+    report(lead.person, load_pact("ilfov").id, published_pact["commitments"][0], 7)
+    changed = client.get(PDF)
+    assert changed.headers["ETag"] != etag
+    assert changed.data.startswith(b"%PDF-1")
+    assert [p.name for p in tmp_path.glob("pact-ilfov-*.pdf")] != [cached[0].name]
+    assert len(list(tmp_path.glob("pact-ilfov-*.pdf"))) == 1
