@@ -185,29 +185,13 @@ def edit_commitment(
             _("Someone changed this commitment meanwhile. Review it and edit again."),
         )
     co_signers = _check_parties(commitment.pact_id, data)
-    before = asdict(commitment_data(commitment))
-    after = asdict(data) | {"co_signer_ids": tuple(org.id for org in co_signers)}
-    changes = {
-        name: {"from": _jsonable(before[name]), "to": _jsonable(value)}
-        for name, value in after.items()
-        if value != before[name]
-    }
-    if not changes:
-        return {"commitment": commitment.id, "version": commitment.version}
-    signed = [s for s in commitment.signatures]
-    db.session.add(
-        CommitmentRevision(
-            commitment=commitment,
-            version=commitment.version,
-            changes=changes,
-            signatures_invalidated=len(signed),
-            changed_by_id=actor.id,
-            changed_at=utcnow(),
-        )
-    )
+    before = commitment_data(commitment)
     for name, value in _commitment_values(data).items():
         setattr(commitment, name, value)
     commitment.co_signers = co_signers
+    if not record_revision(commitment, before, actor.id):
+        return {"commitment": commitment.id, "version": commitment.version}
+    signed = bool(commitment.signatures)
     invalidate_signatures(commitment)
     commitment.version += 1
     commitment.updated_at = utcnow()
@@ -215,6 +199,33 @@ def edit_commitment(
         _ask_to_sign(commitment, "commitment_sign_again")
     commit()
     return {"commitment": commitment.id, "version": commitment.version}
+
+
+def record_revision(
+    commitment: Commitment, before: CommitmentData, actor_id: int
+) -> bool:
+    """Keep an edit (already applied to `commitment`) in its history: each changed
+    field's old and new value, the version it replaced, and how many signatures it
+    invalidates. False when nothing changed (and nothing is kept)."""
+    old, new = asdict(before), asdict(commitment_data(commitment))
+    changes = {
+        name: {"from": _jsonable(old[name]), "to": _jsonable(value)}
+        for name, value in new.items()
+        if value != old[name]
+    }
+    if not changes:
+        return False
+    db.session.add(
+        CommitmentRevision(
+            commitment=commitment,
+            version=commitment.version,
+            changes=changes,
+            signatures_invalidated=len(commitment.signatures),
+            changed_by_id=actor_id,
+            changed_at=utcnow(),
+        )
+    )
+    return True
 
 
 def invalidate_signatures(commitment: Commitment) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from extensions import db
+from pacts.commitments import commitment_data, record_revision
 from pacts.models import Commitment, CommitmentStatus, Signature, Theme
 from stakeholders.models import Organisation, Person
 from timeutil import utcnow
@@ -580,6 +581,7 @@ def commitment_update(change: Change) -> Outcome:
         commitment.version, change.data["version"], commitment_dict(commitment)
     )
     data = change.data
+    before = commitment_data(commitment)
     for key, attribute in COMMITMENT_FIELDS.items():
         if data.get(key) is not None:
             setattr(commitment, attribute, data[key])
@@ -595,6 +597,7 @@ def commitment_update(change: Change) -> Outcome:
         commitment.indicator_target = indicator["target"]
     if "source_cards" in data:
         commitment.source_cards = _source_cards(change, data["source_cards"] or [])
+    record_revision(commitment, before, change.member.person_id)
     # A changed commitment is no longer what its signatories signed: they sign again.
     commitment.signatures.clear()
     commitment.status = CommitmentStatus.DRAFT
