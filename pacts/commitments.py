@@ -24,6 +24,7 @@ from pacts.models import (
     PactStatus,
     Signature,
     Theme,
+    commitment_co_signer,
 )
 from stakeholders.models import Organisation, Person
 from stakeholders.services import official_of
@@ -316,6 +317,46 @@ def identify_member(token: str) -> int:
     if not person.active or person.organisation.status != RegistrationStatus.APPROVED:
         raise DomainError("unauthorized", "inactive")
     return person.id
+
+
+def request_member_link(email: str) -> None:
+    """Someone whose personal link expired asks for a new one: it goes only to the
+    address itself, and only to a stakeholder whose organisation is a party to an
+    agreed (or later) commitment; the answer is the same either way."""
+    people = db.session.scalars(
+        select(Person)
+        .join(Organisation, Organisation.id == Person.organisation_id)
+        .where(
+            Person.email == email.strip().lower(),
+            Person.active.is_(True),
+            Organisation.status == RegistrationStatus.APPROVED,
+        )
+    )
+    for person in people:
+        if person.is_staff or not _is_party(person.organisation_id):
+            continue
+        queue_template_email(
+            person.email,
+            person.language,
+            "member_link",
+            person=person,
+            link=member_link(person),
+        )
+    commit()
+
+
+def _is_party(organisation_id: int | None) -> bool:
+    """Whether the organisation leads or co-signs a commitment past its draft."""
+    agreed = Commitment.status != CommitmentStatus.DRAFT
+    leads = select(Commitment.id).where(
+        agreed, Commitment.lead_organisation_id == organisation_id
+    )
+    co_signs = (
+        select(Commitment.id)
+        .join(commitment_co_signer)
+        .where(agreed, commitment_co_signer.c.organisation_id == organisation_id)
+    )
+    return db.session.scalar(leads.union(co_signs).limit(1)) is not None
 
 
 def public_url() -> str:

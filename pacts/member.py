@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,7 +15,8 @@ from werkzeug.wrappers import Response
 
 from choices import COMMITMENT_STATUS_LABELS
 from errors import DomainError
-from pacts.commitments import identify_member, sign_commitment
+from extensions import limiter
+from pacts.commitments import identify_member, request_member_link, sign_commitment
 from pacts.member_forms import (
     EVIDENCE_EXTENSIONS,
     ProgressForm,
@@ -24,6 +25,7 @@ from pacts.member_forms import (
 from pacts.models import REPORTED_STATUSES, Commitment, CommitmentStatus
 from pacts.monitoring import report_progress, today_in
 from pacts.queries import member_commitments
+from workshops.forms import NewLinkForm
 from workshops.views import (
     LINK_PROBLEMS,
     PRIVATE_HEADERS,
@@ -46,6 +48,21 @@ MEMBER_LINK_PROBLEMS = {
 REFUSAL_STATUS = {"forbidden": 403, "not_found": 404, "conflict": 409}
 
 
+# Reasons for which a fresh link by e-mail may help.
+RENEWABLE = {"invalid", "expired"}
+
+
+def _link_problem(reason: str | None, form: NewLinkForm) -> str:
+    return render_template(
+        "pacts/member_link_problem.html",
+        problem=MEMBER_LINK_PROBLEMS.get(reason, LINK_PROBLEMS["invalid"])
+        if reason
+        else None,
+        renewable=reason is None or reason in RENEWABLE,
+        form=form,
+    )
+
+
 @bp.get("/me/link/<token>")
 def open_link(token: str) -> tuple[str, int, dict[str, str]] | Response:
     """A personal link: a participant session on success; on failure the reason,
@@ -53,12 +70,23 @@ def open_link(token: str) -> tuple[str, int, dict[str, str]] | Response:
     try:
         person_id = identify_member(token)
     except DomainError as exc:
-        page = render_template(
-            "pacts/member_link_problem.html",
-            problem=MEMBER_LINK_PROBLEMS.get(exc.message, LINK_PROBLEMS["invalid"]),
-        )
-        return page, 403, PRIVATE_HEADERS
+        return _link_problem(exc.message, NewLinkForm()), 403, PRIVATE_HEADERS
     return open_session(person_id, "member.commitments")
+
+
+def _new_link_limit() -> str:
+    return str(current_app.config["NEW_LINK_RATE_LIMIT"])
+
+
+@bp.post("/me/link/new")
+@limiter.limit(_new_link_limit)
+def new_link() -> tuple[str, int] | str:
+    """A new personal link, sent to the address typed if it belongs to a party."""
+    form = NewLinkForm()
+    if not form.validate_on_submit():
+        return _link_problem(None, form), 400
+    request_member_link(form.email.data or "")
+    return render_template("workshops/link_sent.html")
 
 
 def _prefix(commitment_id: int) -> str:

@@ -19,10 +19,12 @@ from sqlalchemy import func, select
 from extensions import db
 from pacts.models import Signature
 from stakeholders.models import Person
+from tests.conftest import csrf_from
 from tests.pacts.factories import (
     World,
     agreed,
     draft,
+    email_of,
     in_language_of,
     link_path,
     load_commitment,
@@ -119,13 +121,17 @@ def of_someone_inactive(world: World) -> str:
     return link_path(world.lead.person)
 
 
+NEW_LINK_FORM = 'action="/me/link/new"'
+ASK_THE_TEAM = "ask the pact's team for a new link"
+
+
 @pytest.mark.parametrize(
-    ("path_for", "reason"),
+    ("path_for", "reason", "what_next"),
     [
-        (expired, "This link has expired."),
-        (tampered, "This link is not valid"),
-        (of_staff, "This link is not valid"),
-        (of_someone_inactive, "This link no longer works"),
+        (expired, "This link has expired.", NEW_LINK_FORM),
+        (tampered, "This link is not valid", NEW_LINK_FORM),
+        (of_staff, "This link is not valid", NEW_LINK_FORM),
+        (of_someone_inactive, "This link no longer works", ASK_THE_TEAM),
     ],
 )
 def test_a_bad_personal_link_is_refused_with_its_reason_and_no_session(
@@ -133,13 +139,14 @@ def test_a_bad_personal_link_is_refused_with_its_reason_and_no_session(
     world: World,
     path_for: Callable[[World], str],
     reason: str,
+    what_next: str,
 ):
     agreed(world)
     response = client.get(path_for(world))
     assert response.status_code == 403
     text = html.unescape(response.get_data(as_text=True))
     assert reason in text
-    assert "ask the pact's team for a new link" in text
+    assert what_next in text
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert response.headers["Cache-Control"] == "no-store"
     after = client.get("/me/commitments")
@@ -269,3 +276,52 @@ def test_signing_needs_the_csrf_token(client: FlaskClient, world: World):
     )
     assert response.status_code == 400
     assert signatures() == 0
+
+
+def ask_for_a_new_link(client: FlaskClient, email: str) -> Any:
+    page = client.get("/me/link/not-a-working-token")
+    assert page.status_code == 403
+    token = csrf_from(page.get_data(as_text=True))
+    return client.post("/me/link/new", data={"email": email, "csrf_token": token})
+
+
+def test_a_party_asking_for_a_new_link_gets_one_that_works(
+    app: Flask, client: FlaskClient, world: World
+):
+    agreed(world)
+    before = len(outbox())
+    response = ask_for_a_new_link(client, email_of(world.co_signer.person).upper())
+    assert response.status_code == 200
+    sent = outbox()[before:]
+    assert [m.recipient for m in sent] == [email_of(world.co_signer.person)]
+    found = LINK.search(sent[0].body)
+    assert found is not None
+    opened = app.test_client().get(path_of(found.group(0)))
+    assert opened.headers["Location"] == "/me/commitments"
+
+
+@pytest.mark.parametrize("who", ["unknown", "draft only"])
+def test_no_link_goes_to_an_address_that_is_no_party_and_the_answer_is_the_same(
+    client: FlaskClient, world: World, who: str
+):
+    if who == "draft only":
+        draft(world)
+        email = email_of(world.lead.person)
+    else:
+        agreed(world)
+        email = "nobody@example.ro"
+    before = len(outbox())
+    response = ask_for_a_new_link(client, email)
+    assert response.status_code == 200
+    assert "If this address is enrolled, a new link is on its way." in html.unescape(
+        response.get_data(as_text=True)
+    )
+    assert outbox()[before:] == []
+
+
+def test_a_malformed_address_for_a_new_link_is_refused_beside_the_field(
+    client: FlaskClient, world: World
+):
+    response = ask_for_a_new_link(client, "not-an-address")
+    assert response.status_code == 400
+    assert 'aria-invalid="true"' in response.get_data(as_text=True)
