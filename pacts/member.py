@@ -78,6 +78,11 @@ def _new_link_limit() -> str:
     return str(current_app.config["NEW_LINK_RATE_LIMIT"])
 
 
+@bp.get("/me/link/new")
+def new_link_form() -> str:
+    return _link_problem(None, NewLinkForm())
+
+
 @bp.post("/me/link/new")
 @limiter.limit(_new_link_limit)
 def new_link() -> tuple[str, int] | str:

@@ -279,8 +279,8 @@ def test_signing_needs_the_csrf_token(client: FlaskClient, world: World):
 
 
 def ask_for_a_new_link(client: FlaskClient, email: str) -> Any:
-    page = client.get("/me/link/not-a-working-token")
-    assert page.status_code == 403
+    page = client.get("/me/link/new")
+    assert page.status_code == 200
     token = csrf_from(page.get_data(as_text=True))
     return client.post("/me/link/new", data={"email": email, "csrf_token": token})
 
@@ -325,3 +325,9 @@ def test_a_malformed_address_for_a_new_link_is_refused_beside_the_field(
     response = ask_for_a_new_link(client, "not-an-address")
     assert response.status_code == 400
     assert 'aria-invalid="true"' in response.get_data(as_text=True)
+
+
+def test_the_anonymous_my_page_leads_to_a_new_personal_link(client: FlaskClient):
+    page = client.get("/me").get_data(as_text=True)
+    assert 'href="/me/link/new"' in page
+    assert NEW_LINK_FORM in client.get("/me/link/new").get_data(as_text=True)
