@@ -1,25 +1,30 @@
-"""A commitment edited on the board keeps the same history as one edited on the
-staff pages: who changed which field from what to what, and the signatures the edit
-invalidated."""
+"""Commitments on the board and the pact: an edit on the board keeps the same
+history as one on the staff pages (who changed which field from what to what, and the
+signatures it invalidated), and an organisation signing in the room joins the
+commitment as a co-signer."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import pytest
 from flask import Flask
 from sqlalchemy import select
 
 from choices import Role
 from extensions import db
-from pacts.models import CommitmentRevision, Theme
+from pacts.models import Commitment, CommitmentRevision, Theme
 from workshops.board.services import apply_board_change
 from workshops.services import WorkshopData, bulk_participants, create_workshop
 
 
-def test_a_commitment_edited_on_the_board_keeps_its_history(
+@pytest.fixture
+def room(
     app: Flask, make_pact: Callable[..., int], make_staff: Callable[..., int]
-):
+) -> dict[str, Any]:
+    """A board in `draft` with two participants (each with an organisation)."""
     pact = make_pact("ilfov")
     facilitator = make_staff(Role.FACILITATOR)
     start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=1)
@@ -29,15 +34,15 @@ def test_a_commitment_edited_on_the_board_keeps_its_history(
         WorkshopData("History", starts_at=start, ends_at=start + timedelta(hours=2)),
     )
     board = created["board"]
-    (person, organisation, _token), *_ = bulk_participants(created["workshop"], 1, 60)
+    seats = bulk_participants(created["workshop"], 2, 60)
     theme = db.session.scalars(select(Theme.id).where(Theme.pact_id == pact)).first()
 
-    def change(actor: int, event: str, cid: str, **fields: object) -> dict:
-        return apply_board_change(
-            board, actor, event, {"board": board, "cid": cid, **fields}
-        )
+    def change(actor: int, event: str, cid: str, **fields: object) -> dict[str, Any]:
+        payload = {"board": board, "cid": cid, **fields}
+        return apply_board_change(board, actor, event, payload)
 
     change(facilitator, "board:phase", "p1", phase="draft")
+    (person, organisation, _token) = seats[0]
     made = change(
         person,
         "commitment:create",
@@ -49,20 +54,45 @@ def test_a_commitment_edited_on_the_board_keeps_its_history(
         deadline="2028-12-31",
     )["commitment"]
     change(facilitator, "board:phase", "p2", phase="sign")
-    change(person, "commitment:sign", "s1", commitment=made["id"])
-    change(facilitator, "board:phase", "p3", phase="draft")
+    return {
+        "change": change,
+        "facilitator": facilitator,
+        "seats": seats,
+        "commitment": made["id"],
+    }
+
+
+def test_a_commitment_edited_on_the_board_keeps_its_history(room: dict[str, Any]):
+    change, commitment = room["change"], room["commitment"]
+    person = room["seats"][0][0]
+    change(person, "commitment:sign", "s1", commitment=commitment)
+    change(room["facilitator"], "board:phase", "p3", phase="draft")
     change(
         person,
         "commitment:update",
         "u1",
-        commitment=made["id"],
+        commitment=commitment,
         version=1,
         indicator={"name": "Waste", "unit": "t", "baseline": 120, "target": 60},
     )
 
     revision = db.session.scalars(select(CommitmentRevision)).one()
-    assert revision.commitment_id == made["id"]
+    assert revision.commitment_id == commitment
     assert revision.version == 1
     assert revision.changed_by_id == person
     assert revision.changes == {"indicator_target": {"from": 80.0, "to": 60.0}}
     assert revision.signatures_invalidated == 1
+
+
+def test_an_organisation_signing_in_the_room_joins_as_a_co_signer(
+    room: dict[str, Any],
+):
+    other, organisation, _token = room["seats"][1]
+    ack = room["change"](other, "commitment:sign", "s2", commitment=room["commitment"])
+
+    db.session.expire_all()
+    commitment = db.session.get(Commitment, room["commitment"])
+    assert commitment is not None
+    assert [org.id for org in commitment.co_signers] == [organisation]
+    assert ack["signature"]["organisation"]["id"] == organisation
+    assert commitment.status == "draft"  # the lead has not signed
