@@ -81,6 +81,9 @@ class Config:
             "SOCKETIO_MESSAGE_QUEUE": env.get("SOCKETIO_MESSAGE_QUEUE", ""),
             "PUBLIC_URL": env.get("PUBLIC_URL", cls.PUBLIC_URL),
             "EVIDENCE_FOLDER": env.get("EVIDENCE_FOLDER", cls.EVIDENCE_FOLDER),
+            "DOCUMENT_CACHE_FOLDER": env.get(
+                "DOCUMENT_CACHE_FOLDER", cls.DOCUMENT_CACHE_FOLDER
+            ),
         }
         if env.get("DATABASE_URL"):
             settings["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
