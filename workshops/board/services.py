@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from choices import Role
 from extensions import db
 from pacts.commitments import commitment_data, record_revision
 from pacts.models import Commitment, CommitmentStatus, Signature, Theme
@@ -72,6 +73,8 @@ class Member:
     board_id: int
     pact_id: int
     organisation_id: int | None
+    # An official of the pact: signs commitments for the public authority.
+    official: bool = False
 
     @property
     def actor(self) -> Actor:
@@ -96,7 +99,15 @@ def identify_member(
     if person.is_staff:
         if workshop.pact_id not in {pact.id for pact in person.pacts}:
             raise BoardError("not_found", "no such board")
-        return Member(person.id, FACILITATOR, False, board.id, workshop.pact_id, None)
+        return Member(
+            person.id,
+            FACILITATOR,
+            False,
+            board.id,
+            workshop.pact_id,
+            None,
+            official=person.role == Role.OFFICIAL,
+        )
     enrolment = db.session.scalar(
         select(Enrolment).where(
             Enrolment.workshop_id == workshop.id, Enrolment.person_id == person.id
@@ -611,25 +622,31 @@ def commitment_update(change: Change) -> Outcome:
 
 
 def commitment_sign(change: Change) -> Outcome:
+    """Sign for the signer's own organisation, or, for an official, for the public
+    authority."""
     commitment = _commitment(change, change.data["commitment"])
     change.authorise("commitment:sign")
-    organisation_id = change.member.organisation_id
-    if organisation_id is None:
-        raise BoardError("forbidden", "only an organisation's representative can sign")
-    if any(s.organisation_id == organisation_id for s in commitment.signatures):
+    authority = change.member.official
+    organisation_id = None if authority else change.member.organisation_id
+    if organisation_id is None and not authority:
+        raise BoardError(
+            "forbidden", "only an organisation's representative or an official can sign"
+        )
+    if any(
+        s.organisation_id == organisation_id and s.authority == authority
+        for s in commitment.signatures
+    ):
         raise BoardError(
             "conflict",
             "your organisation has signed this commitment already",
             current=commitment_dict(commitment),
         )
-    organisation = db.session.get(Organisation, organisation_id)
-    if organisation is not None and organisation.id != commitment.lead_organisation_id:
-        # Signing in the room is how an organisation joins as a co-signer.
-        if organisation not in commitment.co_signers:
-            commitment.co_signers.append(organisation)
+    if organisation_id is not None:
+        _join_as_co_signer(commitment, organisation_id)
     signature = Signature(
         commitment=commitment,
         organisation_id=organisation_id,
+        authority=authority,
         person_id=change.member.person_id,
         commitment_version=commitment.version,
         signed_at=utcnow(),
@@ -644,6 +661,17 @@ def commitment_sign(change: Change) -> Outcome:
         "signature": signature_dict(signature),
     }
     return data, {"signature": signature_dict(signature)}
+
+
+def _join_as_co_signer(commitment: Commitment, organisation_id: int) -> None:
+    """Signing in the room is how an organisation joins as a co-signer."""
+    organisation = db.session.get(Organisation, organisation_id)
+    if (
+        organisation is not None
+        and organisation.id != commitment.lead_organisation_id
+        and organisation not in commitment.co_signers
+    ):
+        commitment.co_signers.append(organisation)
 
 
 # --- facilitator controls ----------------------------------------------------------

@@ -1,7 +1,7 @@
 """Commitments on the board and the pact: an edit on the board keeps the same
 history as one on the staff pages (who changed which field from what to what, and the
-signatures it invalidated), and an organisation signing in the room joins the
-commitment as a co-signer."""
+signatures it invalidated); an organisation signing in the room joins the
+commitment as a co-signer; an official signs there for the public authority."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from sqlalchemy import select
 
 from choices import Role
 from extensions import db
-from pacts.models import Commitment, CommitmentRevision, Theme
+from pacts.models import Commitment, CommitmentRevision, Signature, Theme
+from workshops.board.rules import BoardError
 from workshops.board.services import apply_board_change
 from workshops.services import WorkshopData, bulk_participants, create_workshop
 
@@ -27,9 +28,10 @@ def room(
     """A board in `draft` with two participants (each with an organisation)."""
     pact = make_pact("ilfov")
     facilitator = make_staff(Role.FACILITATOR)
+    official = make_staff(Role.OFFICIAL)
     start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=1)
     created = create_workshop(
-        make_staff(Role.OFFICIAL),
+        official,
         pact,
         WorkshopData("History", starts_at=start, ends_at=start + timedelta(hours=2)),
     )
@@ -57,6 +59,7 @@ def room(
     return {
         "change": change,
         "facilitator": facilitator,
+        "official": official,
         "seats": seats,
         "commitment": made["id"],
     }
@@ -96,3 +99,20 @@ def test_an_organisation_signing_in_the_room_joins_as_a_co_signer(
     assert [org.id for org in commitment.co_signers] == [organisation]
     assert ack["signature"]["organisation"]["id"] == organisation
     assert commitment.status == "draft"  # the lead has not signed
+
+
+def test_an_official_signs_in_the_room_for_the_public_authority(room: dict[str, Any]):
+    change, commitment = room["change"], room["commitment"]
+    ack = change(room["official"], "commitment:sign", "a1", commitment=commitment)
+    assert ack["signature"]["authority"] is True
+    assert ack["signature"]["organisation"]["id"] is None
+    with pytest.raises(BoardError) as twice:
+        change(room["official"], "commitment:sign", "a2", commitment=commitment)
+    assert twice.value.code == "conflict"
+    with pytest.raises(BoardError) as facilitator:
+        change(room["facilitator"], "commitment:sign", "f1", commitment=commitment)
+    assert facilitator.value.code == "forbidden"
+    signatures = db.session.scalars(select(Signature)).all()
+    assert [(s.authority, s.person_id) for s in signatures] == [
+        (True, room["official"])
+    ]
