@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template
@@ -24,6 +25,7 @@ from pacts.queries import pact_overview
 from stakeholders.exports import csv_text
 from timeutil import utcnow
 
+T = TypeVar("T")
 SCHEMA_PATH = "/open-data/commitments.schema.json"
 # The columns of commitments.csv: one row per commitment of the published pact.
 COMMITMENT_COLUMNS = [
@@ -109,10 +111,33 @@ def _pact_html(pact: Pact) -> str:
 
 def _render_pdf(html: str) -> bytes:
     static = Path(str(current_app.static_folder))
+    return bytes(off_the_event_loop(_write_pdf, html, f"{static.as_uri()}/"))
+
+
+def _write_pdf(html: str, base_url: str) -> bytes:
     # Only the stylesheet under static/ is loaded: a file URL, never the network.
     fetcher = URLFetcher(allowed_protocols=("file",))
-    document = HTML(string=html, base_url=f"{static.as_uri()}/", url_fetcher=fetcher)
+    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
     return bytes(document.write_pdf())
+
+
+_render_thread: Any = None
+
+
+def off_the_event_loop(work: Callable[..., T], *args: Any) -> T:
+    """Under gevent (`python app.py`) seconds of CPU in a request would stall every
+    live board of the process: the work runs in one native thread of its own (one
+    rendering at a time), while the event loop goes on. Elsewhere it runs here."""
+    global _render_thread
+    from gevent import monkey
+
+    if not monkey.is_module_patched("threading"):
+        return work(*args)
+    if _render_thread is None:
+        from gevent.threadpool import ThreadPool
+
+        _render_thread = ThreadPool(1)
+    return cast(T, _render_thread.apply(work, args))
 
 
 def _published_on(published_at: str | None, timezone: str) -> date | None:

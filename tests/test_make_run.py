@@ -4,6 +4,7 @@ on a free port, and the printed official login opens the registrations dashboard
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -57,6 +58,7 @@ def demo_env(demo_dir: Path) -> dict[str, str]:
     env.update(
         DATABASE_URL=f"sqlite:///{demo_dir / 'gp.sqlite3'}",
         EVIDENCE_FOLDER=str(demo_dir / "evidence"),  # the demo's progress evidence
+        DOCUMENT_CACHE_FOLDER=str(demo_dir / "cache"),  # rendered pact PDFs
         SECRET_KEY="test",  # noqa: S106 - a throw-away demo database
         HOST="127.0.0.1",
         PYTHONUNBUFFERED="1",
@@ -189,3 +191,22 @@ def test_python_app_serves_the_demo_and_the_official_sees_its_registrations(
     for organisation in ("EcoPack Ambalaje SRL", "Termo Eficient Jilava SRL"):
         assert organisation in dashboard.text
     assert "Riciclo Po S.r.l." not in dashboard.text  # another pact's registration
+
+
+def test_python_app_serves_the_published_demo_pact_its_pdf_and_open_data(
+    demo_server: str, seeded_demo: dict[str, Any]
+) -> None:
+    with http_session() as visitor:
+        page = visitor.get(f"{demo_server}{seeded_demo['published']}", timeout=10)
+        pdf = visitor.get(f"{demo_server}/p/ilfov/pact.pdf", timeout=60)
+        data = visitor.get(
+            f"{demo_server}/p/ilfov/open-data/commitments.json", timeout=10
+        )
+    assert page.status_code == 200
+    assert "<svg" in page.text
+    # Rendered by gevent's native thread (`off_the_event_loop`), not the loop itself.
+    assert pdf.status_code == 200
+    assert pdf.content.startswith(b"%PDF-")
+    titles = [commitment["title"] for commitment in data.json()["commitments"]]
+    assert len(titles) >= 8
+    assert all(title in html.unescape(page.text) for title in titles)
