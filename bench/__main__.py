@@ -36,7 +36,6 @@ from tests.conftest import registration_data
 from tests.pacts.factories import (
     Party,
     approved_party,
-    commitment_data,
     load_pact,
     signed_commitment,
 )
@@ -168,15 +167,21 @@ def published_pact(slug: str, commitments: int) -> None:
         approved_party(register, f"Bench Organisation {n:02d} SRL", slug)
         for n in range(10)
     ]
-    themes = [theme.key for theme in load_pact(slug).themes]
+    pact_id = load_pact(slug).id
+    themes = [theme.id for theme in load_pact(slug).themes]
     made = []
     for n in range(commitments):
         lead, other = parties[n % 10], parties[(n + 3) % 10]
-        theme = themes[n % len(themes)]
-        title = f"Angajament {n} în Ilfov"
-        data = commitment_data(slug, theme, lead, (other,), title=title)
-        made.append((signed_commitment(official, slug, data, (lead,)), lead))
-    publish_pact(official, load_pact(slug).id)
+        commitment = signed_commitment(
+            official,
+            pact_id,
+            lead.organisation,
+            theme_id=themes[n % len(themes)],
+            co_signer_ids=(other.organisation,),
+            title=f"Angajament {n} în Ilfov",
+        )
+        made.append((commitment, lead))
+    publish_pact(official, pact_id)
     for commitment, lead in made:
         _two_reports(lead, slug, commitment)
 
