@@ -6,6 +6,7 @@ JavaScript."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 import uuid
@@ -459,3 +460,19 @@ def test_user_text_is_escaped_on_every_page(
         html = client.get(setup.url(page)).get_data(as_text=True)
         assert MARKUP not in html, page
         assert "&lt;script&gt;" in html or "\\u003cscript\\u003e" in html, page
+
+
+def test_the_board_and_summary_name_every_signatory_the_authority_too(
+    client: FlaskClient, setup: Setup, login: Callable[[int], None]
+) -> None:
+    ids = a_full_session(setup)
+    setup.change(setup.official, "commitment:sign", commitment=ids["commitment"])
+    alice, bob = setup.participants
+    authority = load_workshop(setup.workshop).pact.authority
+    login(setup.facilitator)
+
+    for page in ("board", "board/summary"):
+        text = html.unescape(client.get(setup.url(page)).get_data(as_text=True))
+        signed = text[text.index("Signed by") :]
+        for name in (organisation_name(alice), organisation_name(bob), authority):
+            assert name in signed, (page, name)
