@@ -268,6 +268,8 @@ def board_strings() -> dict[str, Any]:
         "commentOn": _("Comment on card %(id)s"),
         "sign": _("Sign for my organisation"),
         "signedByYou": _("Your organisation has signed."),
+        "signAuthority": _("Sign for the public authority"),
+        "signedByAuthority": _("The public authority has signed."),
         "signedBy": _("Signed by"),
         "notSigned": _("Not signed yet."),
         "lead": _("Lead organisation"),

@@ -21,6 +21,8 @@ const BOARD = Number(root.dataset.board);
 const ME = Number(root.dataset.person);
 const FACILITATOR = root.dataset.role === "facilitator";
 const MY_ORGANISATION = Number(root.dataset.organisation) || null;
+// An official of the pact signs commitments for the public authority.
+const OFFICIAL = root.dataset.official === "true";
 const OUTBOX_KEY = `greenpact:board:${BOARD}:person:${ME}:outbox`;
 const GAP_WAIT_MS = 1000;
 const ACK_TIMEOUT_MS = 10000;
@@ -939,7 +941,7 @@ function upsertCommitment(commitment, actor) {
 }
 
 function renderCommitment(c) {
-  const signedByUs = c.signatures.some((s) => s.organisation.id === MY_ORGANISATION);
+  const signedByUs = c.signatures.some((s) => (OFFICIAL ? s.authority : s.organisation.id === MY_ORGANISATION));
   const details = el("dl", { class: "details" });
   const row = (label, value, attributes = {}) => {
     if (value === "" || value === null || value === undefined) return;
@@ -962,10 +964,15 @@ function renderCommitment(c) {
   if (allowed("commitment:update")) {
     actions.append(button("edit-commitment", T.editCommitment, { "data-commitment": c.id }));
   }
-  if (allowed("commitment:sign") && MY_ORGANISATION && !signedByUs) {
-    actions.append(button("sign", T.sign, { "data-commitment": c.id, class: "primary" }));
+  const signer = MY_ORGANISATION || (OFFICIAL && state.board.phase === "sign");
+  if (allowed("commitment:sign") && signer && !signedByUs) {
+    const label = OFFICIAL ? T.signAuthority : T.sign;
+    actions.append(button("sign", label, { "data-commitment": c.id, class: "primary" }));
   }
-  if (signedByUs) actions.append(el("p", { class: "commitment__signed", text: T.signedByYou }));
+  if (signedByUs) {
+    const text = OFFICIAL ? T.signedByAuthority : T.signedByYou;
+    actions.append(el("p", { class: "commitment__signed", text }));
+  }
   const node = el("li", { class: "commitment", id: `commitment-${c.id}`, "data-commitment": c.id }, [
     el("h3", { class: "commitment__title", text: c.title }),
     el("p", {}, [el("span", {

@@ -332,3 +332,32 @@ def test_a_missed_event_is_fetched_by_joining_again_with_since(
         expect(card_texts(page, missed)).to_have_count(1)
         texts = page.locator(".card-list .card__text").all_text_contents()
         assert texts == [missed, "The next card"]
+
+
+def test_an_official_signs_a_commitment_for_the_public_authority(
+    pages: Pages, live: LiveBoardServer
+):
+    setup = live.new_board(phase="draft")
+    lead = setup.participants[0]
+    created = live.change(
+        setup.board,
+        lead.person,
+        "commitment:create",
+        title="Reusable crates",
+        theme=setup.themes[0],
+        lead=lead.organisation,
+        indicator={"name": "Waste", "unit": "t", "baseline": 120, "target": 80},
+        deadline="2028-12-31",
+    )
+    live.change(setup.board, live.seeder.official, "board:phase", phase="sign")
+    page = pages.official(setup)
+
+    commitment = page.locator(f"#commitment-{created['commitment']['id']}")
+    commitment.get_by_role("button", name="Sign for the public authority").click()
+
+    expect(commitment.locator(".commitment__signed")).to_have_text(
+        "The public authority has signed."
+    )
+    expect(commitment.locator(".commitment__signatures")).to_contain_text(
+        "Ilfov County"
+    )

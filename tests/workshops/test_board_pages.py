@@ -476,3 +476,32 @@ def test_the_board_and_summary_name_every_signatory_the_authority_too(
         signed = text[text.index("Signed by") :]
         for name in (organisation_name(alice), organisation_name(bob), authority):
             assert name in signed, (page, name)
+
+
+def test_in_the_sign_phase_an_official_signs_for_the_authority_without_javascript(
+    client: FlaskClient, setup: Setup, login: Callable[[int], None]
+) -> None:
+    alice, _bob = setup.participants
+    setup.phase("draft")
+    setup.change(
+        alice, "commitment:create", **commitment_payload(setup, organisation_of(alice))
+    )
+    setup.phase("sign")
+    login(setup.facilitator)
+    button = 'class="primary">Sign for the public authority</button>'
+    assert button not in client.get(setup.url("board")).text
+    client.post("/logout", data={"csrf_token": csrf_from(client.get("/staff/").text)})
+    login(setup.official)
+    page = client.get(setup.url("board")).get_data(as_text=True)
+    assert button in page
+    assert 'data-official="true"' in page
+
+    start = page.index('data-event="commitment:sign"')
+    form = page[start : page.index("</form>", start)]
+    fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form))
+    response = client.post(setup.url("board/changes"), data=fields)
+    assert response.status_code in (302, 303)
+    after = client.get(setup.url("board")).get_data(as_text=True)
+    assert button not in after
+    authority = load_workshop(setup.workshop).pact.authority
+    assert authority in after[after.index("Signed by") :]
