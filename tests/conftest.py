@@ -105,7 +105,9 @@ class RequestScopedClient(FlaskClient):
 
 
 def build_app(database_url: str, **overrides: Any) -> Flask:
-    overrides.setdefault("EVIDENCE_FOLDER", tempfile.mkdtemp(prefix="evidence-"))
+    # A folder of its own for apps built outside the fixtures below (which pass one).
+    if "EVIDENCE_FOLDER" not in overrides:
+        overrides["EVIDENCE_FOLDER"] = tempfile.mkdtemp(prefix="evidence-")
     app = create_app(
         {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, **overrides}
     )
@@ -122,9 +124,9 @@ def _dispose(app: Flask) -> None:
 
 
 @pytest.fixture
-def app(sqlite_url: str) -> Iterator[Flask]:
+def app(sqlite_url: str, tmp_path: Any) -> Iterator[Flask]:
     """The app on a fresh SQLite database (HTTP tests)."""
-    application = build_app(sqlite_url)
+    application = build_app(sqlite_url, EVIDENCE_FOLDER=str(tmp_path / "evidence"))
     with application.app_context():
         yield application
     _dispose(application)
@@ -137,7 +139,7 @@ def db_app(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Flask]:
         url = f"sqlite:///{tmp_path / 'greenpact.sqlite3'}"
     else:
         url = request.getfixturevalue("postgres_url")
-    application = build_app(url)
+    application = build_app(url, EVIDENCE_FOLDER=str(tmp_path / "evidence"))
     with application.app_context():
         yield application
     _dispose(application)
