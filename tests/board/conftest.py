@@ -499,3 +499,40 @@ def live_board(live_server: LiveServers) -> Iterator[LiveBoard]:
         yield board
     finally:
         board.close()
+
+
+# --- boards for the in-process tests ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InProcessBoard:
+    """A board of the pact "ilfov" in the test's own app (no server): its official,
+    a facilitator, two participants (each with an organisation) and the first theme."""
+
+    board: int
+    official: int
+    facilitator: int
+    seats: list[Seat]
+    theme: int
+
+
+def in_process_board(
+    make_pact: Callable[..., int], make_staff: Callable[..., int], title: str
+) -> InProcessBoard:
+    pact = make_pact("ilfov")
+    official = make_staff(Role.OFFICIAL)
+    facilitator = make_staff(Role.FACILITATOR)
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=1)
+    created = create_workshop(
+        official,
+        pact,
+        WorkshopData(title, starts_at=start, ends_at=start + timedelta(hours=2)),
+    )
+    seats = bulk_participants(created["workshop"], 2, TOKEN_TTL)
+    theme = db.session.scalars(
+        select(Theme.id).where(Theme.pact_id == pact).order_by(Theme.position)
+    ).first()
+    assert theme is not None
+    return InProcessBoard(
+        created["board"], official, facilitator, [Seat(*s) for s in seats], theme
+    )

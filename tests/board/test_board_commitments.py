@@ -6,19 +6,17 @@ commitment as a co-signer; an official signs there for the public authority."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from choices import Role
 from extensions import db
-from pacts.models import Commitment, CommitmentRevision, Signature, Theme
+from pacts.models import Commitment, CommitmentRevision, Signature
+from tests.board.conftest import in_process_board
 from workshops.board.rules import BoardError
 from workshops.board.services import apply_board_change
-from workshops.services import WorkshopData, bulk_participants, create_workshop
 
 
 @pytest.fixture
@@ -26,18 +24,10 @@ def room(
     app: Flask, make_pact: Callable[..., int], make_staff: Callable[..., int]
 ) -> dict[str, Any]:
     """A board in `draft` with two participants (each with an organisation)."""
-    pact = make_pact("ilfov")
-    facilitator = make_staff(Role.FACILITATOR)
-    official = make_staff(Role.OFFICIAL)
-    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=1)
-    created = create_workshop(
-        official,
-        pact,
-        WorkshopData("History", starts_at=start, ends_at=start + timedelta(hours=2)),
-    )
-    board = created["board"]
-    seats = bulk_participants(created["workshop"], 2, 60)
-    theme = db.session.scalars(select(Theme.id).where(Theme.pact_id == pact)).first()
+    made = in_process_board(make_pact, make_staff, "History")
+    board, facilitator, official = made.board, made.facilitator, made.official
+    seats = [(seat.person, seat.organisation, seat.token) for seat in made.seats]
+    theme = made.theme
 
     def change(actor: int, event: str, cid: str, **fields: object) -> dict[str, Any]:
         payload = {"board": board, "cid": cid, **fields}

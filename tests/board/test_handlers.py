@@ -7,19 +7,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask_socketio import ConnectionRefusedError, SocketIOTestClient
 
-from choices import Role
 from extensions import socketio
-from pacts.models import Theme
+from tests.board.conftest import in_process_board
 from tests.board.protocol import PROTOCOL_NAMES
 from workshops.board import events
-from workshops.services import WorkshopData, bulk_participants, create_workshop
 from workshops.tokens import staff_token
 
 
@@ -28,23 +25,12 @@ def board(
     app: Flask, make_pact: Callable[..., int], make_staff: Callable[..., int]
 ) -> dict[str, Any]:
     """A board of the pact with a facilitator and two participants."""
-    pact = make_pact("ilfov")
-    official = make_staff(Role.OFFICIAL)
-    facilitator = make_staff(Role.FACILITATOR)
-    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=1)
-    created = create_workshop(
-        official,
-        pact,
-        WorkshopData("Handlers", starts_at=start, ends_at=start + timedelta(hours=2)),
-    )
-    participants = bulk_participants(created["workshop"], 2, 3600)
-    theme = Theme.query.filter_by(pact_id=pact).first()
-    assert theme is not None
+    made = in_process_board(make_pact, make_staff, "Handlers")
     return {
-        "board": created["board"],
-        "facilitator": staff_token(facilitator, 3600),
-        "participant": participants[0][2],
-        "theme": theme.id,
+        "board": made.board,
+        "facilitator": staff_token(made.facilitator, 3600),
+        "participant": made.seats[0].token,
+        "theme": made.theme,
     }
 
 
