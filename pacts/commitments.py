@@ -3,15 +3,19 @@ agree, reorder; the document's texts), signing commitments, publishing the pact.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from blinker import Namespace
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from choices import RegistrationStatus
+from choices import RegistrationStatus, Role
+from commitments import lifecycle
+from commitments.lifecycle import Action, Signatures, Standing
 from errors import DomainError
 from extensions import db
 from mail import queue_template_email
@@ -53,6 +57,9 @@ class PactDocumentData:
     authority_name: str
     report_frequency: str
     licence: str
+    # The pact's rule: an agreed commitment is signed once the public authority has
+    # signed it too, not on its lead's signature alone.
+    authority_signs_commitments: bool = False
 
 
 def update_pact_document(
@@ -186,20 +193,62 @@ def edit_commitment(
             _("Someone changed this commitment meanwhile. Review it and edit again."),
         )
     co_signers = _check_parties(commitment.pact_id, data)
-    before = commitment_data(commitment)
-    for name, value in _commitment_values(data).items():
-        setattr(commitment, name, value)
-    commitment.co_signers = co_signers
-    if not record_revision(commitment, before, actor.id):
-        return {"commitment": commitment.id, "version": commitment.version}
-    signed = bool(commitment.signatures)
-    invalidate_signatures(commitment)
-    commitment.version += 1
-    commitment.updated_at = utcnow()
-    if signed:
-        _ask_to_sign(commitment, "commitment_sign_again")
+
+    def apply() -> None:
+        for name, value in _commitment_values(data).items():
+            setattr(commitment, name, value)
+        commitment.co_signers = co_signers
+
+    if revise_commitment(commitment, actor.id, Standing.OFFICIAL, apply):
+        commitment_changed.send(commitment, type="commitment:update", actor=actor.id)
     commit()
     return {"commitment": commitment.id, "version": commitment.version}
+
+
+# Sent inside the transaction of a change made outside the board (staff and member
+# pages) to a commitment, with `type` (the board event it stands for), `actor` and,
+# for a signature, `signature`: the board it came from shows the change live.
+commitment_changed = Namespace().signal("commitment-changed")
+
+
+def standing_of(person: Person, commitment: Commitment) -> Standing:
+    """The person's standing towards the commitment (lifecycle.Standing)."""
+    if person.is_staff:
+        official = person.role == Role.OFFICIAL and commitment.pact_id in {
+            pact.id for pact in person.pacts
+        }
+        return Standing.OFFICIAL if official else Standing.FACILITATOR
+    if person.organisation_id == commitment.lead_organisation_id:
+        return Standing.LEAD
+    if person.organisation_id in {org.id for org in commitment.co_signers}:
+        return Standing.CO_SIGNER
+    return Standing.OTHER
+
+
+def revise_commitment(
+    commitment: Commitment,
+    actor_id: int,
+    standing: Standing,
+    apply: Callable[[], None],
+) -> bool:
+    """The one edit of a commitment, from the board or the staff pages: `apply`
+    changes its fields; the change is kept in its history, every signature goes, the
+    status follows the lifecycle (an official's edit keeps the agreement, anybody
+    else's is a new proposal) and, when the agreement stays, the signatories are
+    asked to sign again. False when nothing changed (then nothing else happens)."""
+    lifecycle.check(standing, commitment.status, Action.EDIT)
+    before = commitment_data(commitment)
+    apply()
+    if not record_revision(commitment, before, actor_id):
+        return False
+    lost = len(commitment.signatures)
+    commitment.signatures.clear()
+    commitment.status = lifecycle.after_edit(standing, commitment.status)
+    commitment.version += 1
+    commitment.updated_at = utcnow()
+    if lifecycle.asks_to_sign_again(commitment.status, lost):
+        _ask_to_sign(commitment, "commitment_sign_again")
+    return True
 
 
 def record_revision(
@@ -229,26 +278,34 @@ def record_revision(
     return True
 
 
-def invalidate_signatures(commitment: Commitment) -> None:
-    """A changed commitment is no longer what was signed: the signatures go (the
-    revision keeps their count) and a signed commitment is agreed again."""
-    commitment.signatures.clear()
-    if commitment.status == CommitmentStatus.SIGNED:
-        commitment.status = CommitmentStatus.AGREED
-
-
 def agree_commitment(actor_id: int, commitment_id: int) -> dict[str, Any]:
     """Mark a draft as agreed (an official): its lead and co-signers are e-mailed a
-    personal link to sign it."""
+    personal link to sign it; signatures already given to this version count (the
+    lead's makes it signed at once)."""
     commitment = _commitment(commitment_id)
     official_of(actor_id, commitment.pact_id)
-    if commitment.status != CommitmentStatus.DRAFT:
-        raise DomainError("conflict", _("Only a draft can be marked as agreed."))
+    lifecycle.check(Standing.OFFICIAL, commitment.status, Action.AGREE)
     commitment.status = CommitmentStatus.AGREED
+    commitment.status = _settled(commitment)
     commitment.updated_at = utcnow()
     _ask_to_sign(commitment, "commitment_sign")
+    commitment_changed.send(commitment, type="commitment:update", actor=actor_id)
     commit()
     return {"commitment": commitment.id, "status": commitment.status}
+
+
+def _settled(commitment: Commitment) -> str:
+    """The status once the current version's signatures are counted."""
+    signed = Signatures(
+        lead=any(
+            s.organisation_id == commitment.lead_organisation_id
+            for s in commitment.signatures
+        ),
+        authority=any(s.authority for s in commitment.signatures),
+    )
+    return lifecycle.settled(
+        commitment.status, signed, commitment.pact.authority_signs_commitments
+    )
 
 
 def move_commitment(actor_id: int, commitment_id: int, step: int) -> dict[str, Any]:
@@ -383,49 +440,56 @@ def _ask_to_sign(commitment: Commitment, template: str) -> None:
 def sign_commitment(
     person_id: int, commitment_id: int, organisation_id: int | None
 ) -> dict[str, Any]:
-    """Sign the current version of an agreed commitment for an organisation the
-    person belongs to (its lead or a co-signer); an official signs for the public
-    authority (`organisation_id` None). Signing by the lead makes it signed."""
+    """Sign the current version of a commitment for an organisation the person
+    belongs to; an official signs for the public authority (`organisation_id`
+    None). The lifecycle says who may sign what, and what the signature makes of it."""
     commitment = _commitment(commitment_id)
     person = db.session.get(Person, person_id)
     if person is None or not person.active:
         raise DomainError("forbidden", _("Please open your personal link again."))
-    if commitment.status == CommitmentStatus.DRAFT:
-        raise DomainError("conflict", _("This commitment is not agreed yet."))
     if organisation_id is None:
         official_of(person.id, commitment.pact_id)
-    elif person.organisation_id != organisation_id:
+    elif person.is_staff or person.organisation_id != organisation_id:
         raise DomainError(
             "forbidden", _("You can sign only for your own organisation.")
         )
-    elif organisation_id not in {org.id for org in parties(commitment)}:
-        raise DomainError(
-            "forbidden", _("Your organisation is not a party to this commitment.")
-        )
+    signature = add_signature(commitment, person, standing_of(person, commitment))
+    commitment_changed.send(
+        commitment, type="commitment:sign", actor=person.id, signature=signature
+    )
+    result = {"signature": signature.id, "status": commitment.status}
+    commit()
+    return result
+
+
+def add_signature(
+    commitment: Commitment, person: Person, standing: Standing
+) -> Signature:
+    """The one signature of a commitment, from the board or the member pages: for
+    the public authority by an official, else for the signer's own organisation
+    (which joins a proposal as a co-signer when it is not a party yet)."""
+    lifecycle.check(standing, commitment.status, Action.SIGN)
+    authority = standing is Standing.OFFICIAL
+    organisation_id = None if authority else person.organisation_id
     if any(
-        s.organisation_id == organisation_id
-        and s.authority == (organisation_id is None)
+        s.organisation_id == organisation_id and s.authority == authority
         for s in commitment.signatures
     ):
         raise DomainError("conflict", _("This has been signed already."))
+    if lifecycle.joins_as_co_signer(standing) and person.organisation is not None:
+        commitment.co_signers.append(person.organisation)
     signature = Signature(
         commitment=commitment,
         organisation_id=organisation_id,
-        authority=organisation_id is None,
+        authority=authority,
         person_id=person.id,
         commitment_version=commitment.version,
         signed_at=utcnow(),
     )
     db.session.add(signature)
-    if (
-        organisation_id == commitment.lead_organisation_id
-        and commitment.status == CommitmentStatus.AGREED
-    ):
-        commitment.status = CommitmentStatus.SIGNED
     db.session.flush()
-    result = {"signature": signature.id, "status": commitment.status}
-    commit()
-    return result
+    commitment.status = _settled(commitment)
+    return signature
 
 
 # --- publishing --------------------------------------------------------------------

@@ -231,6 +231,9 @@ class PactDocumentForm(FlaskForm):
         choices=choices_of(LICENCES),
         validators=[InputRequired(message=REQUIRED)],
     )
+    authority_signs_commitments = BooleanField(
+        _l("The public authority signs every commitment")
+    )
 
     def validate_partners(self, field: Field) -> None:
         if any(len(line.strip()) > NAME_MAX for line in (field.data or "").split("\n")):
@@ -244,13 +247,17 @@ class PactDocumentForm(FlaskForm):
     def document_data(self) -> PactDocumentData:
         """The validated values, in the shape the services take."""
         return PactDocumentData(
-            **{name: self[name].data or "" for name in DOCUMENT_FIELDS}
+            **{name: self[name].data or "" for name in DOCUMENT_FIELDS},
+            authority_signs_commitments=bool(self.authority_signs_commitments.data),
         )
 
 
 def document_values(pact: Pact) -> dict[str, Any]:
     """The pact's current document, as the form shows it."""
-    return {name: getattr(pact, name) for name in DOCUMENT_FIELDS}
+    return {
+        name: getattr(pact, name)
+        for name in (*DOCUMENT_FIELDS, "authority_signs_commitments")
+    }
 
 
 # --- a commitment ------------------------------------------------------------------

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -79,6 +80,11 @@ class Pact(db.Model):  # type: ignore[name-defined,misc]
     )
     # The open data's licence (an SPDX identifier).
     licence: Mapped[str] = mapped_column(String(60), default="CC-BY-4.0")
+    # The pact's rule for its commitments: whether an agreed commitment is signed only
+    # once the public authority has signed it too (else its lead's signature does).
+    authority_signs_commitments: Mapped[bool] = mapped_column(
+        default=False, server_default=false()
+    )
     # Published = signed by the authority: who signed, and when.
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     signed_by_id: Mapped[int | None] = mapped_column(

@@ -17,6 +17,7 @@ from extensions import db
 from mail import OutboxMessage
 from pacts.commitments import (
     add_commitment,
+    agree_commitment,
     commitment_data,
     edit_commitment,
     move_commitment,
@@ -138,12 +139,19 @@ def test_a_participant_cannot_sign_for_the_authority(world: World):
     assert refused.value.code == "forbidden"
 
 
-def test_a_draft_cannot_be_signed_and_nobody_signs_twice(world: World):
-    draft = add_commitment(world.official, world.pact, data_for(world))
+def test_a_signed_draft_stays_a_proposal_until_an_official_agrees_it(world: World):
+    draft = add_commitment(world.official, world.pact, data_for(world))["commitment"]
     lead = world.lead
-    with pytest.raises(DomainError) as refused:
-        sign_commitment(lead.person, draft["commitment"], lead.organisation)
-    assert refused.value.code == "conflict"
+    signed = sign_commitment(lead.person, draft, lead.organisation)
+    assert signed["status"] == "draft"
+    agree_commitment(world.official, draft)
+    commitment = load_commitment(draft)
+    assert commitment.status == "signed"
+    assert [s.organisation_id for s in commitment.signatures] == [lead.organisation]
+
+
+def test_nobody_signs_twice(world: World):
+    lead = world.lead
     commitment_id = agreed(world, title="Second")
     sign_commitment(lead.person, commitment_id, lead.organisation)
     with pytest.raises(DomainError) as again:

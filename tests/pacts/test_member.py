@@ -225,6 +225,14 @@ def test_a_co_signer_signs_for_its_organisation(client: FlaskClient, world: Worl
     assert "Verde Logistic SRL (co-signer): signed on" in page(client)
 
 
+def closed(world: World) -> int:
+    """An agreed commitment its lead has since reported done."""
+    commitment_id = agreed(world)
+    load_commitment(commitment_id).status = "done"
+    db.session.commit()
+    return commitment_id
+
+
 @pytest.mark.parametrize(
     ("make", "signer", "organisation", "status", "message"),
     [
@@ -236,9 +244,9 @@ def test_a_co_signer_signs_for_its_organisation(client: FlaskClient, world: Worl
             "You can sign only for your own organisation.",
         ),
         (agreed, "outsider", "outsider", 403, "Your organisation is not a party"),
-        (draft, "lead", "lead", 409, "This commitment is not agreed yet."),
+        (closed, "lead", "lead", 409, "This commitment is closed."),
     ],
-    ids=["for-an-organisation-not-ones-own", "not-a-party", "a-draft"],
+    ids=["for-an-organisation-not-ones-own", "not-a-party", "a-closed-one"],
 )
 def test_a_refused_signature_says_why_and_stores_nothing(
     client: FlaskClient,

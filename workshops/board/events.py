@@ -23,6 +23,7 @@ from flask_socketio import ConnectionRefusedError, join_room, leave_room
 from choices import EVENT_BURST, EVENTS_PER_SECOND, MESSAGE_MAX_BYTES
 from errors import DomainError
 from extensions import db, socketio
+from pacts.commitments import commitment_changed
 from transactions import rollback
 from workshops.board import broadcast
 from workshops.board.forms import validate_join
@@ -38,6 +39,7 @@ from workshops.board.services import (
     identify_member,
     join_board,
     person_summary,
+    show_outside_change,
 )
 from workshops.services import identify_participant, identify_staff
 from workshops.tokens import TokenError, read_participant_token
@@ -232,3 +234,5 @@ def register_board_events() -> None:
     for name, handler in EVENTS.items():
         socketio.on_event(name, handler, namespace=NAMESPACE)
     socketio.on_error(NAMESPACE)(on_board_error)
+    # Commitments changed on the staff and member pages show on their open board.
+    commitment_changed.connect(show_outside_change)

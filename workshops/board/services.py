@@ -9,7 +9,8 @@ used, nothing is broadcast."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -18,8 +19,10 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from choices import Role
+from commitments.lifecycle import Standing
+from errors import DomainError
 from extensions import db
-from pacts.commitments import commitment_data, record_revision
+from pacts.commitments import add_signature, revise_commitment, standing_of
 from pacts.models import Commitment, CommitmentStatus, Signature, Theme
 from stakeholders.models import Organisation, Person
 from timeutil import utcnow
@@ -592,28 +595,28 @@ def commitment_update(change: Change) -> Outcome:
         commitment.version, change.data["version"], commitment_dict(commitment)
     )
     data = change.data
-    before = commitment_data(commitment)
-    for key, attribute in COMMITMENT_FIELDS.items():
-        if data.get(key) is not None:
-            setattr(commitment, attribute, data[key])
-    if data.get("theme"):
-        commitment.theme_id = _theme(change, data["theme"]).id
-    if data.get("lead"):
-        commitment.lead_organisation_id = _lead(change, data["lead"]).id
-    if data.get("indicator"):
-        indicator = data["indicator"]
-        commitment.indicator_name = indicator["name"]
-        commitment.indicator_unit = indicator["unit"]
-        commitment.indicator_baseline = indicator["baseline"]
-        commitment.indicator_target = indicator["target"]
-    if "source_cards" in data:
-        commitment.source_cards = _source_cards(change, data["source_cards"] or [])
-    record_revision(commitment, before, change.member.person_id)
-    # A changed commitment is no longer what its signatories signed: they sign again.
-    commitment.signatures.clear()
-    commitment.status = CommitmentStatus.DRAFT
-    commitment.version += 1
-    commitment.updated_at = utcnow()
+
+    def apply() -> None:
+        for key, attribute in COMMITMENT_FIELDS.items():
+            if data.get(key) is not None:
+                setattr(commitment, attribute, data[key])
+        if data.get("theme"):
+            commitment.theme_id = _theme(change, data["theme"]).id
+        if data.get("lead"):
+            commitment.lead_organisation_id = _lead(change, data["lead"]).id
+        if data.get("indicator"):
+            indicator = data["indicator"]
+            commitment.indicator_name = indicator["name"]
+            commitment.indicator_unit = indicator["unit"]
+            commitment.indicator_baseline = indicator["baseline"]
+            commitment.indicator_target = indicator["target"]
+        if "source_cards" in data:
+            commitment.source_cards = _source_cards(change, data["source_cards"] or [])
+
+    with _as_board_error(commitment):
+        revise_commitment(
+            commitment, change.member.person_id, _standing(change, commitment), apply
+        )
     db.session.flush()
     db.session.refresh(commitment)
     return {"commitment": commitment_dict(commitment)}, {
@@ -623,38 +626,13 @@ def commitment_update(change: Change) -> Outcome:
 
 def commitment_sign(change: Change) -> Outcome:
     """Sign for the signer's own organisation, or, for an official, for the public
-    authority."""
+    authority (commitments.lifecycle says who may sign what)."""
     commitment = _commitment(change, change.data["commitment"])
     change.authorise("commitment:sign")
-    authority = change.member.official
-    organisation_id = None if authority else change.member.organisation_id
-    if organisation_id is None and not authority:
-        raise BoardError(
-            "forbidden", "only an organisation's representative or an official can sign"
-        )
-    if any(
-        s.organisation_id == organisation_id and s.authority == authority
-        for s in commitment.signatures
-    ):
-        raise BoardError(
-            "conflict",
-            "your organisation has signed this commitment already",
-            current=commitment_dict(commitment),
-        )
-    if organisation_id is not None:
-        _join_as_co_signer(commitment, organisation_id)
-    signature = Signature(
-        commitment=commitment,
-        organisation_id=organisation_id,
-        authority=authority,
-        person_id=change.member.person_id,
-        commitment_version=commitment.version,
-        signed_at=utcnow(),
-    )
-    db.session.add(signature)
-    if organisation_id == commitment.lead_organisation_id:
-        commitment.status = CommitmentStatus.SIGNED
-    db.session.flush()
+    person = db.session.get(Person, change.member.person_id)
+    assert person is not None  # noqa: S101 - identified on this event
+    with _as_board_error(commitment):
+        signature = add_signature(commitment, person, _standing(change, commitment))
     db.session.refresh(commitment)
     data = {
         "commitment": commitment_dict(commitment),
@@ -663,15 +641,25 @@ def commitment_sign(change: Change) -> Outcome:
     return data, {"signature": signature_dict(signature)}
 
 
-def _join_as_co_signer(commitment: Commitment, organisation_id: int) -> None:
-    """Signing in the room is how an organisation joins as a co-signer."""
-    organisation = db.session.get(Organisation, organisation_id)
-    if (
-        organisation is not None
-        and organisation.id != commitment.lead_organisation_id
-        and organisation not in commitment.co_signers
-    ):
-        commitment.co_signers.append(organisation)
+def _standing(change: Change, commitment: Commitment) -> Standing:
+    person = db.session.get(Person, change.member.person_id)
+    assert person is not None  # noqa: S101 - identified on this event
+    return standing_of(person, commitment)
+
+
+@contextmanager
+def _as_board_error(commitment: Commitment) -> Iterator[None]:
+    """A refusal of the commitment's lifecycle, as the board's error (with the
+    commitment as it stands, for a conflict)."""
+    try:
+        yield
+    except BoardError:
+        raise
+    except DomainError as exc:
+        extra = (
+            {"current": commitment_dict(commitment)} if exc.code == "conflict" else {}
+        )
+        raise BoardError(exc.code, exc.message, **extra) from None
 
 
 # --- facilitator controls ----------------------------------------------------------
@@ -745,6 +733,41 @@ HANDLERS: dict[str, Callable[[Change], Outcome]] = {
     "card:merge": card_merge,
     "participant:remove": participant_remove,
 }
+
+
+def show_outside_change(
+    commitment: Commitment,
+    *,
+    type: str,
+    actor: int,
+    signature: Signature | None = None,
+) -> None:
+    """A change made outside the board (staff or member pages) to a commitment that
+    sits on an open board reaches that board as a board event, in the same
+    transaction as the change (the `commitment_changed` receiver)."""
+    board = commitment.board
+    if board is None or board.phase == "closed":
+        return
+    seq = _take_seq(board.id)
+    db.session.flush()
+    db.session.refresh(commitment)
+    data: dict[str, Any] = {"commitment": commitment_dict(commitment)}
+    if signature is not None:
+        data["signature"] = signature_dict(signature)
+    row = BoardEvent(
+        board_id=board.id,
+        seq=seq,
+        type=type,
+        actor_id=actor,
+        cid=None,
+        data=data,
+        ack={"ok": True, "seq": seq},
+        at=utcnow(),
+    )
+    db.session.add(row)
+    db.session.flush()
+    message = event_dict(row)
+    after_commit(lambda: broadcast.publish_event(message))
 
 
 def person_summary(person_id: int) -> dict[str, Any] | None:

@@ -1,0 +1,166 @@
+"""The commitment lifecycle's pure rules, cell by cell. The tables are written out here
+from the rules as DESIGN.md states them ("what a board drafts and signs is a proposal
+until an official agrees it; only agreed commitments reach the published pact"),
+independently of commitments/lifecycle.py, and compared for every (standing, status,
+action), every edit and every count of signatures."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from commitments import lifecycle
+from commitments.lifecycle import Action, Signatures, Standing, Status
+from errors import DomainError
+
+STANDINGS = (
+    Standing.OFFICIAL,
+    Standing.FACILITATOR,
+    Standing.LEAD,
+    Standing.CO_SIGNER,
+    Standing.OTHER,
+)
+# One row per status; one letter per standing, in the order of STANDINGS:
+# y = allowed, f = forbidden, c = conflict.
+MAY: dict[Action, dict[Status, str]] = {
+    Action.EDIT: {
+        Status.DRAFT: "yyyyy",
+        Status.AGREED: "yyyyy",
+        Status.SIGNED: "yyyyy",
+        Status.IN_PROGRESS: "ycccc",
+        Status.AT_RISK: "ycccc",
+        Status.DONE: "ycccc",
+        Status.DROPPED: "ycccc",
+    },
+    Action.AGREE: {
+        Status.DRAFT: "yffff",
+        Status.AGREED: "cffff",
+        Status.SIGNED: "cffff",
+        Status.IN_PROGRESS: "cffff",
+        Status.AT_RISK: "cffff",
+        Status.DONE: "cffff",
+        Status.DROPPED: "cffff",
+    },
+    Action.SIGN: {
+        Status.DRAFT: "yfyyy",
+        Status.AGREED: "yfyyf",
+        Status.SIGNED: "yfyyf",
+        Status.IN_PROGRESS: "yfyyf",
+        Status.AT_RISK: "yfyyf",
+        Status.DONE: "cfccc",
+        Status.DROPPED: "cfccc",
+    },
+}
+CODES = {"y": None, "f": "forbidden", "c": "conflict"}
+
+CELLS = [
+    (action, status, standing, CODES[row[index]])
+    for action, rows in MAY.items()
+    for status, row in rows.items()
+    for index, standing in enumerate(STANDINGS)
+]
+
+
+def test_the_table_covers_every_standing_status_and_action() -> None:
+    assert {(a, s, p) for a, s, p, _ in CELLS} == set(
+        itertools.product(Action, Status, Standing)
+    )
+
+
+@pytest.mark.parametrize(("action", "status", "standing", "expected"), CELLS)
+def test_who_may_edit_agree_and_sign_in_each_status(
+    action: Action, status: Status, standing: Standing, expected: str | None
+) -> None:
+    if expected is None:
+        lifecycle.check(standing, status, action)
+        return
+    with pytest.raises(DomainError) as refused:
+        lifecycle.check(standing, status, action)
+    assert refused.value.code == expected
+    assert refused.value.message
+
+
+# The status after an edit: an official's edit keeps the agreement (a signed
+# commitment is agreed again), anybody else's edit is a new proposal.
+AFTER_EDIT = {
+    (Standing.OFFICIAL, Status.DRAFT): Status.DRAFT,
+    (Standing.OFFICIAL, Status.AGREED): Status.AGREED,
+    (Standing.OFFICIAL, Status.SIGNED): Status.AGREED,
+    (Standing.OFFICIAL, Status.IN_PROGRESS): Status.IN_PROGRESS,
+    (Standing.OFFICIAL, Status.AT_RISK): Status.AT_RISK,
+    (Standing.OFFICIAL, Status.DONE): Status.DONE,
+    (Standing.OFFICIAL, Status.DROPPED): Status.DROPPED,
+    **{
+        (standing, status): Status.DRAFT
+        for standing in STANDINGS
+        if standing is not Standing.OFFICIAL
+        for status in (Status.DRAFT, Status.AGREED, Status.SIGNED)
+    },
+}
+
+
+@pytest.mark.parametrize(("standing", "status"), sorted(AFTER_EDIT))
+def test_an_edit_by_an_official_keeps_the_agreement_and_any_other_edit_is_a_draft(
+    standing: Standing, status: Status
+) -> None:
+    assert lifecycle.after_edit(standing, status) is AFTER_EDIT[(standing, status)]
+
+
+@pytest.mark.parametrize(
+    ("status_after", "lost", "asked"),
+    [
+        (Status.AGREED, 2, True),
+        (Status.AGREED, 0, False),
+        (Status.DRAFT, 2, False),
+        (Status.IN_PROGRESS, 1, False),
+    ],
+)
+def test_signatories_are_asked_again_only_when_the_edit_kept_the_agreement(
+    status_after: Status, lost: int, asked: bool
+) -> None:
+    assert lifecycle.asks_to_sign_again(status_after, lost) is asked
+
+
+@pytest.mark.parametrize("status", list(Status))
+@pytest.mark.parametrize("lead", [False, True])
+@pytest.mark.parametrize("authority", [False, True])
+@pytest.mark.parametrize("authority_required", [False, True])
+def test_only_an_agreed_commitment_signed_by_its_lead_becomes_signed(
+    status: Status, lead: bool, authority: bool, authority_required: bool
+) -> None:
+    signed = lead and (authority or not authority_required)
+    expected = Status.SIGNED if status is Status.AGREED and signed else status
+    result = lifecycle.settled(status, Signatures(lead, authority), authority_required)
+    assert result is expected
+
+
+def test_a_signed_proposal_stays_a_draft() -> None:
+    assert lifecycle.settled(Status.DRAFT, Signatures(True, True), False) is (
+        Status.DRAFT
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "published"),
+    [
+        (Status.DRAFT, False),
+        (Status.AGREED, False),
+        (Status.SIGNED, True),
+        (Status.IN_PROGRESS, True),
+        (Status.AT_RISK, True),
+        (Status.DONE, True),
+        (Status.DROPPED, True),
+    ],
+)
+def test_only_commitments_past_agreement_and_signature_are_in_the_pact(
+    status: Status, published: bool
+) -> None:
+    assert lifecycle.in_pact(status) is published
+
+
+@pytest.mark.parametrize("standing", STANDINGS)
+def test_only_an_organisation_that_is_not_a_party_joins_by_signing(
+    standing: Standing,
+) -> None:
+    assert lifecycle.joins_as_co_signer(standing) is (standing is Standing.OTHER)
