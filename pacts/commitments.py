@@ -468,6 +468,9 @@ def add_signature(
     """The one signature of a commitment, from the board or the member pages: for
     the public authority by an official, else for the signer's own organisation
     (which joins a proposal as a co-signer when it is not a party yet)."""
+    organisation = person.organisation
+    if organisation is not None and organisation.pact_id != commitment.pact_id:
+        raise DomainError("not_found", _("This commitment does not exist."))
     lifecycle.check(standing, commitment.status, Action.SIGN)
     authority = standing is Standing.OFFICIAL
     organisation_id = None if authority else person.organisation_id
@@ -476,8 +479,8 @@ def add_signature(
         for s in commitment.signatures
     ):
         raise DomainError("conflict", _("This has been signed already."))
-    if lifecycle.joins_as_co_signer(standing) and person.organisation is not None:
-        commitment.co_signers.append(person.organisation)
+    if lifecycle.joins_as_co_signer(standing) and organisation is not None:
+        commitment.co_signers.append(organisation)
     signature = Signature(
         commitment=commitment,
         organisation_id=organisation_id,
@@ -489,6 +492,7 @@ def add_signature(
     db.session.add(signature)
     db.session.flush()
     commitment.status = _settled(commitment)
+    db.session.flush()
     return signature
 
 

@@ -507,7 +507,8 @@ def live_board(live_server: LiveServers) -> Iterator[LiveBoard]:
 @dataclass(frozen=True)
 class InProcessBoard:
     """A board of the pact "ilfov" in the test's own app (no server): its official,
-    a facilitator, two participants (each with an organisation) and the first theme."""
+    a facilitator, participants (two unless asked; each with an organisation) and
+    the first theme."""
 
     board: int
     official: int
@@ -517,7 +518,10 @@ class InProcessBoard:
 
 
 def in_process_board(
-    make_pact: Callable[..., int], make_staff: Callable[..., int], title: str
+    make_pact: Callable[..., int],
+    make_staff: Callable[..., int],
+    title: str,
+    participants: int = 2,
 ) -> InProcessBoard:
     pact = make_pact("ilfov")
     official = make_staff(Role.OFFICIAL)
@@ -528,7 +532,7 @@ def in_process_board(
         pact,
         WorkshopData(title, starts_at=start, ends_at=start + timedelta(hours=2)),
     )
-    seats = bulk_participants(created["workshop"], 2, TOKEN_TTL)
+    seats = bulk_participants(created["workshop"], participants, TOKEN_TTL)
     theme = db.session.scalars(
         select(Theme.id).where(Theme.pact_id == pact).order_by(Theme.position)
     ).first()
