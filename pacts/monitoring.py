@@ -21,7 +21,7 @@ from choices import Role
 from errors import DomainError
 from extensions import db
 from mail import queue_template_email
-from pacts.commitments import member_link, pact_commitment
+from pacts.commitments import commitment_changed, member_link, pact_commitment
 from pacts.models import (
     REPORT_MONTHS,
     Commitment,
@@ -166,6 +166,7 @@ def report_progress(
     db.session.add(report)
     db.session.flush()
     result = {"report": report.id, "status": commitment.status}
+    commitment_changed.send(commitment, type="commitment:update", actor=person_id)
     commit()
     return result
 
