@@ -43,7 +43,7 @@ from errors import DomainError
 from extensions import login_manager
 from pacts.services import theme_label
 from stakeholders.exports import write_csv
-from workshops.board.rules import FACILITATOR, PHASES, BoardError
+from workshops.board.rules import FACILITATOR, PHASES, BoardError, client_rules
 from workshops.board.services import (
     Member,
     apply_board_change,
@@ -166,6 +166,7 @@ def board(board: Board, member: Member) -> str:
         organisations=lead_organisations(workshop.pact_id),
         comments=board_comments(board.id),
         strings=board_strings(),
+        rules=client_rules(),
         phases=PHASES,
         phase_labels=PHASE_LABELS,
         phase_hints=PHASE_HINTS,

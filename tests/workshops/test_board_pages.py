@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import json
 import re
 import uuid
 from collections.abc import Callable
@@ -31,6 +32,7 @@ from tests.workshops.factories import (
     new_workshop,
     running_workshop,
 )
+from workshops.board.rules import client_rules
 from workshops.board.services import apply_board_change
 from workshops.models import Card
 from workshops.services import enrol_people, mark_attendance
@@ -262,6 +264,39 @@ def test_the_board_page_carries_what_the_script_needs(
     assert 'id="commitment-form"' in html
     assert organisation_name(alice) in html  # a lead organisation to choose
     assert "Facilitator tools" not in html
+
+
+def test_the_board_page_carries_the_servers_rules_for_the_script(
+    client: FlaskClient, setup: Setup
+) -> None:
+    open_participant_session(client, setup.workshop, setup.participants[0])
+
+    html_text = client.get(setup.url("board")).get_data(as_text=True)
+
+    found = re.search(
+        r'<script type="application/json" id="board-rules">(.*?)</script>', html_text
+    )
+    assert found is not None
+    assert json.loads(html.unescape(found.group(1))) == client_rules()
+
+
+def test_the_board_page_has_no_inline_script_or_style(
+    client: FlaskClient, setup: Setup
+) -> None:
+    """So that a CSP without 'unsafe-inline' lets it work: scripts are modules from
+    /static or JSON data, and no element carries a style attribute."""
+    open_participant_session(client, setup.workshop, setup.participants[0])
+
+    html_text = client.get(setup.url("board")).get_data(as_text=True)
+
+    scripts = re.findall(r"<script\b([^>]*)>", html_text)
+    assert scripts
+    for attributes in scripts:
+        assert 'type="application/json"' in attributes or (
+            'type="module"' in attributes and 'src="/static/' in attributes
+        ), attributes
+    assert not re.search(r"\sstyle=", html_text)
+    assert not re.search(r"\son[a-z]+=", html_text)
 
 
 def test_facilitators_get_the_toolbar_and_see_hidden_cards(

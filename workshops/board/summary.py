@@ -32,7 +32,7 @@ from workshops.models import (
     Vote,
 )
 
-# The board's vocabularies, in the visitor's language (pages, CSV, and board.js).
+# The board's vocabularies, in the visitor's language (pages, CSV, the board's script).
 PHASE_LABELS: dict[str, Any] = {
     "lobby": _l("Lobby"),
     "ideas": _l("Ideas"),
