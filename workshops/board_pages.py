@@ -1,5 +1,5 @@
 """The live board's pages (blueprint `board_pages`): the board itself, a server-rendered
-shell that static/js/board.js brings to life over Socket.IO (and whose forms also post
+shell that static/js/board/ brings to life over Socket.IO (and whose forms also post
 here without JavaScript), the summary (HTML for members, CSV for staff) and the event
 history (staff of the pact).
 
@@ -193,7 +193,7 @@ def arrange_cards(
     cards: list[Card], show_hidden: bool
 ) -> dict[int, list[tuple[Card, list[Card]]]]:
     """Theme id -> the column's cards, each with the cards clustered under it (as
-    board.js lays them out); hidden cards only for facilitators."""
+    the board's script lays them out); hidden cards only for facilitators."""
     visible = {card["id"]: card for card in cards if show_hidden or not card["hidden"]}
     members: dict[int, list[Card]] = {}
     heads: list[Card] = []
@@ -212,8 +212,8 @@ def arrange_cards(
 
 
 def board_strings() -> dict[str, Any]:
-    """Everything board.js says, in the visitor's language (`%(name)s` placeholders
-    are filled in by the script)."""
+    """Everything the board's script says, in the visitor's language (`%(name)s`
+    placeholders are filled in by the script)."""
     return {
         "connected": _("Connected"),
         "connecting": _("Connecting…"),

@@ -256,7 +256,7 @@ def test_the_board_page_carries_what_the_script_needs(
     assert 'data-role="participant"' in html
     assert 'data-socket-path="/socket.io"' in html
     assert f'data-organisation="{organisation_of(alice)}"' in html
-    assert 'src="/static/js/board.js"' in html
+    assert 'src="/static/js/board/main.js"' in html
     assert 'type="module"' in html
     assert 'id="board-status" role="status" aria-live="polite"' in html
     assert 'id="board-announcer" aria-live="polite"' in html
