@@ -5,6 +5,7 @@ decisions, and staff login."""
 from __future__ import annotations
 
 import gettext
+from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
@@ -114,6 +115,14 @@ def web_address_field(label: Any) -> URLField:
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+    def __iter__(self) -> Iterator[Any]:
+        # `required` on a checkbox means that box must be ticked, so a required group
+        # would demand every box: the boxes never carry it, the server checks "at
+        # least one" with the group's validator and says so in the page's language.
+        for option in super().__iter__():
+            option.flags.required = False
+            yield option
 
 
 @cache

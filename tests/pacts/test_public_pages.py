@@ -381,8 +381,18 @@ def test_pages_render_in_romanian(
     publish_pact(official, pact_id)
     report(ecopack.person, pact_id, commitment, 4, days_ago=40)
 
-    for path in ("/p/ilfov?lang=ro", f"/p/ilfov/commitments/{commitment}?lang=ro"):
-        assert '<html lang="ro">' in page(client, path)
+    pages = {
+        "/p/ilfov?lang=ro": ("Semnatari", "Signatories"),
+        f"/p/ilfov/commitments/{commitment}?lang=ro": (
+            "Rapoarte de progres",
+            "Progress reports",
+        ),
+    }
+    for path, (romanian, english) in pages.items():
+        html = page(client, path)
+        assert '<html lang="ro">' in html
+        assert romanian in html, path
+        assert english not in html, path
 
 
 def test_home_page_links_to_each_pact_page(client: FlaskClient, official: int):

@@ -137,7 +137,7 @@ def test_send_reminders_refuses_a_malformed_date(app: Flask, world: World):
         args=["send-reminders", "--today", "31/12/2026"]
     )
     assert result.exit_code != 0
-    assert "YYYY-MM-DD" in result.output or "%Y-%m-%d" in result.output
+    assert "'31/12/2026' does not match the format '%Y-%m-%d'" in result.output
 
 
 @pytest.mark.smtp

@@ -50,13 +50,26 @@ def test_register_organisation_stores_everything_and_queues_the_email(
     assert message.status == "sent"  # delivered to the log: no MAIL_SERVER in tests
 
 
+@pytest.mark.parametrize(
+    ("language", "greeting", "other_greeting"),
+    [
+        ("ro", "Bună ziua, Maria Popescu,", "Hello"),
+        ("en", "Hello Maria Popescu,", "Bună ziua"),
+    ],
+)
 def test_confirmation_email_is_written_in_the_registrants_language(
-    db_app: Flask, make_pact: Callable[..., int]
+    db_app: Flask,
+    make_pact: Callable[..., int],
+    language: str,
+    greeting: str,
+    other_greeting: str,
 ):
-    register_organisation(make_pact("ilfov"), registration_data(), CONSENT)
+    consent = {**CONSENT, "language": language}
+    register_organisation(make_pact("ilfov"), registration_data(), consent)
     message = db.session.scalars(select(OutboxMessage)).one()
     assert "Ilfov" in message.subject
-    assert "Bună ziua" in message.body or "Hello" in message.body
+    assert message.body.startswith(greeting)
+    assert other_greeting not in message.body
 
 
 def test_duplicate_email_in_the_same_pact_is_refused(

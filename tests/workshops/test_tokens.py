@@ -129,8 +129,9 @@ def test_a_token_for_one_workshop_does_not_open_another(
 def test_the_link_of_a_declined_place_is_refused(enrolled: tuple[int, int]):
     workshop_id, person_id = enrolled
     token = token_of(workshop_id, person_id)
+    assert identify_participant(token, workshop_id) == person_id
     decline_enrolment(person_id, enrolment_of(workshop_id, person_id).id)
-    refusal(token, workshop_id)
+    assert refusal(token, workshop_id) == "not_enrolled"
 
 
 def test_links_to_a_cancelled_workshop_are_refused(
@@ -138,8 +139,9 @@ def test_links_to_a_cancelled_workshop_are_refused(
 ):
     workshop_id, person_id = enrolled
     token = token_of(workshop_id, person_id)
+    assert identify_participant(token, workshop_id) == person_id
     cancel_workshop(official, workshop_id)
-    refusal(token, workshop_id)
+    assert refusal(token, workshop_id) == "cancelled"
 
 
 def test_a_staff_token_identifies_staff_and_a_participant_token_does_not(
