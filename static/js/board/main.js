@@ -62,6 +62,7 @@ const state = {
   joined: false,
   joining: false,
   removed: false,
+  removedReason: "",
   refused: false,
   hydrated: false,
   cards: new Map(),
@@ -118,10 +119,15 @@ const view = createView({
   send,
 });
 
+/** Why this page no longer takes part: the facilitator's reason, when one was given. */
+function removedText() {
+  return state.removedReason ? `${T.removed} ${state.removedReason}` : T.removed;
+}
+
 function updateStatus() {
   const online = socket.connected && state.joined;
   let text;
-  if (state.removed) text = T.removed;
+  if (state.removed) text = removedText();
   else if (state.refused) text = T.refused;
   else if (online) text = T.connected;
   else if (!navigator.onLine) text = T.offline;
@@ -206,7 +212,8 @@ socket.on("presence", (message) => {
 socket.on("removed", (message) => {
   if (message?.board !== BOARD) return;
   state.removed = true;
-  view.showAlert(T.removed);
+  state.removedReason = String(message.reason || "").trim();
+  view.showAlert(removedText());
   socket.disconnect();
   updateStatus();
   view.refreshAll();

@@ -124,15 +124,15 @@ export function createView(page) {
     switch (type) {
       case "card:create":
       case "card:update":
-      case "card:move":
       case "card:hide":
         upsertCard(data.card, actor, live);
         break;
       case "card:delete":
         dropCard(data.card.id, actor);
         break;
+      case "card:move":
       case "card:merge":
-        mergeCards(data, actor, live);
+        moveCards(data, actor, live);
         break;
       case "comment:add":
         addComment(data.comment);
@@ -189,15 +189,12 @@ export function createView(page) {
     scheduleLayout();
   }
 
-  function mergeCards(data, actor, live) {
-    const merged = data.merged || [];
-    const ids = new Set(merged.map((card) => card.id));
-    // The server moves the cards clustered under a merged card to the new head without
-    // sending them: do the same here.
-    for (const card of state.cards.values()) {
-      if (ids.has(card.cluster)) card.cluster = data.card.id;
+  /** A moved or merged card, with the cards merged into it and the members of the
+   * clusters the server moved along with it (`reclustered`, each with its new version). */
+  function moveCards(data, actor, live) {
+    for (const card of [...(data.merged || []), ...(data.reclustered || [])]) {
+      upsertCard(card, actor, live);
     }
-    for (const card of merged) upsertCard(card, actor, live);
     upsertCard(data.card, actor, live);
   }
 
