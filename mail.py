@@ -333,12 +333,11 @@ class OutboxSender:
         thread.join(timeout)
 
     def _run(self) -> None:
-        sweep = float(self._app.config["MAIL_SWEEP_SECONDS"])
         while not self._stopping.is_set():
             self._wakeup.clear()
             if self._pass() < BATCH:
                 # Less than a full batch: nothing else is due until woken or swept.
-                self._wakeup.wait(sweep)
+                self._wakeup.wait(float(self._app.config["MAIL_SWEEP_SECONDS"]))
 
     def _pass(self) -> int:
         with self._app.app_context():
