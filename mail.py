@@ -13,6 +13,7 @@ import contextlib
 import logging
 import smtplib
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -144,6 +145,9 @@ def deliver(message_ids: Iterable[int]) -> dict[str, int]:
     outcome = {"sent": 0, "failed": 0}
     with _session() as smtp:
         for message_id in message_ids:
+            # Under gevent the sender is a greenlet: let the requests and sockets
+            # run between messages (the database work below never yields).
+            time.sleep(0)
             claimed = _claim(message_id)
             if claimed is None:
                 continue
