@@ -63,10 +63,12 @@ def select_locale() -> str:
 
 
 def _init_extensions(app: Flask) -> None:
+    import mail
     from extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
 
     import_models()
     db.init_app(app)
+    mail.init_app(app)
     migrate.init_app(app, db, render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

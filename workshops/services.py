@@ -27,7 +27,7 @@ from mail import Attachment, queue_template_email
 from pacts.models import Pact
 from stakeholders.models import Consent, Organisation, Person, staff_pact
 from timeutil import utcnow
-from transactions import commit, rollback
+from transactions import commit, rollback, use_case
 from workshops.calendar import invite_ics
 from workshops.models import (
     Board,
@@ -118,6 +118,7 @@ def create_workshop(actor_id: int, pact_id: int, data: WorkshopData) -> dict[str
     return result
 
 
+@use_case
 def update_workshop(
     actor_id: int, workshop_id: int, data: WorkshopData
 ) -> dict[str, Any]:
@@ -137,13 +138,7 @@ def update_workshop(
             _email_invitation(enrolment, "workshop_moved")
     # A larger capacity gives the free places to the waiting list, in order.
     _promote_waitlisted(workshop)
-    result = {
-        "workshop": workshop.id,
-        "moved": moved,
-        "sequence": workshop.ics_sequence,
-    }
-    commit()
-    return result
+    return {"workshop": workshop.id, "moved": moved, "sequence": workshop.ics_sequence}
 
 
 def cancel_workshop(actor_id: int, workshop_id: int) -> dict[str, Any]:
@@ -646,6 +641,7 @@ def find_running_workshop(code: str) -> Workshop | None:
     return workshop if workshop is not None and workshop_is_running(workshop) else None
 
 
+@use_case
 def join_walk_in(
     code: str, data: dict[str, Any], consent: dict[str, Any]
 ) -> dict[str, int]:
@@ -684,9 +680,7 @@ def join_walk_in(
     enrolment.attendance = "present"
     enrolment.revoked = False
     db.session.flush()
-    result = {"person": person.id, "workshop": workshop.id, "enrolment": enrolment.id}
-    commit()
-    return result
+    return {"person": person.id, "workshop": workshop.id, "enrolment": enrolment.id}
 
 
 def _walk_in_person(

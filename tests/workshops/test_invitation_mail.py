@@ -14,6 +14,7 @@ import pytest
 from flask import Flask
 from icalendar import Calendar
 
+from mail import deliver_due
 from tests.workshops.factories import (
     TIMEZONE,
     approved_people,
@@ -64,6 +65,7 @@ def test_enrolled_people_receive_a_calendar_invite_and_their_join_link(
 
     result = enrol_people(official, workshop_id, [enrolled, waiting])
     assert (result["enrolled"], result["waitlisted"]) == ([enrolled], [waiting])
+    assert deliver_due() == {"sent": 2, "failed": 0}  # what the sender does
 
     messages = received(inbox)
     invitation = messages[load_person(enrolled).email]
