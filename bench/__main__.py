@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from app import create_app
+from core.time import utcnow
+from core.tokens import participant_token
 from extensions import db
 from pacts.commitments import publish_pact
 from pacts.documents import pact_pdf
@@ -39,9 +41,7 @@ from tests.pacts.factories import (
     load_pact,
     signed_commitment,
 )
-from timeutil import utcnow
 from workshops.services import WorkshopData, bulk_participants, create_workshop
-from workshops.tokens import participant_token
 
 ROUNDS = 5
 

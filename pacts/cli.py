@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 from flask_migrate import upgrade
 
-from errors import DomainError
+from core.errors import DomainError
 from pacts import bp
 from pacts.demo import seed_demo
 from pacts.imports import import_commitments

@@ -11,10 +11,13 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from choices import RegistrationStatus
-from errors import DomainError
+from core.choices import RegistrationStatus
+from core.errors import DomainError
+from core.mail import queue_template_email
+from core.time import utcnow
+from core.tokens import TokenError, member_token, read_member_token
+from core.transactions import commit
 from extensions import db
-from mail import queue_template_email
 from pacts.models import (
     PACT_STATUSES,
     Commitment,
@@ -28,9 +31,6 @@ from pacts.models import (
 )
 from stakeholders.models import Organisation, Person
 from stakeholders.services import official_of
-from timeutil import utcnow
-from transactions import commit
-from workshops.tokens import TokenError, member_token, read_member_token
 
 # --- compiling the pact (officials) ------------------------------------------------
 

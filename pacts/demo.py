@@ -11,8 +11,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from choices import RegistrationStatus
-from errors import DomainError
+from core.choices import RegistrationStatus
+from core.errors import DomainError
+from core.time import utcnow
 from extensions import db
 from pacts.demo_pact import seed_published_pact
 from pacts.models import Pact
@@ -20,7 +21,6 @@ from pacts.services import create_pact, find_pact
 from stakeholders.consent import CONSENT_VERSION
 from stakeholders.models import Organisation, Person
 from stakeholders.services import create_staff, find_staff, register_organisation
-from timeutil import utcnow
 from workshops.models import Workshop
 from workshops.services import WorkshopData, create_workshop, enrol_people
 

@@ -15,7 +15,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from errors import DomainError
+from core.errors import DomainError
+from core.time import utcnow
+from core.transactions import commit
 from extensions import db
 from pacts.commitments import (
     CommitmentData,
@@ -37,8 +39,6 @@ from pacts.models import (
 )
 from pacts.monitoring import Evidence, ProgressData, report_progress, today_in
 from stakeholders.models import DeliveryStatus, Organisation, ServiceDelivery
-from timeutil import utcnow
-from transactions import commit
 
 DOCUMENT = PactDocumentData(
     introduction=(

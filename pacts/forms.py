@@ -33,7 +33,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput, TextInput
 
-from choices import (
+from core.choices import (
     COMMITMENT_TEXT_MAX,
     COMMITMENT_TITLE_MAX,
     INDICATOR_NAME_MAX,
@@ -41,6 +41,7 @@ from choices import (
     NAME_MAX,
     SERVICE_LABELS,
 )
+from core.validation import NoMarkup, strip
 from pacts.commitments import CommitmentData, PactDocumentData, commitment_data
 from pacts.indicators import IndicatorData
 from pacts.models import (
@@ -58,7 +59,6 @@ from stakeholders.forms import (
     text_field,
     too_long,
 )
-from validation import NoMarkup, strip
 
 DOCUMENT_TEXT_MAX = 10_000
 PARTNERS_MAX = 5_000

@@ -17,7 +17,7 @@ from wtforms import DateField, Field, FloatField, Form, SelectField, StringField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from choices import (
+from core.choices import (
     COMMITMENT_TEXT_MAX,
     COMMITMENT_TITLE_MAX,
     INDICATOR_NAME_MAX,
@@ -25,7 +25,9 @@ from choices import (
     NAME_MAX,
     RegistrationStatus,
 )
-from errors import DomainError
+from core.errors import DomainError
+from core.transactions import rollback
+from core.validation import strip
 from extensions import db
 from pacts.commitments import CommitmentData, add_commitment
 from pacts.documents import NAME_SEPARATOR
@@ -33,8 +35,6 @@ from pacts.models import Commitment, Pact
 from pacts.services import find_pact
 from stakeholders.models import Organisation
 from stakeholders.services import find_staff, official_of
-from transactions import rollback
-from validation import strip
 from workshops.board.forms import finite, text
 
 

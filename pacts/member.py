@@ -13,8 +13,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from choices import COMMITMENT_STATUS_LABELS
-from errors import DomainError
+from core.choices import COMMITMENT_STATUS_LABELS
+from core.errors import DomainError
 from extensions import limiter
 from pacts.commitments import identify_member, request_member_link, sign_commitment
 from pacts.member_forms import (

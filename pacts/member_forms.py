@@ -21,7 +21,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from choices import COMMITMENT_STATUS_LABELS, REASON_MAX
+from core.choices import COMMITMENT_STATUS_LABELS, REASON_MAX
 from pacts.forms import number_field
 from pacts.models import REPORTED_STATUSES, CommitmentStatus
 from pacts.monitoring import EVIDENCE_TYPES, Evidence, ProgressData

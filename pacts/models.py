@@ -21,8 +21,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core.time import UTCDateTime, utcnow
 from extensions import db
-from timeutil import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from stakeholders.models import Organisation, Person

@@ -17,10 +17,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from choices import Role
-from errors import DomainError
+from core.choices import Role
+from core.errors import DomainError
+from core.mail import queue_template_email
+from core.time import utcnow
+from core.transactions import commit
 from extensions import db
-from mail import queue_template_email
 from pacts.commitments import member_link, pact_commitment
 from pacts.models import (
     REPORT_MONTHS,
@@ -34,8 +36,6 @@ from pacts.models import (
 )
 from pacts.progress import next_due, reminder_kind
 from stakeholders.models import Person
-from timeutil import utcnow
-from transactions import commit
 
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 # Allowed evidence: extension -> (MIME type, how its content must start). Office

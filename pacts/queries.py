@@ -13,7 +13,7 @@ from flask_babel import force_locale
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
-from choices import RegistrationStatus
+from core.choices import RegistrationStatus
 from extensions import db
 from pacts.commitments import parties
 from pacts.models import (

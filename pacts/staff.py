@@ -16,9 +16,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from choices import Role
-from errors import DomainError
-from outcomes import perform, refuse_on_form
+from core.choices import Role
+from core.errors import DomainError
+from core.outcomes import perform, refuse_on_form
+from core.transactions import rollback
 from pacts.commitments import (
     add_commitment,
     agree_commitment,
@@ -56,7 +57,6 @@ from pacts.queries import (
 )
 from pacts.services import theme_label
 from stakeholders.auth import official_required, pact_staff_required
-from transactions import rollback
 from workshops.board.summary import lead_organisations
 from workshops.forms import ActionForm
 from workshops.services import pact_workshops

@@ -13,8 +13,8 @@ from flask.blueprints import BlueprintSetupState
 from flask_babel import format_date
 from werkzeug.wrappers import Response
 
-from choices import COMMITMENT_STATUS_LABELS, PROGRESS_BUCKET_LABELS
-from errors import DomainError
+from core.choices import COMMITMENT_STATUS_LABELS, PROGRESS_BUCKET_LABELS
+from core.errors import DomainError
 from pacts import bp
 from pacts.charts import bucket_bar, meter, progress_line
 from pacts.commitments import pact_commitment

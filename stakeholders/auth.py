@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from choices import Role
+from core.choices import Role
 from extensions import db, limiter, login_manager
 from pacts.models import Pact
 from stakeholders.forms import LoginForm

@@ -9,8 +9,8 @@ from typing import Any
 
 import click
 
-from errors import DomainError
-from mail import deliver_pending
+from core.errors import DomainError
+from core.mail import deliver_pending
 from stakeholders import bp
 from stakeholders.exports import import_stakeholders, read_rows
 from stakeholders.services import create_staff

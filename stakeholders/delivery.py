@@ -16,11 +16,13 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.exc import IntegrityError
 
-from choices import EMAIL_MAX, SERVICE_LABELS, SHORT_TEXT_MAX, RegistrationStatus
-from choices import Service as ServiceKey
-from errors import DomainError
+from core.choices import EMAIL_MAX, SERVICE_LABELS, SHORT_TEXT_MAX, RegistrationStatus
+from core.choices import Service as ServiceKey
+from core.errors import DomainError
+from core.mail import queue_template_email
+from core.time import utcnow
+from core.transactions import commit, rollback
 from extensions import db
-from mail import queue_template_email
 from pacts.monitoring import today_in
 from pacts.queries import service_counts
 from stakeholders.models import (
@@ -32,8 +34,6 @@ from stakeholders.models import (
 )
 from stakeholders.queries import registration_detail
 from stakeholders.services import official_of
-from timeutil import utcnow
-from transactions import commit, rollback
 
 # The services an expert delivers (taking part in the pact's workshops is tracked by
 # the workshops' attendance instead).

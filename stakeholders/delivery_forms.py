@@ -19,7 +19,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from choices import EMAIL_MAX, SERVICE_LABELS, SHORT_TEXT_MAX, Service
+from core.choices import EMAIL_MAX, SERVICE_LABELS, SHORT_TEXT_MAX, Service
+from core.validation import NoMarkup, lower, none_if_empty, strip
 from stakeholders.delivery import (
     AMOUNT_MAX,
     DELIVERED_SERVICES,
@@ -38,7 +39,6 @@ from stakeholders.forms import (
     valid_email,
 )
 from stakeholders.models import DeliveryStatus, ServiceDelivery
-from validation import NoMarkup, lower, none_if_empty, strip
 
 DELIVERY_STATUS_LABELS: dict[str, Any] = {
     DeliveryStatus.ASSIGNED: _l("Expert assigned"),

@@ -16,9 +16,9 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from choices import Role, Service
-from errors import DomainError
-from outcomes import show_refusal
+from core.choices import Role, Service
+from core.errors import DomainError
+from core.outcomes import show_refusal
 from pacts.models import Pact
 from pacts.monitoring import today_in
 from stakeholders.auth import official_required, pact_staff_required

@@ -14,15 +14,15 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from werkzeug.datastructures import MultiDict
 
-from choices import RegistrationStatus
-from errors import DomainError
+from core.choices import RegistrationStatus
+from core.errors import DomainError
+from core.validation import neutralise_cell, restore_cell
 from extensions import db
 from pacts.services import find_pact
 from stakeholders.forms import StakeholderForm
 from stakeholders.models import Organisation
 from stakeholders.queries import registrations_query
 from stakeholders.services import register_organisation, theme_choices
-from validation import neutralise_cell, restore_cell
 
 COLUMNS = [
     "organisation_name",

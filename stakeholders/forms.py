@@ -38,7 +38,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from choices import (
+from core.choices import (
     EMAIL_MAX,
     KIND_LABELS,
     MOTIVATION_MAX,
@@ -53,7 +53,14 @@ from choices import (
     STATUS_LABELS,
     URL_MAX,
 )
-from validation import NoMarkup, SingleLine, lower, none_if_empty, parse_phone, strip
+from core.validation import (
+    NoMarkup,
+    SingleLine,
+    lower,
+    none_if_empty,
+    parse_phone,
+    strip,
+)
 
 REQUIRED = _l("This field is required.")
 

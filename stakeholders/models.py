@@ -21,9 +21,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from choices import STAFF_ROLES, RegistrationStatus, Role
+from core.choices import STAFF_ROLES, RegistrationStatus, Role
+from core.time import UTCDateTime, utcnow
 from extensions import db
-from timeutil import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from pacts.models import Pact, Theme

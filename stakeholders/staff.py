@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from choices import (
+from core.choices import (
     KIND_LABELS,
     SECTOR_LABELS,
     SERVICE_LABELS,
@@ -28,7 +28,7 @@ from choices import (
     RegistrationStatus,
     Role,
 )
-from errors import DomainError
+from core.errors import DomainError
 from extensions import db
 from pacts.models import Pact
 from stakeholders.auth import official_required, pact_staff_required, staff_required

@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from errors import DomainError
+from core.errors import DomainError
 from extensions import limiter
 from pacts.models import Pact
 from pacts.services import find_pact

@@ -24,7 +24,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.engine import make_url
 
 from app import create_app
-from choices import Role
+from core.choices import Role
 from extensions import db
 from pacts.services import create_pact, find_pact
 from stakeholders.consent import CONSENT_VERSION

@@ -29,7 +29,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as BaseResponse
 
-from choices import (
+from core.choices import (
     CARD_TEXT_MAX,
     COMMENT_TEXT_MAX,
     COMMITMENT_STATUS_LABELS,
@@ -39,7 +39,7 @@ from choices import (
     INDICATOR_UNIT_MAX,
     TIMER_MAX_SECONDS,
 )
-from errors import DomainError
+from core.errors import DomainError
 from extensions import login_manager
 from pacts.services import theme_label
 from stakeholders.exports import write_csv

@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 import click
 from flask import Blueprint
 
-from choices import Role
-from errors import DomainError
+from core.choices import Role
+from core.errors import DomainError
 from extensions import db
 from pacts.services import find_pact
 from stakeholders.services import find_staff

@@ -34,7 +34,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from choices import EMAIL_MAX, KIND_LABELS, NAME_MAX, SHORT_TEXT_MAX
+from core.choices import EMAIL_MAX, KIND_LABELS, NAME_MAX, SHORT_TEXT_MAX
+from core.validation import NoMarkup, lower, strip
 from stakeholders.forms import (
     REQUIRED,
     MultiCheckboxField,
@@ -44,7 +45,6 @@ from stakeholders.forms import (
     valid_email,
     web_address_field,
 )
-from validation import NoMarkup, lower, strip
 from workshops.models import (
     Attendance,
     EnrolmentSource,

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core.time import UTCDateTime, utcnow
 from extensions import db
-from timeutil import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from pacts.models import Pact, Theme

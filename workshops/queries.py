@@ -10,11 +10,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from choices import RegistrationStatus, Role
+from core.choices import RegistrationStatus, Role
+from core.time import utcnow
 from extensions import db
 from stakeholders.models import Organisation, Person
 from stakeholders.queries import registrations_query
-from timeutil import utcnow
 from workshops.models import Enrolment, EnrolmentStatus, Workshop, WorkshopStatus
 
 ATTENDANCE_COLUMNS = [

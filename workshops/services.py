@@ -20,14 +20,21 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, insert, select, update
 
-from choices import STAFF_ROLES, RegistrationStatus, Role
-from errors import DomainError
+from core.choices import STAFF_ROLES, RegistrationStatus, Role
+from core.errors import DomainError
+from core.mail import Attachment, queue_template_email
+from core.time import utcnow
+from core.tokens import (
+    TokenError,
+    participant_token,
+    read_participant_token,
+    read_staff_token,
+    staff_token,
+)
+from core.transactions import commit, rollback
 from extensions import db
-from mail import Attachment, queue_template_email
 from pacts.models import Pact
 from stakeholders.models import Consent, Organisation, Person, staff_pact
-from timeutil import utcnow
-from transactions import commit, rollback
 from workshops.calendar import invite_ics
 from workshops.models import (
     Board,
@@ -36,13 +43,6 @@ from workshops.models import (
     EnrolmentStatus,
     Workshop,
     WorkshopStatus,
-)
-from workshops.tokens import (
-    TokenError,
-    participant_token,
-    read_participant_token,
-    read_staff_token,
-    staff_token,
 )
 
 # No 0/O, 1/I/L: a code read aloud or from a projector is typed right the first time.

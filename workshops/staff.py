@@ -25,15 +25,15 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from choices import Role
-from errors import DomainError
-from outcomes import perform, refuse_on_form
+from core.choices import Role
+from core.errors import DomainError
+from core.outcomes import perform, refuse_on_form
+from core.time import utcnow
 from pacts.models import Pact
 from stakeholders.auth import official_required, pact_staff_required
 from stakeholders.exports import write_csv, write_xlsx
 from stakeholders.forms import RegistrationFilterForm
 from stakeholders.services import theme_choices
-from timeutil import utcnow
 from workshops.forms import (
     LABELS,
     ActionForm,

@@ -24,7 +24,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
 from werkzeug.wrappers import Response
 
-from errors import DomainError
+from core.errors import DomainError
 from extensions import db, limiter
 from pacts.services import find_pact
 from stakeholders.consent import CONSENT_VERSION, consent_text

@@ -30,7 +30,7 @@ from flask_migrate import upgrade
 from sqlalchemy import select, update
 
 from app import create_app
-from choices import Role
+from core.choices import Role
 from extensions import db
 from pacts.models import Theme
 from pacts.services import create_pact

@@ -10,7 +10,7 @@ import itertools
 
 import pytest
 
-from choices import EVENT_BURST, EVENTS_PER_SECOND
+from core.choices import EVENT_BURST, EVENTS_PER_SECOND
 from tests.board.protocol import PROTOCOL_EVENTS
 from workshops.board import rules
 from workshops.board.rules import (

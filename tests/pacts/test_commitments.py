@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from errors import DomainError
+from core.errors import DomainError
+from core.mail import OutboxMessage
 from extensions import db
-from mail import OutboxMessage
 from pacts.commitments import (
     add_commitment,
     commitment_data,

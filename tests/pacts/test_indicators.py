@@ -12,8 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from choices import Service
-from errors import DomainError
+from core.choices import Service
+from core.errors import DomainError
 from extensions import db
 from pacts.commitments import publish_pact
 from pacts.indicators import (

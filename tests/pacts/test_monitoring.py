@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
-from errors import DomainError
+from core.errors import DomainError
 from extensions import db
 from pacts.models import Pact, ProgressReport
 from pacts.monitoring import Evidence, ProgressData, report_progress, today_in

@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from core.mail import OutboxMessage
 from extensions import db
-from mail import OutboxMessage
 from pacts.services import find_pact
 from stakeholders.delivery import assign_expert
 from stakeholders.models import ServiceDelivery, ServiceSession

@@ -13,9 +13,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from errors import DomainError
+from core.errors import DomainError
+from core.mail import OutboxMessage
+from core.transactions import commit
 from extensions import db
-from mail import OutboxMessage
 from pacts.models import IndicatorSource, ProgrammeIndicator
 from pacts.monitoring import today_in
 from pacts.queries import programme_indicators, service_counts
@@ -35,7 +36,6 @@ from tests.stakeholders.delivery_factories import (
     pact_id,
     snapshot,
 )
-from transactions import commit
 
 Registration = Callable[..., dict[str, Any]]
 

@@ -14,8 +14,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from core.mail import OutboxMessage
 from extensions import db
-from mail import OutboxMessage
 from pacts.monitoring import today_in
 from pacts.services import find_pact
 from stakeholders.delivery import log_session, record_outcome

@@ -17,6 +17,7 @@ from icalendar import Calendar
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from core.tokens import participant_token
 from extensions import db
 from stakeholders.models import Consent, Organisation, Person
 from tests.conftest import csrf_from
@@ -41,7 +42,6 @@ from workshops.services import (
     revoke_invitation,
     set_workshop_status,
 )
-from workshops.tokens import participant_token
 
 STAFF = "/staff/p/ilfov/workshops"
 YEAR = datetime.now(UTC).year + 1

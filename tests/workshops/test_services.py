@@ -13,8 +13,8 @@ from flask import Flask
 from icalendar import Calendar
 from sqlalchemy import func, select
 
-from choices import Role
-from errors import DomainError
+from core.choices import Role
+from core.errors import DomainError
 from extensions import db
 from stakeholders.consent import CONSENT_VERSION
 from stakeholders.models import Consent, Organisation, Person

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from errors import DomainError
+from core.errors import DomainError
+from core.tokens import participant_token, staff_token
 from tests.workshops.factories import (
     TIMEZONE,
     approved_people,
@@ -31,7 +32,6 @@ from workshops.services import (
     resend_invitation,
     revoke_invitation,
 )
-from workshops.tokens import participant_token, staff_token
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from choices import (
+from core.choices import (
     CARD_TEXT_MAX,
     CID_MAX,
     COMMENT_TEXT_MAX,
@@ -42,7 +42,7 @@ from choices import (
     SOURCE_CARDS_MAX,
     TIMER_MAX_SECONDS,
 )
-from validation import strip
+from core.validation import strip
 from workshops.board.rules import PHASES, BoardError
 
 KINDS = ("idea", "need", "question")

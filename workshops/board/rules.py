@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from errors import DomainError
+from core.errors import DomainError
 
 PHASES = ("lobby", "ideas", "cluster", "draft", "vote", "sign", "closed")
 FACILITATOR = "facilitator"

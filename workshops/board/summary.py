@@ -16,11 +16,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
-from choices import RegistrationStatus
+from core.choices import RegistrationStatus
+from core.time import local_time
 from extensions import db
 from pacts.models import Commitment, Signature
 from stakeholders.models import Organisation, Person
-from timeutil import local_time
 from workshops.board.objects import comment_dict
 from workshops.models import (
     Board,

@@ -28,7 +28,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         if value.tzinfo is None:
-            raise ValueError("naive datetimes are not stored; use timeutil.utcnow()")
+            raise ValueError("naive datetimes are not stored; use core.time.utcnow()")
         return value.astimezone(UTC)
 
     def process_result_value(

@@ -17,9 +17,9 @@ from flask_babel import force_locale
 from sqlalchemy import String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.time import UTCDateTime, utcnow
+from core.transactions import after_commit
 from extensions import db
-from timeutil import UTCDateTime, utcnow
-from transactions import after_commit
 
 log = logging.getLogger("greenpact.mail")
 
