@@ -93,7 +93,9 @@ def _init_extensions(app: Flask) -> None:
 
 def import_models() -> None:
     """Import every package's models so that relationships by name resolve."""
+    import commitments.models  # noqa: F401
     import core.mail  # noqa: F401
+    import core.models  # noqa: F401
     import pacts.models  # noqa: F401
     import stakeholders.models  # noqa: F401
     import workshops.models  # noqa: F401
@@ -170,8 +172,8 @@ def _register_template_helpers(app: Flask) -> None:
     from flask_babel import format_date
     from flask_wtf.csrf import generate_csrf
 
+    from core.pacts import theme_label
     from core.time import local_datetime, local_time
-    from pacts.services import theme_label
 
     app.add_template_filter(local_datetime)
     app.add_template_filter(local_time)

@@ -25,13 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from app import create_app
+from core.pacts import create_pact
 from core.time import utcnow
 from core.tokens import participant_token
 from extensions import db
 from pacts.commitments import publish_pact
 from pacts.documents import pact_pdf
 from pacts.monitoring import ProgressData, report_progress
-from pacts.services import create_pact
 from stakeholders.consent import CONSENT_VERSION
 from stakeholders.services import create_staff, find_staff, register_organisation
 from tests.conftest import registration_data

@@ -77,15 +77,25 @@ STATUS_LABELS = {
     RegistrationStatus.REJECTED: _l("Rejected"),
 }
 
-# A pact commitment's status (pacts.models.CommitmentStatus), for every page.
+class CommitmentStatus(StrEnum):
+    DRAFT = "draft"
+    AGREED = "agreed"
+    SIGNED = "signed"
+    IN_PROGRESS = "in progress"
+    DONE = "done"
+    AT_RISK = "at risk"
+    DROPPED = "dropped"
+
+
+# A pact commitment's status, for every page.
 COMMITMENT_STATUS_LABELS = {
-    "draft": _l("Draft"),
-    "agreed": _l("Agreed"),
-    "signed": _l("Signed"),
-    "in progress": _l("In progress"),
-    "at risk": _l("At risk"),
-    "done": _l("Done"),
-    "dropped": _l("Dropped"),
+    CommitmentStatus.DRAFT: _l("Draft"),
+    CommitmentStatus.AGREED: _l("Agreed"),
+    CommitmentStatus.SIGNED: _l("Signed"),
+    CommitmentStatus.IN_PROGRESS: _l("In progress"),
+    CommitmentStatus.AT_RISK: _l("At risk"),
+    CommitmentStatus.DONE: _l("Done"),
+    CommitmentStatus.DROPPED: _l("Dropped"),
 }
 
 # The headline buckets of a pact's progress (pacts.progress.BUCKETS).

@@ -11,13 +11,13 @@ from pathlib import Path
 import click
 from flask_migrate import upgrade
 
+from core.cli import emit, fail, rows_of
 from core.errors import DomainError
+from core.pacts import create_pact
 from pacts import bp
 from pacts.demo import seed_demo
 from pacts.imports import import_commitments
 from pacts.monitoring import send_reminders
-from pacts.services import create_pact
-from stakeholders.cli import emit, fail, rows_of
 
 
 @bp.cli.command("init-db")

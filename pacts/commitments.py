@@ -11,24 +11,21 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from core.choices import RegistrationStatus
+from commitments.models import (
+    PACT_STATUSES,
+    Commitment,
+    CommitmentRevision,
+    Signature,
+    commitment_co_signer,
+)
+from core.choices import CommitmentStatus, RegistrationStatus
 from core.errors import DomainError
 from core.mail import queue_template_email
+from core.models import Pact, PactStatus, Theme
 from core.time import utcnow
 from core.tokens import TokenError, member_token, read_member_token
 from core.transactions import commit
 from extensions import db
-from pacts.models import (
-    PACT_STATUSES,
-    Commitment,
-    CommitmentRevision,
-    CommitmentStatus,
-    Pact,
-    PactStatus,
-    Signature,
-    Theme,
-    commitment_co_signer,
-)
 from stakeholders.models import Organisation, Person
 from stakeholders.services import official_of
 

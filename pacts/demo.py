@@ -13,11 +13,11 @@ from sqlalchemy import select
 
 from core.choices import RegistrationStatus
 from core.errors import DomainError
+from core.models import Pact
+from core.pacts import create_pact, find_pact
 from core.time import utcnow
 from extensions import db
 from pacts.demo_pact import seed_published_pact
-from pacts.models import Pact
-from pacts.services import create_pact, find_pact
 from stakeholders.consent import CONSENT_VERSION
 from stakeholders.models import Organisation, Person
 from stakeholders.services import create_staff, find_staff, register_organisation

@@ -15,8 +15,11 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from commitments.models import Commitment
+from core.choices import CommitmentStatus
 from core.errors import DomainError
-from core.time import utcnow
+from core.models import Pact, ReportFrequency
+from core.time import today_in, utcnow
 from core.transactions import commit
 from extensions import db
 from pacts.commitments import (
@@ -29,15 +32,8 @@ from pacts.commitments import (
     sign_commitment,
     update_pact_document,
 )
-from pacts.models import (
-    Commitment,
-    CommitmentStatus,
-    IndicatorSource,
-    Pact,
-    ProgrammeIndicator,
-    ReportFrequency,
-)
-from pacts.monitoring import Evidence, ProgressData, report_progress, today_in
+from pacts.models import IndicatorSource, ProgrammeIndicator
+from pacts.monitoring import Evidence, ProgressData, report_progress
 from stakeholders.models import DeliveryStatus, Organisation, ServiceDelivery
 
 DOCUMENT = PactDocumentData(

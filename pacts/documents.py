@@ -19,11 +19,11 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from core.choices import COMMITMENT_STATUS_LABELS
+from core.models import Pact
+from core.spreadsheets import csv_text
 from core.time import utcnow
 from pacts.commitments import public_url
-from pacts.models import Pact
 from pacts.queries import pact_overview
-from stakeholders.exports import csv_text
 
 T = TypeVar("T")
 SCHEMA_PATH = "/open-data/commitments.schema.json"

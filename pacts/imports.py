@@ -17,6 +17,7 @@ from wtforms import DateField, Field, FloatField, Form, SelectField, StringField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import InputRequired, Length, ValidationError
 
+from commitments.models import Commitment
 from core.choices import (
     COMMITMENT_TEXT_MAX,
     COMMITMENT_TITLE_MAX,
@@ -26,16 +27,16 @@ from core.choices import (
     RegistrationStatus,
 )
 from core.errors import DomainError
+from core.forms import finite, text
+from core.models import Pact
+from core.pacts import find_pact
 from core.transactions import rollback
 from core.validation import strip
 from extensions import db
 from pacts.commitments import CommitmentData, add_commitment
 from pacts.documents import NAME_SEPARATOR
-from pacts.models import Commitment, Pact
-from pacts.services import find_pact
 from stakeholders.models import Organisation
 from stakeholders.services import find_staff, official_of
-from workshops.board.forms import finite, text
 
 
 def approved_organisations(pact_id: int) -> dict[str, list[int]]:

@@ -13,8 +13,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from core.choices import COMMITMENT_STATUS_LABELS
+from commitments.models import REPORTED_STATUSES, Commitment
+from core.choices import COMMITMENT_STATUS_LABELS, CommitmentStatus
 from core.errors import DomainError
+from core.forms import NewLinkForm
+from core.time import today_in
 from extensions import limiter
 from pacts.commitments import identify_member, request_member_link, sign_commitment
 from pacts.member_forms import (
@@ -22,10 +25,8 @@ from pacts.member_forms import (
     ProgressForm,
     SignForm,
 )
-from pacts.models import REPORTED_STATUSES, Commitment, CommitmentStatus
-from pacts.monitoring import report_progress, today_in
+from pacts.monitoring import report_progress
 from pacts.queries import member_commitments
-from workshops.forms import NewLinkForm
 from workshops.views import (
     LINK_PROBLEMS,
     PRIVATE_HEADERS,

@@ -13,21 +13,18 @@ from flask_babel import force_locale
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
-from core.choices import RegistrationStatus
-from extensions import db
-from pacts.commitments import parties
-from pacts.models import (
+from commitments.models import (
     PACT_STATUSES,
     Commitment,
     CommitmentRevision,
-    CommitmentStatus,
-    IndicatorSource,
-    Pact,
-    ProgrammeIndicator,
-    ProgressReport,
-    Theme,
     commitment_co_signer,
 )
+from core.choices import CommitmentStatus, RegistrationStatus
+from core.models import Pact, Theme
+from core.pacts import theme_label
+from extensions import db
+from pacts.commitments import parties
+from pacts.models import IndicatorSource, ProgrammeIndicator, ProgressReport
 from pacts.monitoring import REPORTABLE, due_date
 from pacts.progress import (
     IndicatorPart,
@@ -35,7 +32,6 @@ from pacts.progress import (
     indicator_total,
     percent_of_way,
 )
-from pacts.services import theme_label
 from stakeholders.models import (
     DeliveryStatus,
     Organisation,

@@ -16,9 +16,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from commitments.models import PACT_STATUSES, Commitment
 from core.choices import Role
 from core.errors import DomainError
+from core.forms import ActionForm
+from core.models import Pact, Theme
 from core.outcomes import perform, refuse_on_form
+from core.pacts import theme_label
 from core.transactions import rollback
 from pacts.commitments import (
     add_commitment,
@@ -48,17 +52,14 @@ from pacts.indicators import (
     delete_programme_indicator,
     pact_indicator,
 )
-from pacts.models import PACT_STATUSES, Commitment, Pact, Theme
 from pacts.queries import (
     commitment_history,
     pact_commitments,
     programme_indicators,
     status_counts,
 )
-from pacts.services import theme_label
 from stakeholders.auth import official_required, pact_staff_required
 from workshops.board.summary import lead_organisations
-from workshops.forms import ActionForm
 from workshops.services import pact_workshops
 
 bp = Blueprint("pact_staff", __name__, url_prefix="/staff/p/<slug>/pact")

@@ -23,8 +23,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from core.choices import Role
+from core.models import Pact
 from extensions import db, limiter, login_manager
-from pacts.models import Pact
 from stakeholders.forms import LoginForm
 from stakeholders.models import Person
 from stakeholders.services import authenticate_staff, staff_pact

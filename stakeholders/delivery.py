@@ -20,10 +20,9 @@ from core.choices import EMAIL_MAX, SERVICE_LABELS, SHORT_TEXT_MAX, Registration
 from core.choices import Service as ServiceKey
 from core.errors import DomainError
 from core.mail import queue_template_email
-from core.time import utcnow
+from core.time import today_in, utcnow
 from core.transactions import commit, rollback
 from extensions import db
-from pacts.monitoring import today_in
 from pacts.queries import service_counts
 from stakeholders.models import (
     DeliveryStatus,

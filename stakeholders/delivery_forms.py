@@ -20,6 +20,7 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from core.choices import EMAIL_MAX, SERVICE_LABELS, SHORT_TEXT_MAX, Service
+from core.forms import ANY, REQUIRED, choices_of, text_field, too_long, valid_email
 from core.validation import NoMarkup, lower, none_if_empty, strip
 from stakeholders.delivery import (
     AMOUNT_MAX,
@@ -29,14 +30,6 @@ from stakeholders.delivery import (
     SESSION_MINUTES_MAX,
     SESSION_MINUTES_MIN,
     UNASSIGNED,
-)
-from stakeholders.forms import (
-    ANY,
-    REQUIRED,
-    choices_of,
-    text_field,
-    too_long,
-    valid_email,
 )
 from stakeholders.models import DeliveryStatus, ServiceDelivery
 

@@ -18,9 +18,9 @@ from werkzeug.wrappers import Response
 
 from core.choices import Role, Service
 from core.errors import DomainError
+from core.models import Pact
 from core.outcomes import show_refusal
-from pacts.models import Pact
-from pacts.monitoring import today_in
+from core.time import today_in
 from stakeholders.auth import official_required, pact_staff_required
 from stakeholders.delivery import (
     assign_expert,

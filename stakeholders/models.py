@@ -26,7 +26,7 @@ from core.time import UTCDateTime, utcnow
 from extensions import db
 
 if TYPE_CHECKING:
-    from pacts.models import Pact, Theme
+    from core.models import Pact, Theme
 
 organisation_theme = Table(
     "organisation_theme",

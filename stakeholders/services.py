@@ -15,11 +15,11 @@ from sqlalchemy.exc import IntegrityError
 from core.choices import PASSWORD_MIN, STAFF_ROLES, RegistrationStatus, Role
 from core.errors import DomainError
 from core.mail import queue_template_email
+from core.models import Pact
+from core.pacts import theme_label
 from core.time import utcnow
 from core.transactions import commit, rollback
 from extensions import db
-from pacts.models import Pact
-from pacts.services import theme_label
 from stakeholders.models import Consent, Organisation, OrganisationService, Person
 from stakeholders.passwords import hash_password, needs_rehash, verify_password
 

@@ -29,10 +29,11 @@ from core.choices import (
     Role,
 )
 from core.errors import DomainError
+from core.models import Pact
+from core.spreadsheets import write_csv, write_xlsx
 from extensions import db
-from pacts.models import Pact
 from stakeholders.auth import official_required, pact_staff_required, staff_required
-from stakeholders.exports import export_rows, write_csv, write_xlsx
+from stakeholders.exports import COLUMNS, export_rows
 from stakeholders.forms import DecisionForm, RegistrationFilterForm
 from stakeholders.queries import (
     registration_counts,
@@ -146,9 +147,9 @@ def export(pact: Pact, fmt: str) -> Response:
     rows = export_rows(pact.id, filters_form.filters())
     filename = f"{pact.slug}-registrations-{date.today().isoformat()}.{fmt}"
     if fmt == "csv":
-        body, mimetype = write_csv(rows), "text/csv; charset=utf-8"
+        body, mimetype = write_csv(rows, COLUMNS), "text/csv; charset=utf-8"
     else:
-        body = write_xlsx(rows, title=pact.slug)
+        body = write_xlsx(rows, pact.slug, COLUMNS)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(
         body,

@@ -25,8 +25,8 @@ from sqlalchemy.engine import make_url
 
 from app import create_app
 from core.choices import Role
+from core.pacts import create_pact, find_pact
 from extensions import db
-from pacts.services import create_pact, find_pact
 from stakeholders.consent import CONSENT_VERSION
 from stakeholders.models import Person
 from stakeholders.services import create_staff, register_organisation

@@ -40,9 +40,9 @@ from core.choices import (
     TIMER_MAX_SECONDS,
 )
 from core.errors import DomainError
+from core.pacts import theme_label
+from core.spreadsheets import write_csv
 from extensions import login_manager
-from pacts.services import theme_label
-from stakeholders.exports import write_csv
 from workshops.board.rules import FACILITATOR, PHASES, BoardError
 from workshops.board.services import (
     Member,

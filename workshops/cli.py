@@ -14,8 +14,8 @@ from flask import Blueprint
 
 from core.choices import Role
 from core.errors import DomainError
+from core.pacts import find_pact
 from extensions import db
-from pacts.services import find_pact
 from stakeholders.services import find_staff
 from workshops.services import (
     WorkshopData,

@@ -14,7 +14,7 @@ from core.time import UTCDateTime, utcnow
 from extensions import db
 
 if TYPE_CHECKING:
-    from pacts.models import Pact, Theme
+    from core.models import Pact, Theme
     from stakeholders.models import Person
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import func, insert, select, update
 from core.choices import STAFF_ROLES, RegistrationStatus, Role
 from core.errors import DomainError
 from core.mail import Attachment, queue_template_email
+from core.models import Pact
 from core.time import utcnow
 from core.tokens import (
     TokenError,
@@ -33,7 +34,6 @@ from core.tokens import (
 )
 from core.transactions import commit, rollback
 from extensions import db
-from pacts.models import Pact
 from stakeholders.models import Consent, Organisation, Person, staff_pact
 from workshops.calendar import invite_ics
 from workshops.models import (

@@ -25,19 +25,14 @@ from flask_login import current_user, login_user
 from werkzeug.wrappers import Response
 
 from core.errors import DomainError
+from core.forms import ActionForm, NewLinkForm
+from core.pacts import find_pact
 from extensions import db, limiter
-from pacts.services import find_pact
 from stakeholders.consent import CONSENT_VERSION, consent_text
 from stakeholders.models import Person
 from workshops import bp
 from workshops.calendar import feed_ics
-from workshops.forms import (
-    LABELS,
-    ActionForm,
-    NewLinkForm,
-    WalkInForm,
-    normalise_code,
-)
+from workshops.forms import LABELS, WalkInForm, normalise_code
 from workshops.models import EnrolmentStatus
 from workshops.queries import waitlist_rank
 from workshops.services import (

@@ -31,9 +31,9 @@ from sqlalchemy import select, update
 
 from app import create_app
 from core.choices import Role
+from core.models import Theme
+from core.pacts import create_pact
 from extensions import db
-from pacts.models import Theme
-from pacts.services import create_pact
 from stakeholders.services import create_staff
 from tests.conftest import PASSWORD, free_port
 from workshops.models import Board

@@ -17,8 +17,8 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
+from core.pacts import create_pact
 from extensions import db
-from pacts.services import create_pact
 from stakeholders.services import create_staff
 from tests.conftest import PASSWORD, build_app, free_port, require_service
 

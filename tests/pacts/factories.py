@@ -18,6 +18,10 @@ from flask.testing import FlaskClient
 from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 
+from commitments.models import Commitment
+from core.models import Pact, Theme
+from core.pacts import find_pact
+from core.time import today_in
 from extensions import db
 from pacts.commitments import (
     CommitmentData,
@@ -29,9 +33,7 @@ from pacts.commitments import (
     sign_commitment,
     update_pact_document,
 )
-from pacts.models import Commitment, Pact, Theme
-from pacts.monitoring import ProgressData, report_progress, today_in
-from pacts.services import find_pact
+from pacts.monitoring import ProgressData, report_progress
 from stakeholders.models import Organisation, Person
 from tests.conftest import csrf_from
 from tests.workshops.factories import load_person

@@ -12,8 +12,11 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from commitments.models import Commitment, CommitmentRevision, Signature
 from core.errors import DomainError
 from core.mail import OutboxMessage
+from core.models import Pact
+from core.pacts import find_pact
 from extensions import db
 from pacts.commitments import (
     add_commitment,
@@ -23,8 +26,6 @@ from pacts.commitments import (
     publish_pact,
     sign_commitment,
 )
-from pacts.models import Commitment, CommitmentRevision, Pact, Signature
-from pacts.services import find_pact
 from tests.pacts.factories import (
     World,
     agreed,

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from core.choices import Service
 from core.errors import DomainError
+from core.models import Pact
 from extensions import db
 from pacts.commitments import publish_pact
 from pacts.indicators import (
@@ -21,7 +22,7 @@ from pacts.indicators import (
     add_programme_indicator,
     delete_programme_indicator,
 )
-from pacts.models import Pact, ProgrammeIndicator
+from pacts.models import ProgrammeIndicator
 from pacts.queries import programme_indicators
 from stakeholders.models import DeliveryStatus, ServiceDelivery
 from tests.pacts.factories import (

@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from core.pacts import find_pact
 from extensions import db
 from pacts.commitments import agree_commitment, publish_pact
 from pacts.models import ProgrammeIndicator
 from pacts.monitoring import Evidence
-from pacts.services import find_pact
 from tests.pacts.factories import (
     Party,
     approved_party,

@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from core.mail import OutboxMessage
+from core.pacts import find_pact
 from extensions import db
-from pacts.services import find_pact
 from stakeholders.delivery import assign_expert
 from stakeholders.models import ServiceDelivery, ServiceSession
 

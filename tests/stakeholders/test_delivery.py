@@ -15,12 +15,12 @@ from sqlalchemy import select
 
 from core.errors import DomainError
 from core.mail import OutboxMessage
+from core.pacts import find_pact
+from core.time import today_in
 from core.transactions import commit
 from extensions import db
 from pacts.models import IndicatorSource, ProgrammeIndicator
-from pacts.monitoring import today_in
 from pacts.queries import programme_indicators, service_counts
-from pacts.services import find_pact
 from stakeholders.delivery import (
     UNASSIGNED,
     assign_expert,

@@ -19,8 +19,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from core.models import Theme
 from extensions import db
-from pacts.models import Theme
 from stakeholders.models import Person
 from tests.conftest import csrf_from
 from tests.workshops.conftest import open_participant_session

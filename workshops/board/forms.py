@@ -26,7 +26,6 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    ValidationError,
 )
 
 from core.choices import (
@@ -42,6 +41,7 @@ from core.choices import (
     SOURCE_CARDS_MAX,
     TIMER_MAX_SECONDS,
 )
+from core.forms import finite, text
 from core.validation import strip
 from workshops.board.rules import PHASES, BoardError
 
@@ -94,11 +94,6 @@ def optional_id() -> IntegerField:
     return IntegerField(validators=[Optional(), NumberRange(min=1)])
 
 
-def text(limit: int, required: bool = True) -> StringField:
-    presence = DataRequired() if required else Optional()
-    return StringField(filters=[strip], validators=[presence, Length(max=limit)])
-
-
 class Mutation(Form):
     cid = StringField(validators=[DataRequired(), Length(min=1, max=CID_MAX)])
 
@@ -139,11 +134,6 @@ class CommentAddForm(Mutation):
 
 class VoteForm(Mutation):
     card = required_id()
-
-
-def finite(form: Form, field: Field) -> None:
-    if field.data is not None and (field.data != field.data or abs(field.data) > 1e15):
-        raise ValidationError("must be a finite number")
 
 
 class IndicatorForm(Form):

@@ -17,12 +17,13 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from core.choices import Role
+from commitments.models import Commitment, Signature
+from core.choices import CommitmentStatus, Role
+from core.models import Theme
 from core.time import utcnow
 from core.transactions import after_commit, commit, rollback
 from extensions import db
 from pacts.commitments import commitment_data, record_revision
-from pacts.models import Commitment, CommitmentStatus, Signature, Theme
 from stakeholders.models import Organisation, Person
 from workshops.board import broadcast
 from workshops.board.forms import validate_payload

@@ -16,10 +16,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
+from commitments.models import Commitment, Signature
 from core.choices import RegistrationStatus
 from core.time import local_time
 from extensions import db
-from pacts.models import Commitment, Signature
 from stakeholders.models import Organisation, Person
 from workshops.board.objects import comment_dict
 from workshops.models import (
