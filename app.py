@@ -122,7 +122,7 @@ def _register_blueprints(app: Flask) -> None:
     from pacts.staff import bp as pact_staff_bp
     from stakeholders import bp as stakeholders_bp
     from stakeholders.auth import bp as auth_bp
-    from stakeholders.delivery_views import bp as delivery_bp
+    from stakeholders.delivery.views import bp as delivery_bp
     from stakeholders.staff import bp as staff_bp
     from workshops import bp as workshops_bp
     from workshops.board_pages import bp as board_pages_bp

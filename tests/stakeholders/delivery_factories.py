@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from core.mail import OutboxMessage
 from core.pacts import find_pact
 from extensions import db
-from stakeholders.delivery import assign_expert
+from stakeholders.delivery.services import assign_expert
 from stakeholders.models import ServiceDelivery, ServiceSession
 
 

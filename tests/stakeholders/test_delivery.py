@@ -20,12 +20,13 @@ from core.time import today_in
 from core.transactions import commit
 from extensions import db
 from pacts.models import IndicatorSource, ProgrammeIndicator
-from pacts.queries import programme_indicators, service_counts
-from stakeholders.delivery import (
+from pacts.queries import programme_indicators
+from stakeholders.delivery.services import (
     UNASSIGNED,
     assign_expert,
     log_session,
     record_outcome,
+    service_counts,
     service_requests,
 )
 from stakeholders.models import Organisation, Person

@@ -18,7 +18,7 @@ from core.mail import OutboxMessage
 from core.pacts import find_pact
 from core.time import today_in
 from extensions import db
-from stakeholders.delivery import log_session, record_outcome
+from stakeholders.delivery.services import log_session, record_outcome
 from stakeholders.models import ServiceDelivery
 from tests.conftest import csrf_from
 from tests.stakeholders.delivery_factories import (

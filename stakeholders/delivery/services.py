@@ -23,7 +23,6 @@ from core.mail import queue_template_email
 from core.time import today_in, utcnow
 from core.transactions import commit, rollback
 from extensions import db
-from pacts.queries import service_counts
 from stakeholders.models import (
     DeliveryStatus,
     Organisation,
@@ -382,3 +381,27 @@ def service_request(
         "service": service,
         "delivery": _delivery_for(organisation.id, service),
     }
+
+
+def service_counts(pact_id: int, service: str) -> tuple[int, int]:
+    """(organisations that received the service, approved organisations that asked
+    for it)."""
+    asked = select(OrganisationService.organisation_id).where(
+        OrganisationService.service == service
+    )
+    approved = (Organisation.pact_id == pact_id) & (
+        Organisation.status == RegistrationStatus.APPROVED
+    )
+    asked_count = db.session.scalar(
+        select(func.count(Organisation.id)).where(approved, Organisation.id.in_(asked))
+    )
+    delivered = db.session.scalar(
+        select(func.count(ServiceDelivery.id))
+        .join(Organisation, Organisation.id == ServiceDelivery.organisation_id)
+        .where(
+            approved,
+            ServiceDelivery.service == service,
+            ServiceDelivery.status == DeliveryStatus.DELIVERED,
+        )
+    )
+    return int(delivered or 0), int(asked_count or 0)

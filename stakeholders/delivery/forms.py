@@ -22,7 +22,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from core.choices import EMAIL_MAX, SERVICE_LABELS, SHORT_TEXT_MAX, Service
 from core.forms import ANY, REQUIRED, choices_of, text_field, too_long, valid_email
 from core.validation import NoMarkup, lower, none_if_empty, strip
-from stakeholders.delivery import (
+from stakeholders.delivery.services import (
     AMOUNT_MAX,
     DELIVERED_SERVICES,
     NOTES_MAX,
