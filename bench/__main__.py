@@ -29,9 +29,9 @@ from core.pacts import create_pact
 from core.time import utcnow
 from core.tokens import participant_token
 from extensions import db
-from pacts.commitments import publish_pact
 from pacts.documents import pact_pdf
 from pacts.monitoring import ProgressData, report_progress
+from pacts.publishing import publish_pact
 from stakeholders.consent import CONSENT_VERSION
 from stakeholders.services import create_staff, find_staff, register_organisation
 from tests.conftest import registration_data

@@ -16,24 +16,22 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from commitments.models import Commitment
+from commitments.operations import (
+    CommitmentData,
+    add_commitment,
+    agree_commitment,
+    parties,
+    sign_commitment,
+)
 from core.choices import CommitmentStatus
 from core.errors import DomainError
 from core.models import Pact, ReportFrequency
 from core.time import today_in, utcnow
 from core.transactions import commit
 from extensions import db
-from pacts.commitments import (
-    CommitmentData,
-    PactDocumentData,
-    add_commitment,
-    agree_commitment,
-    parties,
-    publish_pact,
-    sign_commitment,
-    update_pact_document,
-)
 from pacts.models import IndicatorSource, ProgrammeIndicator
 from pacts.monitoring import Evidence, ProgressData, report_progress
+from pacts.publishing import PactDocumentData, publish_pact, update_pact_document
 from stakeholders.models import DeliveryStatus, Organisation, ServiceDelivery
 
 DOCUMENT = PactDocumentData(

@@ -19,10 +19,10 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from core.choices import COMMITMENT_STATUS_LABELS
+from core.links import public_url
 from core.models import Pact
 from core.spreadsheets import csv_text
 from core.time import utcnow
-from pacts.commitments import public_url
 from pacts.queries import pact_overview
 
 T = TypeVar("T")

@@ -33,6 +33,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput, TextInput
 
+from commitments.operations import CommitmentData, commitment_data
 from core.choices import (
     COMMITMENT_STATUS_LABELS,
     COMMITMENT_TEXT_MAX,
@@ -53,9 +54,9 @@ from core.forms import (
 )
 from core.models import Pact, ReportFrequency
 from core.validation import NoMarkup, strip
-from pacts.commitments import CommitmentData, PactDocumentData, commitment_data
 from pacts.indicators import IndicatorData
 from pacts.models import IndicatorSource
+from pacts.publishing import PactDocumentData
 
 DOCUMENT_TEXT_MAX = 10_000
 PARTNERS_MAX = 5_000

@@ -18,6 +18,7 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from commitments.models import Commitment
+from commitments.operations import CommitmentData, add_commitment
 from core.choices import (
     COMMITMENT_TEXT_MAX,
     COMMITMENT_TITLE_MAX,
@@ -33,7 +34,6 @@ from core.pacts import find_pact
 from core.transactions import rollback
 from core.validation import strip
 from extensions import db
-from pacts.commitments import CommitmentData, add_commitment
 from pacts.documents import NAME_SEPARATOR
 from stakeholders.models import Organisation
 from stakeholders.services import find_staff, official_of

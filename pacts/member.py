@@ -14,12 +14,12 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from commitments.models import REPORTED_STATUSES, Commitment
+from commitments.operations import identify_member, request_member_link, sign_commitment
 from core.choices import COMMITMENT_STATUS_LABELS, CommitmentStatus
 from core.errors import DomainError
 from core.forms import NewLinkForm
 from core.time import today_in
 from extensions import limiter
-from pacts.commitments import identify_member, request_member_link, sign_commitment
 from pacts.member_forms import (
     EVIDENCE_EXTENSIONS,
     ProgressForm,

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from commitments.models import Commitment
+from commitments.operations import member_link, pact_commitment
 from core.choices import CommitmentStatus, Role
 from core.errors import DomainError
 from core.mail import queue_template_email
@@ -25,7 +26,6 @@ from core.models import REPORT_MONTHS, Pact, PactStatus, ReportFrequency
 from core.time import today_in, utcnow
 from core.transactions import commit
 from extensions import db
-from pacts.commitments import member_link, pact_commitment
 from pacts.models import ProgressReminder, ProgressReport
 from pacts.progress import next_due, reminder_kind
 from stakeholders.models import Person

@@ -19,11 +19,11 @@ from commitments.models import (
     CommitmentRevision,
     commitment_co_signer,
 )
+from commitments.operations import parties
 from core.choices import CommitmentStatus
 from core.models import Pact, Theme
 from core.pacts import theme_label
 from extensions import db
-from pacts.commitments import parties
 from pacts.models import IndicatorSource, ProgrammeIndicator, ProgressReport
 from pacts.monitoring import REPORTABLE, due_date
 from pacts.progress import (

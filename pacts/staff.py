@@ -17,24 +17,22 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from commitments.models import PACT_STATUSES, Commitment
-from core.choices import Role
-from core.errors import DomainError
-from core.forms import ActionForm
-from core.models import Pact, Theme
-from core.outcomes import perform, refuse_on_form
-from core.pacts import theme_label
-from core.transactions import rollback
-from pacts.commitments import (
+from commitments.operations import (
     add_commitment,
     agree_commitment,
     edit_commitment,
     move_commitment,
     pact_commitment,
-    public_url,
-    publish_pact,
     sign_commitment,
-    update_pact_document,
 )
+from core.choices import Role
+from core.errors import DomainError
+from core.forms import ActionForm
+from core.links import public_url
+from core.models import Pact, Theme
+from core.outcomes import perform, refuse_on_form
+from core.pacts import theme_label
+from core.transactions import rollback
 from pacts.forms import (
     LABELS,
     CommitmentFilterForm,
@@ -52,6 +50,7 @@ from pacts.indicators import (
     delete_programme_indicator,
     pact_indicator,
 )
+from pacts.publishing import publish_pact, update_pact_document
 from pacts.queries import (
     commitment_history,
     pact_commitments,

@@ -14,13 +14,13 @@ from flask_babel import format_date
 from werkzeug.wrappers import Response
 
 from commitments.models import PACT_STATUSES, Commitment
+from commitments.operations import pact_commitment
 from core.choices import COMMITMENT_STATUS_LABELS, PROGRESS_BUCKET_LABELS
 from core.errors import DomainError
 from core.models import Pact
 from core.pacts import find_pact, list_pacts
 from pacts import bp
 from pacts.charts import bucket_bar, meter, progress_line
-from pacts.commitments import pact_commitment
 from pacts.monitoring import evidence_folder, evidence_of
 from pacts.queries import commitment_record, pact_overview
 

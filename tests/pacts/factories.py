@@ -19,21 +19,19 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 
 from commitments.models import Commitment
+from commitments.operations import (
+    CommitmentData,
+    add_commitment,
+    agree_commitment,
+    member_link,
+    sign_commitment,
+)
 from core.models import Pact, Theme
 from core.pacts import find_pact
 from core.time import today_in
 from extensions import db
-from pacts.commitments import (
-    CommitmentData,
-    PactDocumentData,
-    add_commitment,
-    agree_commitment,
-    member_link,
-    publish_pact,
-    sign_commitment,
-    update_pact_document,
-)
 from pacts.monitoring import ProgressData, report_progress
+from pacts.publishing import PactDocumentData, publish_pact, update_pact_document
 from stakeholders.models import Organisation, Person
 from tests.conftest import csrf_from
 from tests.workshops.factories import load_person

@@ -13,19 +13,19 @@ import pytest
 from sqlalchemy import func, select
 
 from commitments.models import Commitment, CommitmentRevision, Signature
+from commitments.operations import (
+    add_commitment,
+    commitment_data,
+    edit_commitment,
+    move_commitment,
+    sign_commitment,
+)
 from core.errors import DomainError
 from core.mail import OutboxMessage
 from core.models import Pact
 from core.pacts import find_pact
 from extensions import db
-from pacts.commitments import (
-    add_commitment,
-    commitment_data,
-    edit_commitment,
-    move_commitment,
-    publish_pact,
-    sign_commitment,
-)
+from pacts.publishing import publish_pact
 from tests.pacts.factories import (
     World,
     agreed,

@@ -18,12 +18,12 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from commitments.models import Commitment, Signature
+from commitments.operations import commitment_data, record_revision
 from core.choices import CommitmentStatus, Role
 from core.models import Theme
 from core.time import utcnow
 from core.transactions import after_commit, commit, rollback
 from extensions import db
-from pacts.commitments import commitment_data, record_revision
 from stakeholders.models import Organisation, Person
 from workshops.board import broadcast
 from workshops.board.forms import validate_payload
