@@ -125,7 +125,7 @@ def _register_blueprints(app: Flask) -> None:
     from stakeholders.delivery.views import bp as delivery_bp
     from stakeholders.staff import bp as staff_bp
     from workshops import bp as workshops_bp
-    from workshops.board_pages import bp as board_pages_bp
+    from workshops.board.pages import bp as board_pages_bp
     from workshops.cli import bp as workshop_commands_bp
     from workshops.staff import bp as workshop_staff_bp
 

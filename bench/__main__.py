@@ -41,7 +41,8 @@ from tests.pacts.factories import (
     load_pact,
     signed_commitment,
 )
-from workshops.services import WorkshopData, bulk_participants, create_workshop
+from workshops.identities import bulk_participants
+from workshops.scheduling import WorkshopData, create_workshop
 
 ROUNDS = 5
 

@@ -21,8 +21,9 @@ from pacts.demo_pact import seed_published_pact
 from stakeholders.consent import CONSENT_VERSION
 from stakeholders.models import Organisation, Person
 from stakeholders.services import create_staff, find_staff, register_organisation
+from workshops.enrolment import enrol_people
 from workshops.models import Workshop
-from workshops.services import WorkshopData, create_workshop, enrol_people
+from workshops.scheduling import WorkshopData, create_workshop
 
 PACTS = [
     {

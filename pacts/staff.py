@@ -59,7 +59,7 @@ from pacts.queries import (
 )
 from stakeholders.auth import official_required, pact_staff_required
 from workshops.board.summary import lead_organisations
-from workshops.services import pact_workshops
+from workshops.queries import pact_workshops
 
 bp = Blueprint("pact_staff", __name__, url_prefix="/staff/p/<slug>/pact")
 

@@ -52,7 +52,7 @@ from workshops.models import (
     Workshop,
     WorkshopStatus,
 )
-from workshops.services import JOIN_CODE_LENGTH, WorkshopData
+from workshops.scheduling import JOIN_CODE_LENGTH, WorkshopData
 
 DESCRIPTION_MAX = 2000
 PLACE_MAX = 300

@@ -35,6 +35,7 @@ from core.time import utcnow
 from stakeholders.auth import official_required, pact_staff_required
 from stakeholders.forms import RegistrationFilterForm
 from stakeholders.services import theme_choices
+from workshops.enrolment import decline_for, enrol_people
 from workshops.forms import (
     LABELS,
     AttendanceForm,
@@ -43,6 +44,7 @@ from workshops.forms import (
     WorkshopForm,
     workshop_values,
 )
+from workshops.invitations import mark_attendance, resend_invitation, revoke_invitation
 from workshops.models import Enrolment, Workshop
 from workshops.queries import (
     ATTENDANCE_COLUMNS,
@@ -52,18 +54,13 @@ from workshops.queries import (
     enrolment_counts,
     enrolments_by_status,
     pact_workshop,
+    pact_workshops,
     workshop_enrolment,
 )
-from workshops.services import (
+from workshops.scheduling import (
     cancel_workshop,
     create_workshop,
-    decline_for,
-    enrol_people,
-    mark_attendance,
     pact_staff_members,
-    pact_workshops,
-    resend_invitation,
-    revoke_invitation,
     set_workshop_status,
     update_workshop,
 )

@@ -32,20 +32,18 @@ from stakeholders.consent import CONSENT_VERSION, consent_text
 from stakeholders.models import Person
 from workshops import bp
 from workshops.calendar import feed_ics
+from workshops.enrolment import decline_enrolment, enrol_self
 from workshops.forms import LABELS, WalkInForm, normalise_code
+from workshops.identities import identify_participant
+from workshops.invitations import request_new_link
 from workshops.models import EnrolmentStatus
-from workshops.queries import waitlist_rank
-from workshops.services import (
-    decline_enrolment,
-    enrol_self,
-    find_running_workshop,
-    identify_participant,
-    join_walk_in,
+from workshops.queries import (
     open_workshops_for,
     pact_workshops,
     person_enrolments,
-    request_new_link,
+    waitlist_rank,
 )
+from workshops.walk_ins import find_running_workshop, join_walk_in
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -36,13 +36,9 @@ from core.pacts import create_pact
 from extensions import db
 from stakeholders.services import create_staff
 from tests.conftest import PASSWORD, free_port
+from workshops.identities import bulk_participants, issue_token
 from workshops.models import Board
-from workshops.services import (
-    WorkshopData,
-    bulk_participants,
-    create_workshop,
-    issue_token,
-)
+from workshops.scheduling import WorkshopData, create_workshop
 
 REPO = Path(__file__).resolve().parents[2]
 NAMESPACE = "/board"

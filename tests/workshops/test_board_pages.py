@@ -32,8 +32,9 @@ from tests.workshops.factories import (
     running_workshop,
 )
 from workshops.board.services import apply_board_change
+from workshops.enrolment import enrol_people
+from workshops.invitations import mark_attendance
 from workshops.models import Card
-from workshops.services import enrol_people, mark_attendance
 
 PAGES = ("board", "board/summary", "board/summary.csv", "board/history")
 MARKUP = "<script>alert('board')</script>"

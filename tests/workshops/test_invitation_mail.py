@@ -21,7 +21,8 @@ from tests.workshops.factories import (
     load_person,
     new_workshop,
 )
-from workshops.services import enrol_people, identify_participant
+from workshops.enrolment import enrol_people
+from workshops.identities import identify_participant
 
 
 def received(inbox: Any) -> dict[str, EmailMessage]:

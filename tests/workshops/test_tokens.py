@@ -21,17 +21,10 @@ from tests.workshops.factories import (
     new_workshop,
     outbox,
 )
-from workshops.services import (
-    cancel_workshop,
-    decline_enrolment,
-    enrol_people,
-    identify_participant,
-    identify_staff,
-    issue_token,
-    join_link,
-    resend_invitation,
-    revoke_invitation,
-)
+from workshops.enrolment import decline_enrolment, enrol_people
+from workshops.identities import identify_participant, identify_staff, issue_token
+from workshops.invitations import join_link, resend_invitation, revoke_invitation
+from workshops.scheduling import cancel_workshop
 
 
 @pytest.fixture

@@ -40,7 +40,7 @@ from workshops.board.services import (
     join_board,
     person_summary,
 )
-from workshops.services import identify_participant, identify_staff
+from workshops.identities import identify_participant, identify_staff
 
 log = logging.getLogger("greenpact.board")
 NAMESPACE = broadcast.NAMESPACE
