@@ -16,9 +16,7 @@ from workshops.models import (
 )
 
 
-def staff_of(
-    actor_id: int, pact_id: int, roles: Iterable[str] = STAFF_ROLES
-) -> Person:
+def staff_of(actor_id: int, pact_id: int, roles: Iterable[str] = STAFF_ROLES) -> Person:
     actor = db.session.get(Person, actor_id)
     allowed = set(roles)
     if actor is None or actor.role not in allowed or not actor.active:

@@ -104,8 +104,6 @@ def issue_token(email: str, workshop_id: int | None, ttl_seconds: int) -> str:
     )
 
 
-
-
 def bulk_participants(
     workshop_id: int, count: int, ttl_seconds: int
 ) -> list[tuple[int, int, str]]:

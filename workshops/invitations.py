@@ -33,8 +33,6 @@ EARLY_ADMISSION = timedelta(minutes=30)
 LINK_GRACE = timedelta(days=7)
 
 
-
-
 def join_link(enrolment: Enrolment) -> str:
     """The personal join link of an enrolment, valid until a week after the end."""
     workshop = enrolment.workshop

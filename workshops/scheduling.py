@@ -52,8 +52,6 @@ class WorkshopData:
     facilitator_ids: tuple[int, ...] = ()
 
 
-
-
 def create_workshop(actor_id: int, pact_id: int, data: WorkshopData) -> dict[str, int]:
     """Schedule a workshop of the pact, with its board (lobby, vote budget 5, seq 0)."""
     staff_of(actor_id, pact_id, [Role.OFFICIAL])

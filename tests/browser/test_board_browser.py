@@ -39,7 +39,7 @@ from tests.board.conftest import (
 )
 from tests.browser.conftest import TIMEOUT_MS
 from tests.conftest import PASSWORD
-from workshops.board.services import apply_board_change
+from workshops.board.path import apply_board_change
 from workshops.models import Card
 
 pytestmark = pytest.mark.browser

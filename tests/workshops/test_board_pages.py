@@ -31,7 +31,7 @@ from tests.workshops.factories import (
     new_workshop,
     running_workshop,
 )
-from workshops.board.services import apply_board_change
+from workshops.board.path import apply_board_change
 from workshops.enrolment import enrol_people
 from workshops.invitations import mark_attendance
 from workshops.models import Card

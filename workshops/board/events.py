@@ -27,18 +27,18 @@ from core.transactions import rollback
 from extensions import db, socketio
 from workshops.board import broadcast
 from workshops.board.forms import validate_join
+from workshops.board.path import (
+    apply_board_change,
+    identify_member,
+    join_board,
+    person_summary,
+)
 from workshops.board.rules import (
     FACILITATOR,
     MUTATING_EVENTS,
     PARTICIPANT,
     BoardError,
     TokenBucket,
-)
-from workshops.board.services import (
-    apply_board_change,
-    identify_member,
-    join_board,
-    person_summary,
 )
 from workshops.identities import identify_participant, identify_staff
 

@@ -43,13 +43,8 @@ from core.errors import DomainError
 from core.pacts import theme_label
 from core.spreadsheets import write_csv
 from extensions import login_manager
+from workshops.board.path import Member, apply_board_change, identify_member, snapshot
 from workshops.board.rules import FACILITATOR, PHASES, BoardError
-from workshops.board.services import (
-    Member,
-    apply_board_change,
-    identify_member,
-    snapshot,
-)
 from workshops.board.summary import (
     KIND_LABELS,
     PHASE_LABELS,

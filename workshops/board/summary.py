@@ -1,4 +1,4 @@
-"""Read-side queries of the board pages (workshops/board_pages.py): a workshop's board,
+"""Read-side queries of the board pages (workshops/board/pages.py): a workshop's board,
 the organisations that may lead a commitment, the comments shown when the page opens,
 the summary (clusters with their cards, the most voted cards, commitments with their
 signatories, attendance) as plain rows for the HTML page and the CSV, and the board's
