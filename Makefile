@@ -50,17 +50,20 @@ run: install
 	$(FLASK) seed-demo
 	$(PY) app.py
 
-## test: lint, type-check and the whole suite (unit, HTTP, SMTP, PostgreSQL, Redis, browser)
+## test: lint, type-check, the import contracts and the whole suite (unit, HTTP, SMTP, PostgreSQL, Redis, browser)
 test: install-dev chromium
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -n auto $(PYTEST_ARGS); status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; \
 	  exit $$status
 
+## lint: ruff, mypy, and the import contracts of the layers (pyproject.toml)
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 ## bench: the performance benchmarks under bench/, printed as a table
 bench: install-dev

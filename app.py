@@ -117,13 +117,14 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from dashboards.registrations import bp as staff_bp
+    from demo.cli import bp as demo_commands_bp
     from pacts import bp as pacts_bp
     from pacts.member import bp as member_bp
     from pacts.staff import bp as pact_staff_bp
     from stakeholders import bp as stakeholders_bp
     from stakeholders.auth import bp as auth_bp
     from stakeholders.delivery.views import bp as delivery_bp
-    from stakeholders.staff import bp as staff_bp
     from workshops import bp as workshops_bp
     from workshops.board.pages import bp as board_pages_bp
     from workshops.cli import bp as workshop_commands_bp
@@ -141,6 +142,7 @@ def _register_blueprints(app: Flask) -> None:
         board_pages_bp,
         workshop_commands_bp,
         pact_staff_bp,
+        demo_commands_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -77,6 +77,7 @@ STATUS_LABELS = {
     RegistrationStatus.REJECTED: _l("Rejected"),
 }
 
+
 class CommitmentStatus(StrEnum):
     DRAFT = "draft"
     AGREED = "agreed"

@@ -1,8 +1,9 @@
 """Form pieces every package's forms are built from: trimmed, length-limited text
 fields without markup, web addresses, e-mail and phone validators, countries in the
-visitor's language, choices from a labels mapping, the bare CSRF-only action form and
-the form asking for a new personal link; and the plain validators socket payloads and
-imported rows share."""
+visitor's language, choices from a labels mapping, the bare CSRF-only action form,
+the form asking for a new personal link and the registrations list's filters (the
+dashboard's and the workshops' bulk enrolment's); and the plain validators socket
+payloads and imported rows share."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from wtforms import (
     EmailField,
     Field,
     Form,
+    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -35,7 +37,16 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from core.choices import EMAIL_MAX, URL_MAX
+from core.choices import (
+    EMAIL_MAX,
+    KIND_LABELS,
+    SECTOR_LABELS,
+    SERVICE_LABELS,
+    SHORT_TEXT_MAX,
+    SIZE_LABELS,
+    STATUS_LABELS,
+    URL_MAX,
+)
 from core.validation import (
     NoMarkup,
     SingleLine,
@@ -165,6 +176,57 @@ class NewLinkForm(FlaskForm):
             valid_email,
         ],
     )
+
+
+class RegistrationFilterForm(FlaskForm):
+    """The dashboard's filters, read from the query string (GET: no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField(
+        _l("Status"),
+        choices=[ANY, *choices_of(STATUS_LABELS)],
+        validators=[Optional()],
+    )
+    kind = SelectField(
+        _l("Kind"),
+        choices=[ANY, *choices_of(KIND_LABELS)],
+        validators=[Optional()],
+    )
+    size = SelectField(
+        _l("Size"),
+        choices=[ANY, *choices_of(SIZE_LABELS)],
+        validators=[Optional()],
+    )
+    sector = SelectField(
+        _l("Sector"),
+        choices=[ANY, *choices_of(SECTOR_LABELS)],
+        validators=[Optional()],
+    )
+    service = SelectField(
+        _l("Service wanted"),
+        choices=[ANY, *choices_of(SERVICE_LABELS)],
+        validators=[Optional()],
+    )
+    q = StringField(
+        _l("Search"),
+        filters=[strip],
+        validators=[
+            Optional(),
+            Length(max=SHORT_TEXT_MAX, message=too_long(SHORT_TEXT_MAX)),
+        ],
+    )
+
+    def filters(self) -> dict[str, str]:
+        """The filters that are set and valid (an invalid one is ignored, not an
+        error)."""
+        values = {}
+        for name in ("status", "kind", "size", "sector", "service", "q"):
+            field = self[name]
+            if field.data and not field.errors:
+                values[name] = field.data
+        return values
 
 
 # Plain validators for socket payloads and imported rows (no messages to translate).

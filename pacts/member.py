@@ -27,9 +27,9 @@ from pacts.member_forms import (
 )
 from pacts.monitoring import report_progress
 from pacts.queries import member_commitments
-from workshops.views import (
-    LINK_PROBLEMS,
+from stakeholders.sessions import (
     PRIVATE_HEADERS,
+    TOKEN_PROBLEMS,
     open_session,
     participant_required,
 )
@@ -38,8 +38,7 @@ bp = Blueprint("member", __name__)
 
 # Why a personal link was refused (the `identify_member` reasons), for the visitor.
 MEMBER_LINK_PROBLEMS = {
-    "invalid": LINK_PROBLEMS["invalid"],
-    "expired": LINK_PROBLEMS["expired"],
+    **TOKEN_PROBLEMS,
     "inactive": _l(
         "This link no longer works: your organisation no longer takes part in the "
         "pact through this address."
@@ -56,7 +55,7 @@ RENEWABLE = {"invalid", "expired"}
 def _link_problem(reason: str | None, form: NewLinkForm) -> str:
     return render_template(
         "pacts/member_link_problem.html",
-        problem=MEMBER_LINK_PROBLEMS.get(reason, LINK_PROBLEMS["invalid"])
+        problem=MEMBER_LINK_PROBLEMS.get(reason, TOKEN_PROBLEMS["invalid"])
         if reason
         else None,
         renewable=reason is None or reason in RENEWABLE,

@@ -32,16 +32,13 @@ from core.choices import (
     MOTIVATION_MAX,
     NAME_MAX,
     PHONE_MAX,
-    REASON_MAX,
     REGISTRATION_NUMBER_MAX,
     SECTOR_LABELS,
     SERVICE_LABELS,
     SHORT_TEXT_MAX,
     SIZE_LABELS,
-    STATUS_LABELS,
 )
 from core.forms import (
-    ANY,
     CHOOSE,
     REQUIRED,
     MultiCheckboxField,
@@ -183,65 +180,6 @@ class RegistrationForm(StakeholderForm):
     consent_version = HiddenField()
     # Hidden from people by CSS; bots fill every field they find.
     fax_number = StringField(_l("Leave this field empty"))
-
-
-class DecisionForm(FlaskForm):
-    reason = TextAreaField(
-        _l("Reason (optional, sent to the applicant)"),
-        filters=[strip],
-        validators=[Length(max=REASON_MAX, message=too_long(REASON_MAX)), NoMarkup()],
-    )
-
-
-class RegistrationFilterForm(FlaskForm):
-    """The dashboard's filters, read from the query string (GET: no CSRF)."""
-
-    class Meta:
-        csrf = False
-
-    status = SelectField(
-        _l("Status"),
-        choices=[ANY, *choices_of(STATUS_LABELS)],
-        validators=[Optional()],
-    )
-    kind = SelectField(
-        _l("Kind"),
-        choices=[ANY, *choices_of(KIND_LABELS)],
-        validators=[Optional()],
-    )
-    size = SelectField(
-        _l("Size"),
-        choices=[ANY, *choices_of(SIZE_LABELS)],
-        validators=[Optional()],
-    )
-    sector = SelectField(
-        _l("Sector"),
-        choices=[ANY, *choices_of(SECTOR_LABELS)],
-        validators=[Optional()],
-    )
-    service = SelectField(
-        _l("Service wanted"),
-        choices=[ANY, *choices_of(SERVICE_LABELS)],
-        validators=[Optional()],
-    )
-    q = StringField(
-        _l("Search"),
-        filters=[strip],
-        validators=[
-            Optional(),
-            Length(max=SHORT_TEXT_MAX, message=too_long(SHORT_TEXT_MAX)),
-        ],
-    )
-
-    def filters(self) -> dict[str, str]:
-        """The filters that are set and valid (an invalid one is ignored, not an
-        error)."""
-        values = {}
-        for name in ("status", "kind", "size", "sector", "service", "q"):
-            field = self[name]
-            if field.data and not field.errors:
-                values[name] = field.data
-        return values
 
 
 class LoginForm(FlaskForm):

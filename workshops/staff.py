@@ -27,13 +27,12 @@ from werkzeug.wrappers import Response
 
 from core.choices import Role
 from core.errors import DomainError
-from core.forms import ActionForm
+from core.forms import ActionForm, RegistrationFilterForm
 from core.models import Pact
 from core.outcomes import perform, refuse_on_form
 from core.spreadsheets import write_csv, write_xlsx
 from core.time import utcnow
 from stakeholders.auth import official_required, pact_staff_required
-from stakeholders.forms import RegistrationFilterForm
 from stakeholders.services import theme_choices
 from workshops.enrolment import decline_for, enrol_people
 from workshops.forms import (

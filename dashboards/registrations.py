@@ -1,5 +1,6 @@
 """The staff area of a pact: the officials' registrations dashboard (filters, charts,
-pagination), a registration's detail page, decisions, and CSV/XLSX exports."""
+pagination, and buttons to enrol the filtered registrations in an upcoming workshop),
+a registration's detail page, decisions, and CSV/XLSX exports."""
 
 from __future__ import annotations
 
@@ -29,12 +30,13 @@ from core.choices import (
     Role,
 )
 from core.errors import DomainError
+from core.forms import RegistrationFilterForm
 from core.models import Pact
 from core.spreadsheets import write_csv, write_xlsx
+from dashboards.forms import DecisionForm
 from extensions import db
 from stakeholders.auth import official_required, pact_staff_required, staff_required
 from stakeholders.exports import COLUMNS, export_rows
-from stakeholders.forms import DecisionForm, RegistrationFilterForm
 from stakeholders.queries import (
     registration_counts,
     registration_detail,
