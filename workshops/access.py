@@ -11,9 +11,7 @@ from core.choices import STAFF_ROLES, Role
 from core.errors import DomainError
 from extensions import db
 from stakeholders.models import Person
-from workshops.models import (
-    Workshop,
-)
+from workshops.models import Workshop
 
 
 def staff_of(actor_id: int, pact_id: int, roles: Iterable[str] = STAFF_ROLES) -> Person:

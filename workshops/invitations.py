@@ -21,11 +21,7 @@ from extensions import db
 from stakeholders.models import Person
 from workshops.access import official_workshop, staff_of
 from workshops.calendar import invite_ics
-from workshops.models import (
-    Enrolment,
-    EnrolmentStatus,
-    WorkshopStatus,
-)
+from workshops.models import Enrolment, EnrolmentStatus, WorkshopStatus
 
 # Walk-in codes and attendance work from a little before the start until the end.
 EARLY_ADMISSION = timedelta(minutes=30)

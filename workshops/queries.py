@@ -16,12 +16,7 @@ from extensions import db
 from stakeholders.models import Organisation, Person
 from stakeholders.queries import registrations_query
 from workshops.enrolment import is_approved_stakeholder
-from workshops.models import (
-    Enrolment,
-    EnrolmentStatus,
-    Workshop,
-    WorkshopStatus,
-)
+from workshops.models import Enrolment, EnrolmentStatus, Workshop, WorkshopStatus
 
 ATTENDANCE_COLUMNS = [
     "name",

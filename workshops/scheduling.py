@@ -23,12 +23,7 @@ from stakeholders.models import Person, staff_pact
 from workshops.access import get_workshop, official_workshop, staff_of
 from workshops.enrolment import active_enrolments, lock_enrolments, promote_waitlisted
 from workshops.invitations import email_invitation
-from workshops.models import (
-    Board,
-    EnrolmentStatus,
-    Workshop,
-    WorkshopStatus,
-)
+from workshops.models import Board, EnrolmentStatus, Workshop, WorkshopStatus
 
 # No 0/O, 1/I/L: a code read aloud or from a projector is typed right the first time.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"

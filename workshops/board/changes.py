@@ -26,12 +26,7 @@ from workshops.board.rules import (
     check_vote_budget,
     votes_left,
 )
-from workshops.models import (
-    Card,
-    Comment,
-    Enrolment,
-    Vote,
-)
+from workshops.models import Card, Comment, Enrolment, Vote
 
 if TYPE_CHECKING:
     # Only annotations: the path imports these handlers for its table.

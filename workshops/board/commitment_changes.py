@@ -21,9 +21,7 @@ from workshops.board.rules import (
     BoardError,
     check_version,
 )
-from workshops.models import (
-    Card,
-)
+from workshops.models import Card
 
 if TYPE_CHECKING:
     # Only annotations: the path imports these handlers for its table.

@@ -40,12 +40,11 @@ from core.choices import (
     REASON_MAX,
     SOURCE_CARDS_MAX,
     TIMER_MAX_SECONDS,
+    CardKind,
 )
 from core.forms import finite, text
 from core.validation import strip
 from workshops.board.rules import PHASES, BoardError
-
-KINDS = ("idea", "need", "question")
 
 
 def as_formdata(payload: Any) -> MultiDict[str, str]:
@@ -102,7 +101,9 @@ class CardCreateForm(Mutation):
     theme = required_id()
     text = text(CARD_TEXT_MAX)
     kind = SelectField(
-        choices=[SelectChoice(k) for k in KINDS], default="idea", validate_choice=True
+        choices=[SelectChoice(k) for k in CardKind],
+        default="idea",
+        validate_choice=True,
     )
 
 
@@ -112,7 +113,7 @@ class CardUpdateForm(Mutation):
     text = text(CARD_TEXT_MAX, required=False)
     theme = optional_id()
     kind = SelectField(
-        choices=[SelectChoice(""), *[SelectChoice(k) for k in KINDS]],
+        choices=[SelectChoice(""), *[SelectChoice(k) for k in CardKind]],
         validators=[Optional()],
     )
 

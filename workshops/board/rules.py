@@ -7,9 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from core.choices import BoardPhase
 from core.errors import DomainError
 
-PHASES = ("lobby", "ideas", "cluster", "draft", "vote", "sign", "closed")
+PHASES = tuple(BoardPhase)
 FACILITATOR = "facilitator"
 PARTICIPANT = "participant"
 
