@@ -9,7 +9,7 @@ FLASK := $(VENV)/bin/flask --app app
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: install install-dev translations vendor pango chromium run test lint bench bench-board extract-messages clean
+.PHONY: install install-dev translations vendor pango chromium run test test-js lint bench bench-board extract-messages clean
 
 ## install: create .venv and install the pinned runtime requirements (idempotent)
 install: pango $(VENV)/.runtime translations vendor
@@ -50,17 +50,26 @@ run: install
 	$(FLASK) seed-demo
 	$(PY) app.py
 
-## test: lint, type-check and the whole suite (unit, HTTP, SMTP, PostgreSQL, Redis, browser)
+## test: lint, type-check, the import contracts, the board's JavaScript units and the
+## whole pytest suite (unit, HTTP, SMTP, PostgreSQL, Redis, browser)
 test: install-dev chromium
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+	$(MAKE) --no-print-directory test-js
 	$(PY) -m pytest -n auto $(PYTEST_ARGS); status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; \
 	  exit $$status
 
+## test-js: the live board's pure modules (sequencer, outbox, rules) with Node's own runner
+test-js:
+	node --test tests/js/
+
+## lint: ruff, mypy, and the import contracts of the layers (pyproject.toml)
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 ## bench: the performance benchmarks under bench/, printed as a table
 bench: install-dev

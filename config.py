@@ -46,6 +46,12 @@ class Config:
     MAIL_USERNAME = ""
     MAIL_PASSWORD = ""
     MAIL_DEFAULT_SENDER = "GreenPact <no-reply@greenpact.local>"
+    # The background sender delivers the outbox after each commit; off, e-mail waits
+    # for `flask --app app send-outbox` (cron).
+    MAIL_SENDER = True
+    # How often the sender looks for messages it was not woken for (other processes,
+    # the CLI, retries).
+    MAIL_SWEEP_SECONDS = 60.0
     SOCKETIO_MESSAGE_QUEUE = ""
     SOCKETIO_ALLOWED_ORIGINS: list[str] = []
     RATELIMIT_STORAGE_URI = "memory://"
@@ -78,6 +84,7 @@ class Config:
             "MAIL_USE_TLS": env.get("MAIL_USE_TLS", "") == "1",
             "MAIL_USERNAME": env.get("MAIL_USERNAME", ""),
             "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
+            "MAIL_SENDER": env.get("MAIL_SENDER", "1") == "1",
             "SOCKETIO_MESSAGE_QUEUE": env.get("SOCKETIO_MESSAGE_QUEUE", ""),
             "PUBLIC_URL": env.get("PUBLIC_URL", cls.PUBLIC_URL),
             "EVIDENCE_FOLDER": env.get("EVIDENCE_FOLDER", cls.EVIDENCE_FOLDER),
@@ -111,6 +118,9 @@ class TestConfig(Config):
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
     PUBLIC_URL = "http://localhost"
+    # E-mail stays in the outbox; the tests that deliver it start the app's sender
+    # (tests/conftest.py `outbox_sender`) or call the delivery it calls.
+    MAIL_SENDER = False
     # Each test app gets its own folder (tests/conftest.py `build_app`).
     EVIDENCE_FOLDER = ""
     DOCUMENT_CACHE_FOLDER = ""

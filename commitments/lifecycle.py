@@ -29,8 +29,9 @@ from enum import StrEnum
 
 from flask_babel import gettext as _
 
-from errors import DomainError
-from pacts.models import PACT_STATUSES, CommitmentStatus
+from commitments.models import PACT_STATUSES
+from core.choices import CommitmentStatus
+from core.errors import DomainError
 
 Status = CommitmentStatus
 

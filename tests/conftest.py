@@ -12,6 +12,7 @@ import re
 import smtplib
 import socket
 import tempfile
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -24,9 +25,10 @@ from flask.testing import FlaskClient
 from sqlalchemy.engine import make_url
 
 from app import create_app
-from choices import Role
+from core.choices import Role
+from core.mail import OutboxSender
+from core.pacts import create_pact, find_pact
 from extensions import db
-from pacts.services import create_pact, find_pact
 from stakeholders.consent import CONSENT_VERSION
 from stakeholders.models import Person
 from stakeholders.services import create_staff, register_organisation
@@ -302,17 +304,48 @@ def smtp_server() -> Iterator[tuple[str, int, Inbox]]:
         controller.stop()
 
 
+@pytest.fixture
+def outbox_sender(app: Flask) -> Iterator[OutboxSender]:
+    """The app's background e-mail sender (off in TestConfig), running for this test
+    and stopped, its thread joined, before the app is disposed of."""
+    sender: OutboxSender = app.extensions["outbox_sender"]
+    sender.start()
+    try:
+        yield sender
+    finally:
+        sender.stop()
+
+
+def wait_for(condition: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
+    """Poll until `condition()` holds (what a background thread does), or fail."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout:g} s waiting for {what}")
+        time.sleep(0.02)
+
+
 @pytest.fixture(autouse=True)
 def _no_stray_smtp(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Only tests marked `smtp` may open an SMTP connection."""
+) -> Iterator[None]:
+    """Only tests marked `smtp` may open an SMTP connection, in the test's thread or
+    in the background sender's (where the refusal is caught and logged, so it is
+    also reported here)."""
     if request.node.get_closest_marker("smtp"):
+        yield
         return
+    attempts: list[str] = []
 
     def refuse(*args: Any, **kwargs: Any) -> None:
+        attempts.append("SMTP connect")
         raise AssertionError(
             "this test opened an SMTP connection; mark it with @pytest.mark.smtp"
         )
 
     monkeypatch.setattr(smtplib.SMTP, "connect", refuse)
+    yield
+    if attempts:
+        pytest.fail(
+            "this test opened an SMTP connection; mark it with @pytest.mark.smtp"
+        )

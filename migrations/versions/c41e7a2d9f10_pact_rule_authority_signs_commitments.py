@@ -1,7 +1,7 @@
 """The pact's rule whether the public authority signs each commitment
 
 Revision ID: c41e7a2d9f10
-Revises: 9b006152434c
+Revises: c41d7e2a9f03
 Create Date: 2026-12-03 13:45:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'c41e7a2d9f10'
-down_revision = '9b006152434c'
+down_revision = 'c41d7e2a9f03'
 branch_labels = None
 depends_on = None
 

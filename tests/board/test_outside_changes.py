@@ -10,8 +10,8 @@ from typing import Any
 
 import requests
 
+from commitments.operations import member_link
 from extensions import db
-from pacts.commitments import member_link
 from stakeholders.models import Person
 from tests.board.conftest import OFFICIAL_EMAIL, PACT, BoardSetup, LiveBoard
 from tests.conftest import PASSWORD

@@ -7,10 +7,11 @@ limiter, optimistic versions and vote budgets."""
 from __future__ import annotations
 
 import itertools
+import json
 
 import pytest
 
-from choices import EVENT_BURST, EVENTS_PER_SECOND
+from core.choices import EVENT_BURST, EVENTS_PER_SECOND
 from tests.board.protocol import PROTOCOL_EVENTS
 from workshops.board import rules
 from workshops.board.rules import (
@@ -165,3 +166,17 @@ def test_a_vote_beyond_the_budget_is_refused(used: int):
         check_vote_budget(used, 5)
     assert refused.value.code == "vote_budget"
     assert votes_left(used, 5) == 0
+
+
+def test_the_board_page_gets_the_rules_tables_as_json():
+    tables = json.loads(json.dumps(rules.client_rules()))
+
+    assert tables["phases"] == list(PROTOCOL_PHASES)
+    assert tables["closed"] == "closed"
+    assert tables["closed_events"] == ["board:phase"]
+    assert set(tables["facilitator_only"]) == FACILITATOR_ONLY
+    assert set(tables["own_card_events"]) == rules.OWN_CARD_EVENTS
+    assert tables["participant_phases"] == {
+        event: [phase for phase in PROTOCOL_PHASES if phase in phases]
+        for event, phases in rules.PARTICIPANT_PHASES.items()
+    }

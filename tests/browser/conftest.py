@@ -1,5 +1,7 @@
 """Browser fixtures: the real app served over HTTP on a free port (one fresh SQLite
-database per test) and Debian's Chromium driven through Playwright.
+database per test) and Debian's Chromium driven through Playwright; for the live board,
+one real `python app.py` per module (gevent, Socket.IO) and pages that join its boards
+as participants (through their join links) or as the pact's official (through /login).
 
 Playwright never downloads a browser here: Chromium is the system's /usr/bin/chromium.
 Outside CI the browser tests skip when it is missing; in CI they fail."""
@@ -7,20 +9,44 @@ Outside CI the browser tests skip when it is missing; in CI they fail."""
 from __future__ import annotations
 
 import os
+import re
 import threading
-from collections.abc import Iterator
-from dataclasses import dataclass
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Locator,
+    Page,
+    ViewportSize,
+    expect,
+    sync_playwright,
+)
+from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
+from core.pacts import create_pact
 from extensions import db
-from pacts.services import create_pact
 from stakeholders.services import create_staff
+from tests.board.conftest import OFFICIAL_EMAIL as BOARD_OFFICIAL_EMAIL
+from tests.board.conftest import (
+    BoardSetup,
+    Seeder,
+    Server,
+    server_env,
+    start_server,
+    stop_server,
+)
 from tests.conftest import PASSWORD, build_app, free_port, require_service
+from workshops.board.path import apply_board_change
+from workshops.models import Card
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -35,6 +61,8 @@ CHROMIUM_ARGS = [
 ]
 OFFICIAL_EMAIL = "official@ilfov.ro"
 TIMEOUT_MS = 5_000
+PHONE: ViewportSize = {"width": 390, "height": 844}
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -103,3 +131,137 @@ def page(browser: Browser) -> Iterator[Page]:
         yield context.new_page()
     finally:
         context.close()
+
+
+# --- the live board: one `python app.py` per module --------------------------------
+
+
+@dataclass
+class LiveBoardServer:
+    server: Server
+    seeder: Seeder
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def new_board(self, phase: str = "ideas", participants: int = 2) -> BoardSetup:
+        setup = self.seeder.new_board(participants=participants)
+        self.change(setup.board, self.seeder.official, "board:phase", phase=phase)
+        return setup
+
+    def change(self, board: int, person: int, event: str, **payload: Any) -> Any:
+        """A change written straight through the service (as if sent earlier)."""
+        payload.setdefault("cid", uuid.uuid4().hex)
+        with self.seeder.app.app_context():
+            try:
+                return apply_board_change(board, person, event, payload)
+            finally:
+                db.session.remove()
+
+    def read(self, query: Callable[[], T]) -> T:
+        """`query()` run in the seeder's app, on what the server has committed."""
+        with self.seeder.app.app_context():
+            try:
+                return query()
+            finally:
+                db.session.remove()
+
+    def cards_with(self, board: int, text: str) -> int:
+        count = select(func.count()).where(Card.board_id == board, Card.text == text)
+        return self.read(lambda: int(db.session.scalar(count) or 0))
+
+
+@pytest.fixture(scope="module")
+def live(
+    browser: Browser, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveBoardServer]:
+    """One `python app.py` for the module (after the browser is known to exist)."""
+    directory = tmp_path_factory.mktemp("board_browser")
+    database_url = f"sqlite:///{directory / 'board.sqlite3'}"
+    seeder = Seeder(database_url)  # builds the schema with the migrations
+    try:
+        server = start_server(server_env(database_url), directory / "server.log")
+        try:
+            yield LiveBoardServer(server, seeder)
+        finally:
+            stop_server(server)
+    finally:
+        seeder.close()
+
+
+@dataclass
+class Pages:
+    """The browser contexts of one test, closed at its end; script errors fail it."""
+
+    browser: Browser
+    live: LiveBoardServer
+    contexts: list[BrowserContext] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def new_page(self, viewport: ViewportSize | None = None) -> Page:
+        context = self.browser.new_context(locale="en-GB", viewport=viewport)
+        context.set_default_timeout(TIMEOUT_MS)
+        self.contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("console", self._console)
+        return page
+
+    def _console(self, message: ConsoleMessage) -> None:
+        # The site has no favicon; every other failure is the page's.
+        if message.type == "error" and "favicon" not in message.location["url"]:
+            self.errors.append(f"{message.text} ({message.location['url']})")
+
+    def participant(
+        self, setup: BoardSetup, seat: int, viewport: ViewportSize | None = None
+    ) -> Page:
+        """A participant who opened their join link, on the board."""
+        page = self.new_page(viewport)
+        token = setup.participants[seat].token
+        page.goto(self.live.url + f"/w/{setup.workshop}/join/{token}")
+        page.wait_for_url(re.compile(r"/me$"))
+        return self.open_board(page, setup)
+
+    def official(self, setup: BoardSetup) -> Page:
+        """The pact's official, logged in at /login, on the board (as facilitator)."""
+        page = self.new_page()
+        page.goto(self.live.url + "/login")
+        page.locator("[name=email]").fill(BOARD_OFFICIAL_EMAIL)
+        page.locator("[name=password]").fill(PASSWORD)
+        with page.expect_navigation():
+            page.locator("form.form button[type=submit]").click()
+        return self.open_board(page, setup)
+
+    def open_board(self, page: Page, setup: BoardSetup) -> Page:
+        page.goto(self.live.url + f"/w/{setup.workshop}/board")
+        expect(page.locator("#board-status")).to_have_text("Connected")
+        return page
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+
+
+@pytest.fixture
+def pages(browser: Browser, live: LiveBoardServer) -> Iterator[Pages]:
+    opened = Pages(browser, live)
+    try:
+        yield opened
+        assert opened.errors == [], opened.errors
+    finally:
+        opened.close()
+
+
+def column(page: Page, setup: BoardSetup, index: int = 0) -> Locator:
+    return page.locator(f'.board-column[data-theme="{setup.themes[index]}"]')
+
+
+def add_card(page: Page, setup: BoardSetup, text: str) -> None:
+    form = column(page, setup).locator("form.new-card")
+    form.locator("textarea").fill(text)
+    form.get_by_role("button", name="Add card").click()
+
+
+def card_texts(page: Page, text: str) -> Locator:
+    return page.locator(".card-list .card__text", has_text=text)

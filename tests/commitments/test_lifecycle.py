@@ -12,7 +12,7 @@ import pytest
 
 from commitments import lifecycle
 from commitments.lifecycle import Action, Signatures, Standing, Status
-from errors import DomainError
+from core.errors import DomainError
 
 STANDINGS = (
     Standing.OFFICIAL,

@@ -16,16 +16,18 @@ from flask.testing import FlaskClient
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from errors import DomainError
+from commitments.models import Commitment, CommitmentRevision
+from commitments.operations import agree_commitment
+from core.errors import DomainError
+from core.mail import OutboxMessage
+from core.models import Pact
 from extensions import db
-from mail import OutboxMessage
-from pacts.commitments import agree_commitment, publish_pact
-from pacts.models import Commitment, CommitmentRevision, Pact
+from pacts.publishing import publish_pact
 from stakeholders.models import Person
 from tests.board.conftest import InProcessBoard, in_process_board
 from tests.conftest import PASSWORD, csrf_from
 from tests.pacts.factories import open_member_session, post_form
-from workshops.board.services import apply_board_change
+from workshops.board.path import apply_board_change
 
 # Who acts: the lead's, the co-signer's and an outsider's representative (three
 # organisations in the room), and the pact's official.

@@ -13,11 +13,12 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from commitments.operations import agree_commitment
+from core.pacts import find_pact
 from extensions import db
-from pacts.commitments import agree_commitment, publish_pact
 from pacts.models import ProgrammeIndicator
 from pacts.monitoring import Evidence
-from pacts.services import find_pact
+from pacts.publishing import publish_pact
 from tests.pacts.factories import (
     Party,
     approved_party,
@@ -381,8 +382,18 @@ def test_pages_render_in_romanian(
     publish_pact(official, pact_id)
     report(ecopack.person, pact_id, commitment, 4, days_ago=40)
 
-    for path in ("/p/ilfov?lang=ro", f"/p/ilfov/commitments/{commitment}?lang=ro"):
-        assert '<html lang="ro">' in page(client, path)
+    pages = {
+        "/p/ilfov?lang=ro": ("Semnatari", "Signatories"),
+        f"/p/ilfov/commitments/{commitment}?lang=ro": (
+            "Rapoarte de progres",
+            "Progress reports",
+        ),
+    }
+    for path, (romanian, english) in pages.items():
+        html = page(client, path)
+        assert '<html lang="ro">' in html
+        assert romanian in html, path
+        assert english not in html, path
 
 
 def test_home_page_links_to_each_pact_page(client: FlaskClient, official: int):

@@ -11,8 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from core.mail import OutboxMessage
 from extensions import db
-from mail import OutboxMessage
 from stakeholders.models import Organisation
 from tests.conftest import csrf_from
 
@@ -206,10 +206,18 @@ def test_bad_reason_is_refused_and_nothing_changes(
 
 
 def test_deciding_an_unknown_registration_changes_nothing(
-    client: FlaskClient, official: int
+    client: FlaskClient, official: int, make_registration: Callable[..., dict[str, Any]]
 ):
+    organisation = make_registration()["organisation"]
+    mails = len(db.session.scalars(select(OutboxMessage)).all())
     response = decide_unknown(client)
-    assert response.status_code in (302, 404)
+    # An unknown registration sends the official back to the list.
+    assert response.status_code == 302
+    assert response.headers["Location"] == LIST
+    row = db.session.get(Organisation, organisation)
+    assert row is not None
+    assert row.status == "pending"
+    assert len(db.session.scalars(select(OutboxMessage)).all()) == mails
 
 
 def decide_unknown(client: FlaskClient) -> Any:

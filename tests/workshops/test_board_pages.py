@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import json
 import re
 import uuid
 from collections.abc import Callable
@@ -19,8 +20,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from core.models import Theme
 from extensions import db
-from pacts.models import Theme
 from stakeholders.models import Person
 from tests.conftest import csrf_from
 from tests.workshops.conftest import open_participant_session
@@ -31,9 +32,11 @@ from tests.workshops.factories import (
     new_workshop,
     running_workshop,
 )
-from workshops.board.services import apply_board_change
+from workshops.board.path import apply_board_change
+from workshops.board.rules import client_rules
+from workshops.enrolment import enrol_people
+from workshops.invitations import mark_attendance
 from workshops.models import Card
-from workshops.services import enrol_people, mark_attendance
 
 PAGES = ("board", "board/summary", "board/summary.csv", "board/history")
 MARKUP = "<script>alert('board')</script>"
@@ -254,7 +257,7 @@ def test_the_board_page_carries_what_the_script_needs(
     assert 'data-role="participant"' in html
     assert 'data-socket-path="/socket.io"' in html
     assert f'data-organisation="{organisation_of(alice)}"' in html
-    assert 'src="/static/js/board.js"' in html
+    assert 'src="/static/js/board/main.js"' in html
     assert 'type="module"' in html
     assert 'id="board-status" role="status" aria-live="polite"' in html
     assert 'id="board-announcer" aria-live="polite"' in html
@@ -262,6 +265,39 @@ def test_the_board_page_carries_what_the_script_needs(
     assert 'id="commitment-form"' in html
     assert organisation_name(alice) in html  # a lead organisation to choose
     assert "Facilitator tools" not in html
+
+
+def test_the_board_page_carries_the_servers_rules_for_the_script(
+    client: FlaskClient, setup: Setup
+) -> None:
+    open_participant_session(client, setup.workshop, setup.participants[0])
+
+    html_text = client.get(setup.url("board")).get_data(as_text=True)
+
+    found = re.search(
+        r'<script type="application/json" id="board-rules">(.*?)</script>', html_text
+    )
+    assert found is not None
+    assert json.loads(html.unescape(found.group(1))) == client_rules()
+
+
+def test_the_board_page_has_no_inline_script_or_style(
+    client: FlaskClient, setup: Setup
+) -> None:
+    """So that a CSP without 'unsafe-inline' lets it work: scripts are modules from
+    /static or JSON data, and no element carries a style attribute."""
+    open_participant_session(client, setup.workshop, setup.participants[0])
+
+    html_text = client.get(setup.url("board")).get_data(as_text=True)
+
+    scripts = re.findall(r"<script\b([^>]*)>", html_text)
+    assert scripts
+    for attributes in scripts:
+        assert 'type="application/json"' in attributes or (
+            'type="module"' in attributes and 'src="/static/' in attributes
+        ), attributes
+    assert not re.search(r"\sstyle=", html_text)
+    assert not re.search(r"\son[a-z]+=", html_text)
 
 
 def test_facilitators_get_the_toolbar_and_see_hidden_cards(
@@ -459,7 +495,8 @@ def test_user_text_is_escaped_on_every_page(
     for page in ("board", "board/summary", "board/history"):
         html = client.get(setup.url(page)).get_data(as_text=True)
         assert MARKUP not in html, page
-        assert "&lt;script&gt;" in html or "\\u003cscript\\u003e" in html, page
+        # Every page shows the text itself (they work without JavaScript), escaped.
+        assert "&lt;script&gt;" in html, page
 
 
 def test_the_board_and_summary_name_every_signatory_the_authority_too(

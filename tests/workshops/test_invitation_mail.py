@@ -14,6 +14,7 @@ import pytest
 from flask import Flask
 from icalendar import Calendar
 
+from core.mail import deliver_due
 from tests.workshops.factories import (
     TIMEZONE,
     approved_people,
@@ -21,7 +22,8 @@ from tests.workshops.factories import (
     load_person,
     new_workshop,
 )
-from workshops.services import enrol_people, identify_participant
+from workshops.enrolment import enrol_people
+from workshops.identities import identify_participant
 
 
 def received(inbox: Any) -> dict[str, EmailMessage]:
@@ -64,6 +66,7 @@ def test_enrolled_people_receive_a_calendar_invite_and_their_join_link(
 
     result = enrol_people(official, workshop_id, [enrolled, waiting])
     assert (result["enrolled"], result["waitlisted"]) == ([enrolled], [waiting])
+    assert deliver_due() == {"sent": 2, "failed": 0}  # what the sender does
 
     messages = received(inbox)
     invitation = messages[load_person(enrolled).email]

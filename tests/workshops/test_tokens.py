@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from errors import DomainError
+from core.errors import DomainError
+from core.tokens import participant_token, staff_token
 from tests.workshops.factories import (
     TIMEZONE,
     approved_people,
@@ -20,18 +21,10 @@ from tests.workshops.factories import (
     new_workshop,
     outbox,
 )
-from workshops.services import (
-    cancel_workshop,
-    decline_enrolment,
-    enrol_people,
-    identify_participant,
-    identify_staff,
-    issue_token,
-    join_link,
-    resend_invitation,
-    revoke_invitation,
-)
-from workshops.tokens import participant_token, staff_token
+from workshops.enrolment import decline_enrolment, enrol_people
+from workshops.identities import identify_participant, identify_staff, issue_token
+from workshops.invitations import join_link, resend_invitation, revoke_invitation
+from workshops.scheduling import cancel_workshop
 
 
 @pytest.fixture
@@ -129,8 +122,9 @@ def test_a_token_for_one_workshop_does_not_open_another(
 def test_the_link_of_a_declined_place_is_refused(enrolled: tuple[int, int]):
     workshop_id, person_id = enrolled
     token = token_of(workshop_id, person_id)
+    assert identify_participant(token, workshop_id) == person_id
     decline_enrolment(person_id, enrolment_of(workshop_id, person_id).id)
-    refusal(token, workshop_id)
+    assert refusal(token, workshop_id) == "not_enrolled"
 
 
 def test_links_to_a_cancelled_workshop_are_refused(
@@ -138,8 +132,9 @@ def test_links_to_a_cancelled_workshop_are_refused(
 ):
     workshop_id, person_id = enrolled
     token = token_of(workshop_id, person_id)
+    assert identify_participant(token, workshop_id) == person_id
     cancel_workshop(official, workshop_id)
-    refusal(token, workshop_id)
+    assert refusal(token, workshop_id) == "cancelled"
 
 
 def test_a_staff_token_identifies_staff_and_a_participant_token_does_not(

@@ -20,13 +20,21 @@ from flask import request
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room, leave_room
 
-from choices import EVENT_BURST, EVENTS_PER_SECOND, MESSAGE_MAX_BYTES
-from errors import DomainError
+from commitments.operations import commitment_changed
+from core.choices import EVENT_BURST, EVENTS_PER_SECOND, MESSAGE_MAX_BYTES
+from core.errors import DomainError
+from core.tokens import TokenError, read_participant_token
+from core.transactions import rollback
 from extensions import db, socketio
-from pacts.commitments import commitment_changed
-from transactions import rollback
 from workshops.board import broadcast
 from workshops.board.forms import validate_join
+from workshops.board.outside import show_outside_change
+from workshops.board.path import (
+    apply_board_change,
+    identify_member,
+    join_board,
+    person_summary,
+)
 from workshops.board.rules import (
     FACILITATOR,
     MUTATING_EVENTS,
@@ -34,15 +42,7 @@ from workshops.board.rules import (
     BoardError,
     TokenBucket,
 )
-from workshops.board.services import (
-    apply_board_change,
-    identify_member,
-    join_board,
-    person_summary,
-    show_outside_change,
-)
-from workshops.services import identify_participant, identify_staff
-from workshops.tokens import TokenError, read_participant_token
+from workshops.identities import identify_participant, identify_staff
 
 log = logging.getLogger("greenpact.board")
 NAMESPACE = broadcast.NAMESPACE

@@ -7,9 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from errors import DomainError
+from core.choices import BoardPhase
+from core.errors import DomainError
 
-PHASES = ("lobby", "ideas", "cluster", "draft", "vote", "sign", "closed")
+PHASES = tuple(BoardPhase)
+CLOSED = BoardPhase.CLOSED
+# What a closed board still accepts (from a facilitator): reopening it.
+CLOSED_EVENTS = frozenset({"board:phase"})
 FACILITATOR = "facilitator"
 PARTICIPANT = "participant"
 
@@ -79,7 +83,7 @@ def authorise(event: str, actor: Actor, board: BoardState, owns: bool = True) ->
         raise BoardError("invalid", f"unknown event {event!r}")
     if event in FACILITATOR_ONLY and actor.role != FACILITATOR:
         raise BoardError("forbidden", "only the facilitator can do this")
-    if board.phase == "closed" and event != "board:phase":
+    if board.phase == CLOSED and event not in CLOSED_EVENTS:
         raise BoardError("phase", "the board is closed")
     if actor.role == FACILITATOR:
         return
@@ -89,6 +93,23 @@ def authorise(event: str, actor: Actor, board: BoardState, owns: bool = True) ->
         raise BoardError("phase", f"not possible in the {board.phase} phase")
     if event in OWN_CARD_EVENTS and not owns:
         raise BoardError("forbidden", "you can change only your own cards")
+
+
+def client_rules() -> dict[str, Any]:
+    """The tables above as JSON for the board's script (static/js/board/rules.js reads
+    them with the steps of `authorise`), so that the page shows only the controls that
+    can work now; the server still decides."""
+    return {
+        "phases": list(PHASES),
+        "closed": CLOSED,
+        "closed_events": sorted(CLOSED_EVENTS),
+        "facilitator_only": sorted(FACILITATOR_ONLY),
+        "own_card_events": sorted(OWN_CARD_EVENTS),
+        "participant_phases": {
+            event: [phase for phase in PHASES if phase in phases]
+            for event, phases in PARTICIPANT_PHASES.items()
+        },
+    }
 
 
 def check_version(current: int, given: int, current_object: dict[str, Any]) -> None:

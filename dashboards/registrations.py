@@ -1,0 +1,163 @@
+"""The staff area of a pact: the officials' registrations dashboard (filters, charts,
+pagination, and buttons to enrol the filtered registrations in an upcoming workshop),
+a registration's detail page, decisions, and CSV/XLSX exports."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from core.choices import (
+    KIND_LABELS,
+    SECTOR_LABELS,
+    SERVICE_LABELS,
+    SIZE_LABELS,
+    STATUS_LABELS,
+    RegistrationStatus,
+    Role,
+)
+from core.errors import DomainError
+from core.forms import RegistrationFilterForm
+from core.models import Pact
+from core.spreadsheets import write_csv, write_xlsx
+from dashboards.forms import DecisionForm
+from extensions import db
+from stakeholders.auth import official_required, pact_staff_required, staff_required
+from stakeholders.exports import COLUMNS, export_rows
+from stakeholders.queries import (
+    registration_counts,
+    registration_detail,
+    registrations_query,
+)
+from stakeholders.services import count_pending, decide_registration
+from workshops.queries import upcoming_workshops
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+LABELS = {
+    "status": STATUS_LABELS,
+    "kind": KIND_LABELS,
+    "size": SIZE_LABELS,
+    "sector": SECTOR_LABELS,
+    "service": SERVICE_LABELS,
+}
+
+
+@bp.get("/")
+@staff_required
+def index() -> str:
+    pacts = [(pact, count_pending(pact.id)) for pact in current_user.pacts]
+    return render_template("stakeholders/staff_index.html", pacts=pacts)
+
+
+@bp.get("/p/<slug>/registrations")
+@pact_staff_required
+def registrations(pact: Pact) -> str:
+    filters_form = RegistrationFilterForm(request.args)
+    filters_form.validate()
+    filters = filters_form.filters()
+    page = db.paginate(
+        registrations_query(pact.id, filters),
+        page=request.args.get("page", 1, type=int),
+        per_page=current_app.config["REGISTRATIONS_PER_PAGE"],
+        error_out=False,
+    )
+    return render_template(
+        "stakeholders/registrations.html",
+        pact=pact,
+        page=page,
+        filters_form=filters_form,
+        filters=filters,
+        counts=registration_counts(pact.id),
+        labels=LABELS,
+        workshops=upcoming_workshops(pact.id)
+        if current_user.role == Role.OFFICIAL
+        else [],
+    )
+
+
+@bp.get("/p/<slug>/registrations/<int:organisation_id>")
+@pact_staff_required
+def registration(pact: Pact, organisation_id: int) -> str:
+    organisation = registration_detail(pact.id, organisation_id)
+    if organisation is None:
+        abort(404)
+    return render_template(
+        "stakeholders/registration.html",
+        pact=pact,
+        organisation=organisation,
+        form=DecisionForm(),
+        labels=LABELS,
+    )
+
+
+@bp.post(
+    "/p/<slug>/registrations/<int:organisation_id>/<any(approve, reject):decision>"
+)
+@official_required
+def decide(pact: Pact, organisation_id: int, decision: str) -> Response:
+    form = DecisionForm()
+    back = redirect(
+        url_for(".registration", slug=pact.slug, organisation_id=organisation_id)
+    )
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
+        return back
+    status = (
+        RegistrationStatus.APPROVED
+        if decision == "approve"
+        else RegistrationStatus.REJECTED
+    )
+    try:
+        decide_registration(
+            current_user.id, pact.id, organisation_id, status, form.reason.data or ""
+        )
+    except DomainError as exc:
+        if exc.code == "not_found":
+            return redirect(url_for(".registrations", slug=pact.slug))
+        flash(exc.message, "error")
+        return back
+    message = (
+        _("Registration approved.")
+        if decision == "approve"
+        else _("Registration rejected.")
+    )
+    flash(message, "success")
+    return back
+
+
+@bp.get("/p/<slug>/registrations.<any(csv, xlsx):fmt>")
+@official_required
+def export(pact: Pact, fmt: str) -> Response:
+    filters_form = RegistrationFilterForm(request.args)
+    filters_form.validate()
+    rows = export_rows(pact.id, filters_form.filters())
+    filename = f"{pact.slug}-registrations-{date.today().isoformat()}.{fmt}"
+    if fmt == "csv":
+        body, mimetype = write_csv(rows, COLUMNS), "text/csv; charset=utf-8"
+    else:
+        body = write_xlsx(rows, pact.slug, COLUMNS)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )

@@ -1,0 +1,404 @@
+/* GreenPact live board: the page's main module, speaking PROTOCOL.md over the
+ * socket.io client. It reads what the server rendered into the page (the board's data
+ * attributes, and the `board-strings`, `board-rules` and `board-comments` JSON), opens
+ * the socket and wires the pure sequencer and outbox to it and to the view.
+ *
+ * Incoming: events go through the sequencer; a gap that lasts more than a second
+ * makes the page join again with `since` (the last applied seq), as it does after
+ * every reconnection. Outgoing: every change waits in the outbox (memory and
+ * localStorage) until the server acknowledges it; after a reconnection the waiting
+ * changes are sent again with the same cids. */
+
+import { io } from "../../vendor/socket.io.esm.min.js";
+import { Outbox, RETRY, SETTLED, validEntries } from "./outbox.js";
+import { createView } from "./render.js";
+import { permits, readRules } from "./rules.js";
+import { Sequencer } from "./sequencer.js";
+import { fmt } from "./text.js";
+
+const $ = (id) => document.getElementById(id);
+const json = (id) => JSON.parse($(id).textContent);
+
+const root = $("board");
+const T = json("board-strings");
+const RULES = readRules(json("board-rules"));
+const BOARD = Number(root.dataset.board);
+const ME = Number(root.dataset.person);
+const FACILITATOR = root.dataset.role === "facilitator";
+const OUTBOX_KEY = `greenpact:board:${BOARD}:person:${ME}:outbox`;
+const GAP_WAIT_MS = 1000;
+const ACK_TIMEOUT_MS = 10000;
+const RETRY_MS = 1500;
+
+function newCid() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  // Plain-HTTP pages (not a secure context) have no randomUUID: a v4 UUID by hand.
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+function initialBoard() {
+  const themes = [...root.querySelectorAll(".board-column")].map((column) => ({
+    id: Number(column.dataset.theme),
+    name: column.querySelector("h2").textContent,
+  }));
+  return {
+    id: BOARD,
+    phase: root.dataset.phase,
+    locked: root.dataset.locked === "true",
+    timer_ends_at: $("board-timer").dataset.ends || null,
+    vote_budget: Number(root.dataset.voteBudget),
+    themes,
+  };
+}
+
+// --- state ---------------------------------------------------------------------------
+
+const state = {
+  board: initialBoard(),
+  joined: false,
+  joining: false,
+  removed: false,
+  removedReason: "",
+  refused: false,
+  hydrated: false,
+  cards: new Map(),
+  commitments: new Map(),
+  comments: new Map(), // card id -> [comment]
+  commentIds: new Set(),
+  totals: new Map(),
+  mine: new Map(),
+  votesLeft: Number($("votes-left")?.textContent) || 0,
+  presence: [],
+  clockOffset: 0, // the server's clock minus ours, for the timer
+};
+const sequencer = new Sequencer({ board: BOARD });
+const outbox = new Outbox({ newCid, entries: loadOutbox(), save: saveOutbox });
+let gapTimer = null;
+let connection = 0; // bumped on every disconnect: late answers of an old one are ignored
+// The server announces who is here (us included) before it answers our join, whose
+// snapshot was taken before we arrived: the announcement wins.
+let presenceSeen = false;
+
+function loadOutbox() {
+  try {
+    return validEntries(JSON.parse(localStorage.getItem(OUTBOX_KEY) || "[]"));
+  } catch {
+    return [];
+  }
+}
+
+function saveOutbox(entries) {
+  try {
+    if (entries.length) localStorage.setItem(OUTBOX_KEY, JSON.stringify(entries));
+    else localStorage.removeItem(OUTBOX_KEY);
+  } catch {
+    // Storage full or forbidden: the outbox still lives in memory.
+  }
+}
+
+function allowed(event, owns = true) {
+  if (state.removed || state.refused) return false;
+  return permits(RULES, FACILITATOR, state.board, event, owns);
+}
+
+const view = createView({
+  root,
+  strings: T,
+  me: ME,
+  facilitator: FACILITATOR,
+  // An official of the pact signs commitments for the public authority.
+  official: root.dataset.official === "true",
+  organisation: Number(root.dataset.organisation) || null,
+  state,
+  outbox,
+  allowed,
+  send,
+});
+
+/** Why this page no longer takes part: the facilitator's reason, when one was given. */
+function removedText() {
+  return state.removedReason ? `${T.removed} ${state.removedReason}` : T.removed;
+}
+
+function updateStatus() {
+  const online = socket.connected && state.joined;
+  let text;
+  if (state.removed) text = removedText();
+  else if (state.refused) text = T.refused;
+  else if (online) text = T.connected;
+  else if (!navigator.onLine) text = T.offline;
+  else if (socket.connected || sequencer.last === null) text = T.connecting;
+  else text = T.reconnecting;
+  if (!online && outbox.size) text += ` · ${fmt(T.waiting, { num: outbox.size })}`;
+  const node = $("board-status");
+  if (node.textContent !== text) node.textContent = text;
+  root.dataset.connection = online ? "online" : "offline";
+}
+
+// --- outgoing: the outbox on the socket ----------------------------------------------
+
+function send(event, payload) {
+  const entry = outbox.add(event, { ...payload, board: BOARD });
+  flush();
+  updateStatus();
+  view.scheduleLayout();
+  return entry;
+}
+
+function flush() {
+  if (!socket.connected || !state.joined) return;
+  for (const entry of outbox.due()) transmit(entry);
+}
+
+function transmit(entry) {
+  const sentOn = connection;
+  socket.timeout(ACK_TIMEOUT_MS).emit(entry.event, { ...entry.payload, cid: entry.cid }, (error, ack) => {
+    if (sentOn !== connection) return; // resent on the new connection, same cid
+    if (error || !ack || typeof ack !== "object") {
+      outbox.unanswered(entry.cid);
+      setTimeout(flush, RETRY_MS);
+      return;
+    }
+    settle(entry, ack);
+  });
+}
+
+function settle(entry, ack) {
+  const outcome = outbox.acknowledge(entry.cid, ack);
+  if (outcome === RETRY) setTimeout(flush, RETRY_MS); // nothing was applied: again, later
+  if (outcome !== SETTLED) return;
+  if (typeof ack.votes_left === "number") view.setVotesLeft(ack.votes_left);
+  if (!ack.ok) view.showRefusal(entry, ack.error || {});
+  updateStatus();
+  view.refreshCard(entry.payload.card);
+  view.scheduleLayout();
+}
+
+// --- incoming: the socket through the sequencer ----------------------------------------
+
+const socket = io(root.dataset.namespace, {
+  path: root.dataset.socketPath,
+  transports: ["websocket", "polling"],
+  tryAllTransports: true,
+});
+
+socket.on("connect", join);
+socket.on("disconnect", (reason) => {
+  connection += 1;
+  state.joined = false;
+  state.joining = false;
+  outbox.connectionLost();
+  // The server closes a connection itself only for someone it no longer accepts.
+  if (reason === "io server disconnect" && !state.removed) state.refused = true;
+  updateStatus();
+  view.refreshAll();
+});
+socket.on("connect_error", () => {
+  // A refusal by the server (no valid identity) is final; network errors are retried.
+  if (!socket.active) state.refused = true;
+  updateStatus();
+});
+socket.on("event", (message) => applyReady(sequencer.receive(message)));
+socket.on("events", (messages) => applyReady(sequencer.receiveAll(messages)));
+socket.on("presence", (message) => {
+  if (message?.board !== BOARD) return;
+  presenceSeen = true;
+  view.renderPresence(message.people || []);
+});
+socket.on("removed", (message) => {
+  if (message?.board !== BOARD) return;
+  state.removed = true;
+  state.removedReason = String(message.reason || "").trim();
+  view.showAlert(removedText());
+  socket.disconnect();
+  updateStatus();
+  view.refreshAll();
+});
+
+window.addEventListener("offline", () => {
+  socket.disconnect();
+  updateStatus();
+});
+window.addEventListener("online", () => {
+  if (!state.removed && !state.refused) socket.connect();
+  updateStatus();
+});
+
+function join() {
+  if (state.joining) return;
+  state.joining = true;
+  const payload = { board: BOARD };
+  if (sequencer.last !== null) payload.since = sequencer.last;
+  const joinedOn = connection;
+  presenceSeen = false;
+  socket.timeout(ACK_TIMEOUT_MS).emit("join", payload, (error, ack) => {
+    if (joinedOn !== connection) return;
+    state.joining = false;
+    if (error || !ack) {
+      if (socket.connected) setTimeout(join, RETRY_MS);
+      return;
+    }
+    if (!ack.ok) {
+      state.refused = true;
+      view.showAlert(T.errors[ack.error?.code] || T.refused);
+      socket.disconnect();
+      updateStatus();
+      return;
+    }
+    joined(ack);
+  });
+}
+
+function joined(ack) {
+  if (ack.mode === "snapshot") {
+    view.loadSnapshot(ack.snapshot);
+    if (!presenceSeen) view.renderPresence(ack.snapshot.presence || []);
+    applyReady(sequencer.reset(ack.seq));
+  } else {
+    applyReady(sequencer.receiveAll(ack.events, false));
+  }
+  state.joined = true;
+  flush();
+  updateStatus();
+  view.refreshAll();
+}
+
+/** Apply what the sequencer let through; while events are missing, wait a moment for
+ * them, then join again with `since`. */
+function applyReady({ ready, gap }) {
+  for (const { message, live } of ready) {
+    if (live && message.at) state.clockOffset = Date.parse(message.at) - Date.now();
+    view.apply(message, live);
+  }
+  if (!gap) {
+    clearTimeout(gapTimer);
+    gapTimer = null;
+  } else if (gapTimer === null) {
+    gapTimer = setTimeout(() => {
+      gapTimer = null;
+      if (sequencer.gap && socket.connected && !state.joining) join();
+    }, GAP_WAIT_MS);
+  }
+}
+
+// --- what the person does ---------------------------------------------------------------
+
+const SUBMITS = {
+  "card:create"(form) {
+    const text = form.elements.namedItem("text").value.trim();
+    if (!text) return;
+    send("card:create", {
+      theme: Number(form.elements.namedItem("theme").value),
+      text,
+      kind: form.elements.namedItem("kind").value,
+    });
+    form.elements.namedItem("text").value = "";
+  },
+  "comment:add"(form) {
+    const input = form.elements.namedItem("text");
+    const text = input.value.trim();
+    if (!text) return;
+    send("comment:add", { card: Number(form.dataset.card), text });
+    input.value = "";
+  },
+  "vote:cast"(form) {
+    send("vote:cast", { card: Number(form.elements.namedItem("card").value) });
+  },
+  "commitment:create"() {
+    view.submitCommitmentForm();
+  },
+  "commitment:sign"(form) {
+    send("commitment:sign", { commitment: Number(form.elements.namedItem("commitment").value) });
+  },
+  "board:phase"(form) {
+    send("board:phase", { phase: form.elements.namedItem("phase").value });
+  },
+  "board:lock"() {
+    send("board:lock", { locked: !state.board.locked });
+  },
+  "board:timer"(form, submitter) {
+    const minutes = Number(form.elements.namedItem("minutes").value);
+    const stop = submitter?.value === "stop";
+    if (!stop && !(minutes > 0)) return;
+    send("board:timer", { seconds: stop ? null : Math.round(minutes * 60) });
+  },
+};
+
+const ACTIONS = {
+  edit: (id) => view.startEdit(id),
+  save: (id) => view.saveCard(id),
+  cancel: (id) => view.cancelEdit(id),
+  reload: (id) => view.reloadEdit(id),
+  "keep-mine": (id) => view.keepMine(id),
+  delete(id) {
+    const card = state.cards.get(id);
+    if (card && window.confirm(T.confirmDelete)) send("card:delete", { card: id, version: card.version });
+  },
+  vote: (id) => send("vote:cast", { card: id }),
+  retract: (id) => send("vote:retract", { card: id }),
+  hide(id) {
+    const card = state.cards.get(id);
+    if (card) send("card:hide", { card: id, hidden: !card.hidden });
+  },
+  pick: (id) => view.togglePick(id),
+  "cluster-here": (id) => view.clusterHere(id),
+  "merge-here": (id) => view.mergeHere(id),
+  uncluster(id) {
+    const card = state.cards.get(id);
+    if (card) send("card:move", { card: id, version: card.version, cluster: null });
+  },
+  "edit-commitment": (id) => view.editCommitment(id),
+  sign: (id) => send("commitment:sign", { commitment: id }),
+  "commitment-reload": () => view.reloadCommitment(),
+  "commitment-keep-mine": () => view.keepMyCommitment(),
+  "remove-person"(id, control) {
+    const name = control.dataset.name || "";
+    const reason = window.prompt(fmt(T.removeReason, { name }));
+    if (reason !== null) send("participant:remove", { person: Number(control.dataset.person), reason });
+  },
+};
+
+root.addEventListener("submit", (event) => {
+  const form = event.target.closest("form[data-event]");
+  const handler = form && SUBMITS[form.dataset.event];
+  if (!handler) return;
+  event.preventDefault();
+  handler(form, event.submitter);
+});
+
+root.addEventListener("click", (event) => {
+  const control = event.target.closest("button[data-action]");
+  const action = control && ACTIONS[control.dataset.action];
+  if (!action) return;
+  event.preventDefault();
+  action(Number(control.dataset.card || control.dataset.commitment || 0), control);
+});
+
+root.addEventListener("keydown", (event) => {
+  // Ctrl+Enter (or ⌘+Enter) in a text box sends, as in chat tools.
+  if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey)) return;
+  const form = event.target.closest("form[data-event]");
+  if (form) {
+    event.preventDefault();
+    form.requestSubmit();
+    return;
+  }
+  const editor = event.target.closest(".card__editor");
+  if (editor) {
+    event.preventDefault();
+    view.saveCard(Number(editor.closest("[data-card]").dataset.card));
+  }
+});
+
+$("commitment-cancel").addEventListener("click", view.resetCommitmentForm);
+
+// --- start ---------------------------------------------------------------------------
+
+for (const comment of json("board-comments")) view.addComment(comment);
+setInterval(view.renderTimer, 1000);
+view.renderTimer();
+updateStatus();

@@ -1,0 +1,28 @@
+/* Who may send which change now, pure: the server's own tables
+ * (workshops/board/rules.py, rendered into the page as JSON) read by the same steps as
+ * its `authorise`. The page shows only the controls that can work; the server decides. */
+
+/** The tables of the page's `board-rules` JSON, as sets. */
+export function readRules(json) {
+  return {
+    phases: [...json.phases],
+    closed: json.closed,
+    closedEvents: new Set(json.closed_events),
+    facilitatorOnly: new Set(json.facilitator_only),
+    ownCardEvents: new Set(json.own_card_events),
+    participantPhases: new Map(
+      Object.entries(json.participant_phases).map(([event, phases]) => [event, new Set(phases)]),
+    ),
+  };
+}
+
+/** May a facilitator (or a participant) send `event` to a board in `{phase, locked}`?
+ * `owns`: the card concerned is theirs (own-card events only). */
+export function permits(rules, facilitator, board, event, owns = true) {
+  if (rules.facilitatorOnly.has(event) && !facilitator) return false;
+  if (board.phase === rules.closed && !rules.closedEvents.has(event)) return false;
+  if (facilitator) return true;
+  if (board.locked) return false;
+  if (!rules.participantPhases.get(event)?.has(board.phase)) return false;
+  return !(rules.ownCardEvents.has(event) && !owns);
+}

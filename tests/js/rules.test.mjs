@@ -1,0 +1,39 @@
+// The page's reading of the server's rules tables (static/js/board/rules.js). The
+// tables here are the shape of the page's `board-rules` JSON (workshops/board/rules.py
+// `client_rules`), reduced to what each test needs.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { permits, readRules } from "../../static/js/board/rules.js";
+
+const RULES = readRules({
+  phases: ["lobby", "ideas", "vote", "closed"],
+  closed: "closed",
+  closed_events: ["board:phase"],
+  facilitator_only: ["board:phase", "card:hide"],
+  own_card_events: ["card:update"],
+  participant_phases: { "card:create": ["ideas"], "card:update": ["ideas"], "vote:cast": ["vote"] },
+});
+const ideas = { phase: "ideas", locked: false };
+
+test("a participant may send an event only in its phases", () => {
+  assert.equal(permits(RULES, false, ideas, "card:create"), true);
+  assert.equal(permits(RULES, false, ideas, "vote:cast"), false);
+  assert.equal(permits(RULES, false, { phase: "vote", locked: false }, "vote:cast"), true);
+  assert.equal(permits(RULES, false, ideas, "unknown:event"), false);
+});
+
+test("facilitator-only events, a lock and someone else's card stop a participant", () => {
+  assert.equal(permits(RULES, false, ideas, "card:hide"), false);
+  assert.equal(permits(RULES, false, { phase: "ideas", locked: true }, "card:create"), false);
+  assert.equal(permits(RULES, false, ideas, "card:update", false), false);
+  assert.equal(permits(RULES, false, ideas, "card:update", true), true);
+});
+
+test("a facilitator is bound by neither phase nor lock, but a closed board only reopens", () => {
+  assert.equal(permits(RULES, true, { phase: "lobby", locked: true }, "vote:cast"), true);
+  assert.equal(permits(RULES, true, ideas, "card:update", false), true);
+  assert.equal(permits(RULES, true, { phase: "closed", locked: false }, "card:hide"), false);
+  assert.equal(permits(RULES, true, { phase: "closed", locked: false }, "board:phase"), true);
+  assert.equal(permits(RULES, false, { phase: "closed", locked: false }, "board:phase"), false);
+});
