@@ -50,11 +50,12 @@ run: install
 	$(FLASK) seed-demo
 	$(PY) app.py
 
-## test: lint, type-check, the board's JavaScript units and the whole pytest suite
-## (unit, HTTP, SMTP, PostgreSQL, Redis, browser)
+## test: lint, type-check, the import contracts, the board's JavaScript units and the
+## whole pytest suite (unit, HTTP, SMTP, PostgreSQL, Redis, browser)
 test: install-dev chromium
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 	$(MAKE) --no-print-directory test-js
 	$(PY) -m pytest -n auto $(PYTEST_ARGS); status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; \
@@ -64,9 +65,11 @@ test: install-dev chromium
 test-js:
 	node --test tests/js/
 
+## lint: ruff, mypy, and the import contracts of the layers (pyproject.toml)
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 ## bench: the performance benchmarks under bench/, printed as a table
 bench: install-dev

@@ -63,7 +63,7 @@ def select_locale() -> str:
 
 
 def _init_extensions(app: Flask) -> None:
-    import mail
+    from core import mail
     from extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
 
     import_models()
@@ -95,7 +95,9 @@ def _init_extensions(app: Flask) -> None:
 
 def import_models() -> None:
     """Import every package's models so that relationships by name resolve."""
-    import mail  # noqa: F401
+    import commitments.models  # noqa: F401
+    import core.mail  # noqa: F401
+    import core.models  # noqa: F401
     import pacts.models  # noqa: F401
     import stakeholders.models  # noqa: F401
     import workshops.models  # noqa: F401
@@ -117,15 +119,16 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from dashboards.registrations import bp as staff_bp
+    from demo.cli import bp as demo_commands_bp
     from pacts import bp as pacts_bp
     from pacts.member import bp as member_bp
     from pacts.staff import bp as pact_staff_bp
     from stakeholders import bp as stakeholders_bp
     from stakeholders.auth import bp as auth_bp
-    from stakeholders.delivery_views import bp as delivery_bp
-    from stakeholders.staff import bp as staff_bp
+    from stakeholders.delivery.views import bp as delivery_bp
     from workshops import bp as workshops_bp
-    from workshops.board_pages import bp as board_pages_bp
+    from workshops.board.pages import bp as board_pages_bp
     from workshops.cli import bp as workshop_commands_bp
     from workshops.staff import bp as workshop_staff_bp
 
@@ -141,6 +144,7 @@ def _register_blueprints(app: Flask) -> None:
         board_pages_bp,
         workshop_commands_bp,
         pact_staff_bp,
+        demo_commands_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -172,8 +176,8 @@ def _register_template_helpers(app: Flask) -> None:
     from flask_babel import format_date
     from flask_wtf.csrf import generate_csrf
 
-    from pacts.services import theme_label
-    from timeutil import local_datetime, local_time
+    from core.pacts import theme_label
+    from core.time import local_datetime, local_time
 
     app.add_template_filter(local_datetime)
     app.add_template_filter(local_time)

@@ -32,12 +32,14 @@ from typing import Any
 from sqlalchemy import select
 
 from app import create_app
+from core.mail import OutboxMessage, deliver
+from core.pacts import create_pact
+from core.time import utcnow
+from core.tokens import participant_token
 from extensions import db
-from mail import OutboxMessage, deliver
-from pacts.commitments import publish_pact
 from pacts.documents import pact_pdf
 from pacts.monitoring import ProgressData, report_progress
-from pacts.services import create_pact
+from pacts.publishing import publish_pact
 from stakeholders.consent import CONSENT_VERSION
 from stakeholders.services import create_staff, find_staff, register_organisation
 from tests.conftest import registration_data
@@ -48,9 +50,8 @@ from tests.pacts.factories import (
     signed_commitment,
 )
 from tests.slow_smtp import slow_smtp_server
-from timeutil import utcnow
-from workshops.services import WorkshopData, bulk_participants, create_workshop
-from workshops.tokens import participant_token
+from workshops.identities import bulk_participants
+from workshops.scheduling import WorkshopData, create_workshop
 
 ROUNDS = 5
 

@@ -1,6 +1,6 @@
 """Operator commands of pacts (`flask --app app <command>`): the schema, pacts, the
-daily progress reminders, the demo installation, and importing commitments from the
-open data's CSV. Output is JSON on stdout."""
+daily progress reminders, and importing commitments from the open data's CSV.
+Output is JSON on stdout."""
 
 from __future__ import annotations
 
@@ -11,13 +11,12 @@ from pathlib import Path
 import click
 from flask_migrate import upgrade
 
-from errors import DomainError
+from core.cli import emit, fail, rows_of
+from core.errors import DomainError
+from core.pacts import create_pact
 from pacts import bp
-from pacts.demo import seed_demo
 from pacts.imports import import_commitments
 from pacts.monitoring import send_reminders
-from pacts.services import create_pact
-from stakeholders.cli import emit, fail, rows_of
 
 
 @bp.cli.command("init-db")
@@ -64,12 +63,6 @@ def send_reminders_command(today: datetime | None) -> None:
     """E-mail the leads whose progress report is due within a fortnight or overdue
     (once per due date; run daily)."""
     click.echo(json.dumps(send_reminders(today.date() if today else None)))
-
-
-@bp.cli.command("seed-demo")
-def seed_demo_command() -> None:
-    """Create the demo pacts, staff, registrations and a workshop (idempotent)."""
-    click.echo(json.dumps(seed_demo(), ensure_ascii=False))
 
 
 @bp.cli.command("import-commitments")

@@ -18,12 +18,12 @@ from flask import current_app, render_template
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
-from choices import COMMITMENT_STATUS_LABELS
-from pacts.commitments import public_url
-from pacts.models import Pact
+from core.choices import COMMITMENT_STATUS_LABELS
+from core.links import public_url
+from core.models import Pact
+from core.spreadsheets import csv_text
+from core.time import utcnow
 from pacts.queries import pact_overview
-from stakeholders.exports import csv_text
-from timeutil import utcnow
 
 T = TypeVar("T")
 SCHEMA_PATH = "/open-data/commitments.schema.json"

@@ -33,7 +33,9 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput, TextInput
 
-from choices import (
+from commitments.operations import CommitmentData, commitment_data
+from core.choices import (
+    COMMITMENT_STATUS_LABELS,
     COMMITMENT_TEXT_MAX,
     COMMITMENT_TITLE_MAX,
     INDICATOR_NAME_MAX,
@@ -41,15 +43,7 @@ from choices import (
     NAME_MAX,
     SERVICE_LABELS,
 )
-from pacts.commitments import CommitmentData, PactDocumentData, commitment_data
-from pacts.indicators import IndicatorData
-from pacts.models import (
-    CommitmentStatus,
-    IndicatorSource,
-    Pact,
-    ReportFrequency,
-)
-from stakeholders.forms import (
+from core.forms import (
     ANY,
     CHOOSE,
     REQUIRED,
@@ -58,7 +52,11 @@ from stakeholders.forms import (
     text_field,
     too_long,
 )
-from validation import NoMarkup, strip
+from core.models import Pact, ReportFrequency
+from core.validation import NoMarkup, strip
+from pacts.indicators import IndicatorData
+from pacts.models import IndicatorSource
+from pacts.publishing import PactDocumentData
 
 DOCUMENT_TEXT_MAX = 10_000
 PARTNERS_MAX = 5_000
@@ -76,15 +74,6 @@ NUMBER_MAX = 1e15
 # A deadline outside these years is a typing slip (0202, 20300).
 DEADLINE_YEARS = (2000, 2100)
 
-COMMITMENT_STATUS_LABELS: dict[str, Any] = {
-    CommitmentStatus.DRAFT: _l("Draft"),
-    CommitmentStatus.AGREED: _l("Agreed"),
-    CommitmentStatus.SIGNED: _l("Signed"),
-    CommitmentStatus.IN_PROGRESS: _l("In progress"),
-    CommitmentStatus.AT_RISK: _l("At risk"),
-    CommitmentStatus.DONE: _l("Done"),
-    CommitmentStatus.DROPPED: _l("Dropped"),
-}
 REPORT_FREQUENCY_LABELS: dict[str, Any] = {
     ReportFrequency.YEARLY: _l("Once a year"),
     ReportFrequency.HALF_YEARLY: _l("Twice a year"),

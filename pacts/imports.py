@@ -17,7 +17,9 @@ from wtforms import DateField, Field, FloatField, Form, SelectField, StringField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from choices import (
+from commitments.models import Commitment
+from commitments.operations import CommitmentData, add_commitment
+from core.choices import (
     COMMITMENT_TEXT_MAX,
     COMMITMENT_TITLE_MAX,
     INDICATOR_NAME_MAX,
@@ -25,17 +27,16 @@ from choices import (
     NAME_MAX,
     RegistrationStatus,
 )
-from errors import DomainError
+from core.errors import DomainError
+from core.forms import finite, text
+from core.models import Pact
+from core.pacts import find_pact
+from core.transactions import rollback
+from core.validation import strip
 from extensions import db
-from pacts.commitments import CommitmentData, add_commitment
 from pacts.documents import NAME_SEPARATOR
-from pacts.models import Commitment, Pact
-from pacts.services import find_pact
 from stakeholders.models import Organisation
 from stakeholders.services import find_staff, official_of
-from transactions import rollback
-from validation import strip
-from workshops.board.forms import finite, text
 
 
 def approved_organisations(pact_id: int) -> dict[str, list[int]]:

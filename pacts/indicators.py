@@ -12,12 +12,13 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from choices import Service
-from errors import DomainError
+from commitments.models import Commitment
+from core.choices import Service
+from core.errors import DomainError
+from core.transactions import commit
 from extensions import db
-from pacts.models import Commitment, IndicatorSource, ProgrammeIndicator
+from pacts.models import IndicatorSource, ProgrammeIndicator
 from stakeholders.services import official_of
-from transactions import commit
 
 
 @dataclass(frozen=True)

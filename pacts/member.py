@@ -13,22 +13,23 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from choices import COMMITMENT_STATUS_LABELS
-from errors import DomainError
+from commitments.models import REPORTED_STATUSES, Commitment
+from commitments.operations import identify_member, request_member_link, sign_commitment
+from core.choices import COMMITMENT_STATUS_LABELS, CommitmentStatus
+from core.errors import DomainError
+from core.forms import NewLinkForm
+from core.time import today_in
 from extensions import limiter
-from pacts.commitments import identify_member, request_member_link, sign_commitment
 from pacts.member_forms import (
     EVIDENCE_EXTENSIONS,
     ProgressForm,
     SignForm,
 )
-from pacts.models import REPORTED_STATUSES, Commitment, CommitmentStatus
-from pacts.monitoring import report_progress, today_in
+from pacts.monitoring import report_progress
 from pacts.queries import member_commitments
-from workshops.forms import NewLinkForm
-from workshops.views import (
-    LINK_PROBLEMS,
+from stakeholders.sessions import (
     PRIVATE_HEADERS,
+    TOKEN_PROBLEMS,
     open_session,
     participant_required,
 )
@@ -37,8 +38,7 @@ bp = Blueprint("member", __name__)
 
 # Why a personal link was refused (the `identify_member` reasons), for the visitor.
 MEMBER_LINK_PROBLEMS = {
-    "invalid": LINK_PROBLEMS["invalid"],
-    "expired": LINK_PROBLEMS["expired"],
+    **TOKEN_PROBLEMS,
     "inactive": _l(
         "This link no longer works: your organisation no longer takes part in the "
         "pact through this address."
@@ -55,7 +55,7 @@ RENEWABLE = {"invalid", "expired"}
 def _link_problem(reason: str | None, form: NewLinkForm) -> str:
     return render_template(
         "pacts/member_link_problem.html",
-        problem=MEMBER_LINK_PROBLEMS.get(reason, LINK_PROBLEMS["invalid"])
+        problem=MEMBER_LINK_PROBLEMS.get(reason, TOKEN_PROBLEMS["invalid"])
         if reason
         else None,
         renewable=reason is None or reason in RENEWABLE,

@@ -21,16 +21,11 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from choices import COMMITMENT_STATUS_LABELS, REASON_MAX
+from commitments.models import REPORTED_STATUSES
+from core.choices import COMMITMENT_STATUS_LABELS, REASON_MAX, CommitmentStatus
+from core.forms import REQUIRED, choices_of, text_area_field, web_address_field
 from pacts.forms import number_field
-from pacts.models import REPORTED_STATUSES, CommitmentStatus
 from pacts.monitoring import EVIDENCE_TYPES, Evidence, ProgressData
-from stakeholders.forms import (
-    REQUIRED,
-    choices_of,
-    text_area_field,
-    web_address_field,
-)
 
 REPORTED_STATUS_LABELS = {
     status: COMMITMENT_STATUS_LABELS[status] for status in REPORTED_STATUSES

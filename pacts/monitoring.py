@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,25 +17,18 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from choices import Role
-from errors import DomainError
+from commitments.models import Commitment
+from commitments.operations import member_link, pact_commitment
+from core.choices import CommitmentStatus, Role
+from core.errors import DomainError
+from core.mail import queue_template_email
+from core.models import REPORT_MONTHS, Pact, PactStatus, ReportFrequency
+from core.time import today_in, utcnow
+from core.transactions import commit
 from extensions import db
-from mail import queue_template_email
-from pacts.commitments import member_link, pact_commitment
-from pacts.models import (
-    REPORT_MONTHS,
-    Commitment,
-    CommitmentStatus,
-    Pact,
-    PactStatus,
-    ProgressReminder,
-    ProgressReport,
-    ReportFrequency,
-)
+from pacts.models import ProgressReminder, ProgressReport
 from pacts.progress import next_due, reminder_kind
 from stakeholders.models import Person
-from timeutil import utcnow
-from transactions import commit
 
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 # Allowed evidence: extension -> (MIME type, how its content must start). Office
@@ -115,10 +108,6 @@ def _content_matches(content: bytes, magic: bytes | None) -> bool:
     except UnicodeDecodeError:
         return False
     return True
-
-
-def today_in(pact: Pact) -> date:
-    return datetime.now(ZoneInfo(pact.timezone)).date()
 
 
 def report_progress(

@@ -11,6 +11,8 @@ from typing import Any
 
 from flask import Response, abort, current_app, request
 
+from core.models import Pact
+from core.pacts import find_pact
 from pacts import bp
 from pacts.documents import (
     SCHEMA_PATH,
@@ -20,8 +22,6 @@ from pacts.documents import (
     progress_csv,
     schema_url,
 )
-from pacts.models import Pact
-from pacts.services import find_pact
 
 CSV = "text/csv; charset=utf-8"
 

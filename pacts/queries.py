@@ -13,21 +13,18 @@ from flask_babel import force_locale
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
-from choices import RegistrationStatus
-from extensions import db
-from pacts.commitments import parties
-from pacts.models import (
+from commitments.models import (
     PACT_STATUSES,
     Commitment,
     CommitmentRevision,
-    CommitmentStatus,
-    IndicatorSource,
-    Pact,
-    ProgrammeIndicator,
-    ProgressReport,
-    Theme,
     commitment_co_signer,
 )
+from commitments.operations import parties
+from core.choices import CommitmentStatus
+from core.models import Pact, Theme
+from core.pacts import theme_label
+from extensions import db
+from pacts.models import IndicatorSource, ProgrammeIndicator, ProgressReport
 from pacts.monitoring import REPORTABLE, due_date
 from pacts.progress import (
     IndicatorPart,
@@ -35,12 +32,9 @@ from pacts.progress import (
     indicator_total,
     percent_of_way,
 )
-from pacts.services import theme_label
+from stakeholders.delivery.services import service_counts
 from stakeholders.models import (
-    DeliveryStatus,
     Organisation,
-    OrganisationService,
-    ServiceDelivery,
 )
 
 
@@ -332,30 +326,6 @@ def _indicator(pact_id: int, indicator: ProgrammeIndicator) -> dict[str, Any]:
         "target": target,
         "percent": round(100 * value / target) if target else None,
     }
-
-
-def service_counts(pact_id: int, service: str) -> tuple[int, int]:
-    """(organisations that received the service, approved organisations that asked
-    for it)."""
-    asked = select(OrganisationService.organisation_id).where(
-        OrganisationService.service == service
-    )
-    approved = (Organisation.pact_id == pact_id) & (
-        Organisation.status == RegistrationStatus.APPROVED
-    )
-    asked_count = db.session.scalar(
-        select(func.count(Organisation.id)).where(approved, Organisation.id.in_(asked))
-    )
-    delivered = db.session.scalar(
-        select(func.count(ServiceDelivery.id))
-        .join(Organisation, Organisation.id == ServiceDelivery.organisation_id)
-        .where(
-            approved,
-            ServiceDelivery.service == service,
-            ServiceDelivery.status == DeliveryStatus.DELIVERED,
-        )
-    )
-    return int(delivered or 0), int(asked_count or 0)
 
 
 def pact_overview(pact: Pact, locale: str | None = None) -> dict[str, Any]:

@@ -16,20 +16,23 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from choices import Role
-from errors import DomainError
-from outcomes import perform, refuse_on_form
-from pacts.commitments import (
+from commitments.models import PACT_STATUSES, Commitment
+from commitments.operations import (
     add_commitment,
     agree_commitment,
     edit_commitment,
     move_commitment,
     pact_commitment,
-    public_url,
-    publish_pact,
     sign_commitment,
-    update_pact_document,
 )
+from core.choices import Role
+from core.errors import DomainError
+from core.forms import ActionForm
+from core.links import public_url
+from core.models import Pact, Theme
+from core.outcomes import perform, refuse_on_form
+from core.pacts import theme_label
+from core.transactions import rollback
 from pacts.forms import (
     LABELS,
     CommitmentFilterForm,
@@ -47,19 +50,16 @@ from pacts.indicators import (
     delete_programme_indicator,
     pact_indicator,
 )
-from pacts.models import PACT_STATUSES, Commitment, Pact, Theme
+from pacts.publishing import publish_pact, update_pact_document
 from pacts.queries import (
     commitment_history,
     pact_commitments,
     programme_indicators,
     status_counts,
 )
-from pacts.services import theme_label
 from stakeholders.auth import official_required, pact_staff_required
-from transactions import rollback
 from workshops.board.summary import lead_organisations
-from workshops.forms import ActionForm
-from workshops.services import pact_workshops
+from workshops.queries import pact_workshops
 
 bp = Blueprint("pact_staff", __name__, url_prefix="/staff/p/<slug>/pact")
 

@@ -13,15 +13,16 @@ from flask.blueprints import BlueprintSetupState
 from flask_babel import format_date
 from werkzeug.wrappers import Response
 
-from choices import COMMITMENT_STATUS_LABELS, PROGRESS_BUCKET_LABELS
-from errors import DomainError
+from commitments.models import PACT_STATUSES, Commitment
+from commitments.operations import pact_commitment
+from core.choices import COMMITMENT_STATUS_LABELS, PROGRESS_BUCKET_LABELS
+from core.errors import DomainError
+from core.models import Pact
+from core.pacts import find_pact, list_pacts
 from pacts import bp
 from pacts.charts import bucket_bar, meter, progress_line
-from pacts.commitments import pact_commitment
-from pacts.models import PACT_STATUSES, Commitment, Pact
 from pacts.monitoring import evidence_folder, evidence_of
 from pacts.queries import commitment_record, pact_overview
-from pacts.services import find_pact, list_pacts
 
 
 @bp.record_once

@@ -22,9 +22,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from choices import Role
+from core.choices import Role
+from core.models import Pact
 from extensions import db, limiter, login_manager
-from pacts.models import Pact
 from stakeholders.forms import LoginForm
 from stakeholders.models import Person
 from stakeholders.services import authenticate_staff, staff_pact

@@ -3,33 +3,16 @@ importing registrations, retrying the e-mail outbox. Output is JSON on stdout.""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import click
 
-from errors import DomainError
-from mail import deliver_pending
+from core.cli import emit, fail, rows_of
+from core.errors import DomainError
+from core.mail import deliver_pending
 from stakeholders import bp
-from stakeholders.exports import import_stakeholders, read_rows
+from stakeholders.exports import import_stakeholders
 from stakeholders.services import create_staff
-
-
-def emit(payload: Any) -> None:
-    click.echo(json.dumps(payload, ensure_ascii=False))
-
-
-def fail(exc: DomainError) -> click.ClickException:
-    return click.ClickException(exc.message)
-
-
-def rows_of(file: Path) -> list[dict[str, str]]:
-    """The rows of an exported CSV or XLSX file; a clear error when unreadable."""
-    try:
-        return read_rows(file)
-    except (ValueError, KeyError, OSError) as exc:
-        raise click.ClickException(f"cannot read {file.name}: {exc}") from None
 
 
 @bp.cli.command("create-user")

@@ -1,28 +1,23 @@
-"""Registrations as spreadsheets: CSV (UTF-8 with BOM, so Excel opens it in the right
-encoding) and XLSX, both with formula-like cells neutralised; and the way back,
-importing such a file into a pact through the same validation as the public form."""
+"""Registrations as spreadsheets: the export's columns and rows (written by
+core.spreadsheets), and the way back, importing such a file into a pact through the
+same validation as the public form."""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
 from werkzeug.datastructures import MultiDict
 
-from choices import RegistrationStatus
-from errors import DomainError
+from core.choices import RegistrationStatus
+from core.errors import DomainError
+from core.pacts import find_pact
 from extensions import db
-from pacts.services import find_pact
 from stakeholders.forms import StakeholderForm
 from stakeholders.models import Organisation
 from stakeholders.queries import registrations_query
 from stakeholders.services import register_organisation, theme_choices
-from validation import neutralise_cell, restore_cell
 
 COLUMNS = [
     "organisation_name",
@@ -85,66 +80,6 @@ def export_rows(pact_id: int, filters: Mapping[str, str]) -> list[dict[str, str]
     """The export rows of a pact's registrations matching the dashboard's filters."""
     organisations = db.session.scalars(registrations_query(pact_id, filters))
     return [export_row(organisation) for organisation in organisations]
-
-
-def csv_text(rows: Iterable[Mapping[str, object]], columns: Sequence[str]) -> str:
-    """CSV with a BOM; text cells a spreadsheet would run as formulas are
-    neutralised (numbers are written as they are; None is an empty cell)."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(
-            {
-                key: neutralise_cell(value) if isinstance(value, str) else value
-                for key, value in row.items()
-            }
-        )
-    return "\ufeff" + buffer.getvalue()
-
-
-def write_csv(
-    rows: Iterable[dict[str, str]], columns: Sequence[str] = COLUMNS
-) -> bytes:
-    return csv_text(rows, columns).encode("utf-8")
-
-
-def write_xlsx(
-    rows: Iterable[dict[str, str]], title: str, columns: Sequence[str] = COLUMNS
-) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None  # noqa: S101 - a new workbook always has one sheet
-    sheet.title = title[:31]
-    sheet.append(list(columns))
-    for row in rows:
-        # openpyxl stores a string starting with "=" as a formula: neutralise first.
-        sheet.append([neutralise_cell(row[column]) for column in columns])
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def read_rows(path: Path) -> list[dict[str, str]]:
-    """Rows of an exported CSV or XLSX file, formula neutralisation undone."""
-    if path.suffix.lower() == ".xlsx":
-        sheet = load_workbook(path, read_only=True).active
-        if sheet is None:
-            return []
-        values = [
-            ["" if v is None else str(v) for v in row]
-            for row in sheet.iter_rows(values_only=True)
-        ]
-        header, body = (values[0], values[1:]) if values else ([], [])
-        raw = [dict(zip(header, row, strict=False)) for row in body]
-    else:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            raw = list(csv.DictReader(handle))
-    return [
-        {key: restore_cell(value or "") for key, value in row.items() if key}
-        for row in raw
-    ]
 
 
 def import_stakeholders(pact_slug: str, rows: list[dict[str, str]]) -> dict[str, Any]:

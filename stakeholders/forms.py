@@ -4,170 +4,58 @@ decisions, and staff login."""
 
 from __future__ import annotations
 
-import gettext
-from collections.abc import Iterator
-from functools import cache
 from typing import Any
 
-import pycountry
-from email_validator import EmailNotValidError, validate_email
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
-    Field,
-    Form,
     HiddenField,
     PasswordField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
-    URLField,
 )
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import (
-    URL,
     DataRequired,
     InputRequired,
     Length,
     Optional,
     Regexp,
-    ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from choices import (
+from core.choices import (
     EMAIL_MAX,
     KIND_LABELS,
     MOTIVATION_MAX,
     NAME_MAX,
     PHONE_MAX,
-    REASON_MAX,
     REGISTRATION_NUMBER_MAX,
     SECTOR_LABELS,
     SERVICE_LABELS,
     SHORT_TEXT_MAX,
     SIZE_LABELS,
-    STATUS_LABELS,
-    URL_MAX,
 )
-from validation import NoMarkup, SingleLine, lower, none_if_empty, parse_phone, strip
-
-REQUIRED = _l("This field is required.")
-
-
-def too_long(limit: int) -> Any:
-    return _l("Please keep this under %(max)d characters.", max=limit + 1)
-
-
-def text_field(
-    label: Any, limit: int, required: bool = True, **kwargs: Any
-) -> StringField:
-    """A one-line text field: trimmed, length-limited, no markup."""
-    presence = DataRequired(message=REQUIRED) if required else Optional()
-    return StringField(
-        label,
-        filters=[strip, none_if_empty] if not required else [strip],
-        validators=[
-            presence,
-            Length(max=limit, message=too_long(limit)),
-            SingleLine(),
-            NoMarkup(),
-        ],
-        **kwargs,
-    )
-
-
-def text_area_field(label: Any, limit: int, required: bool = False) -> TextAreaField:
-    """A paragraph of plain text: trimmed, length-limited, no markup."""
-    presence = [DataRequired(message=REQUIRED)] if required else []
-    return TextAreaField(
-        label,
-        filters=[strip],
-        validators=[
-            *presence,
-            Length(max=limit, message=too_long(limit)),
-            NoMarkup(),
-        ],
-    )
-
-
-def web_address_field(label: Any) -> URLField:
-    """An optional http(s) address: length-limited, no other scheme, no markup."""
-    return URLField(
-        label,
-        filters=[strip, none_if_empty],
-        validators=[
-            Optional(),
-            Length(max=URL_MAX, message=too_long(URL_MAX)),
-            Regexp(
-                r"^https?://", message=_l("Start the address with http:// or https://.")
-            ),
-            URL(require_tld=True, message=_l("Please enter a valid web address.")),
-            NoMarkup(),
-        ],
-    )
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-    def __iter__(self) -> Iterator[Any]:
-        # `required` on a checkbox means that box must be ticked, so a required group
-        # would demand every box: the boxes never carry it, the server checks "at
-        # least one" with the group's validator and says so in the page's language.
-        for option in super().__iter__():
-            option.flags.required = False
-            yield option
-
-
-@cache
-def _country_translation(locale: str) -> gettext.NullTranslations:
-    return gettext.translation(
-        "iso3166-1", pycountry.LOCALES_DIR, languages=[locale], fallback=True
-    )
-
-
-def country_choices() -> list[Any]:
-    """ISO 3166 countries named in the visitor's language, sorted by that name."""
-    translate = _country_translation(str(get_locale() or "en")).gettext
-    names = [SelectChoice(c.alpha_2, translate(c.name)) for c in pycountry.countries]
-    return sorted(names, key=lambda choice: choice.label.casefold())
-
-
-def valid_email(form: Form, field: Field) -> None:
-    if not field.data:
-        return
-    try:
-        field.data = validate_email(
-            field.data, check_deliverability=False
-        ).normalized.lower()
-    except EmailNotValidError as exc:
-        raise ValidationError(_l("Please enter a valid e-mail address.")) from exc
-
-
-def valid_phone(form: Form, field: Field) -> None:
-    if not field.data:
-        return
-    try:
-        field.data = parse_phone(field.data, form["country"].data)
-    except ValueError as exc:
-        raise ValidationError(
-            _l("Please enter a valid phone number, e.g. +40 721 234 567.")
-        ) from exc
-
-
-def choices_of(labels: dict[Any, Any]) -> list[Any]:
-    return [SelectChoice(str(key), label) for key, label in labels.items()]
-
-
-ANY = SelectChoice("", _l("Any"))
-# No answer is preselected: a hurried person must not submit a wrong one unnoticed.
-CHOOSE = SelectChoice("", _l("Choose…"))
+from core.forms import (
+    CHOOSE,
+    REQUIRED,
+    MultiCheckboxField,
+    choices_of,
+    country_choices,
+    text_field,
+    too_long,
+    valid_email,
+    valid_phone,
+    web_address_field,
+)
+from core.validation import (
+    NoMarkup,
+    lower,
+    none_if_empty,
+    strip,
+)
 
 
 class StakeholderForm(FlaskForm):
@@ -292,65 +180,6 @@ class RegistrationForm(StakeholderForm):
     consent_version = HiddenField()
     # Hidden from people by CSS; bots fill every field they find.
     fax_number = StringField(_l("Leave this field empty"))
-
-
-class DecisionForm(FlaskForm):
-    reason = TextAreaField(
-        _l("Reason (optional, sent to the applicant)"),
-        filters=[strip],
-        validators=[Length(max=REASON_MAX, message=too_long(REASON_MAX)), NoMarkup()],
-    )
-
-
-class RegistrationFilterForm(FlaskForm):
-    """The dashboard's filters, read from the query string (GET: no CSRF)."""
-
-    class Meta:
-        csrf = False
-
-    status = SelectField(
-        _l("Status"),
-        choices=[ANY, *choices_of(STATUS_LABELS)],
-        validators=[Optional()],
-    )
-    kind = SelectField(
-        _l("Kind"),
-        choices=[ANY, *choices_of(KIND_LABELS)],
-        validators=[Optional()],
-    )
-    size = SelectField(
-        _l("Size"),
-        choices=[ANY, *choices_of(SIZE_LABELS)],
-        validators=[Optional()],
-    )
-    sector = SelectField(
-        _l("Sector"),
-        choices=[ANY, *choices_of(SECTOR_LABELS)],
-        validators=[Optional()],
-    )
-    service = SelectField(
-        _l("Service wanted"),
-        choices=[ANY, *choices_of(SERVICE_LABELS)],
-        validators=[Optional()],
-    )
-    q = StringField(
-        _l("Search"),
-        filters=[strip],
-        validators=[
-            Optional(),
-            Length(max=SHORT_TEXT_MAX, message=too_long(SHORT_TEXT_MAX)),
-        ],
-    )
-
-    def filters(self) -> dict[str, str]:
-        """The filters that are set and valid (an invalid one is ignored, not an
-        error)."""
-        values = {}
-        for name in ("status", "kind", "size", "sector", "service", "q"):
-            field = self[name]
-            if field.data and not field.errors:
-                values[name] = field.data
-        return values
 
 
 class LoginForm(FlaskForm):

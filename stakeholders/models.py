@@ -21,12 +21,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from choices import STAFF_ROLES, RegistrationStatus, Role
+from core.choices import STAFF_ROLES, RegistrationStatus, Role
+from core.time import UTCDateTime, utcnow
 from extensions import db
-from timeutil import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
-    from pacts.models import Pact, Theme
+    from core.models import Pact, Theme
 
 organisation_theme = Table(
     "organisation_theme",

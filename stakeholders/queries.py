@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from choices import (
+from core.choices import (
     KIND_LABELS,
     SECTOR_LABELS,
     SERVICE_LABELS,

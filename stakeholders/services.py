@@ -12,16 +12,16 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from choices import PASSWORD_MIN, STAFF_ROLES, RegistrationStatus, Role
-from errors import DomainError
+from core.choices import PASSWORD_MIN, STAFF_ROLES, RegistrationStatus, Role
+from core.errors import DomainError
+from core.mail import queue_template_email
+from core.models import Pact
+from core.pacts import theme_label
+from core.time import utcnow
+from core.transactions import commit, rollback
 from extensions import db
-from mail import queue_template_email
-from pacts.models import Pact
-from pacts.services import theme_label
 from stakeholders.models import Consent, Organisation, OrganisationService, Person
 from stakeholders.passwords import hash_password, needs_rehash, verify_password
-from timeutil import utcnow
-from transactions import commit, rollback
 
 
 def register_organisation(

@@ -7,10 +7,10 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from errors import DomainError
+from core.errors import DomainError
+from core.models import Pact
+from core.pacts import find_pact
 from extensions import limiter
-from pacts.models import Pact
-from pacts.services import find_pact
 from stakeholders import bp
 from stakeholders.consent import CONSENT_VERSION, consent_text
 from stakeholders.forms import RegistrationForm

@@ -25,10 +25,10 @@ from flask.testing import FlaskClient
 from sqlalchemy.engine import make_url
 
 from app import create_app
-from choices import Role
+from core.choices import Role
+from core.mail import OutboxSender
+from core.pacts import create_pact, find_pact
 from extensions import db
-from mail import OutboxSender
-from pacts.services import create_pact, find_pact
 from stakeholders.consent import CONSENT_VERSION
 from stakeholders.models import Person
 from stakeholders.services import create_staff, register_organisation

@@ -14,8 +14,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from core.mail import OutboxMessage, OutboxSender, deliver_due, deliver_pending
 from extensions import db
-from mail import OutboxMessage, OutboxSender, deliver_due, deliver_pending
 from stakeholders.models import Organisation
 from tests.conftest import csrf_from, form_data, free_port, wait_for
 
@@ -101,8 +101,8 @@ def test_without_mail_server_the_message_is_logged_and_kept(
 def test_nothing_is_sent_when_the_transaction_rolls_back(
     app: Flask, make_pact: Callable[..., int]
 ):
-    from mail import queue_email
-    from transactions import rollback
+    from core.mail import queue_email
+    from core.transactions import rollback
 
     make_pact("ilfov")
     queue_email("someone@x.ro", "subject", "body")

@@ -13,11 +13,17 @@ import pytest
 from flask import Flask
 from sqlalchemy import insert, select, update
 
+from core.mail import (
+    OutboxMessage,
+    OutboxSender,
+    deliver_due,
+    deliver_pending,
+    queue_email,
+)
+from core.time import utcnow
+from core.transactions import unit_of_work
 from extensions import db
-from mail import OutboxMessage, OutboxSender, deliver_due, deliver_pending, queue_email
 from tests.conftest import build_app, wait_for
-from timeutil import utcnow
-from transactions import unit_of_work
 
 
 def sender_threads() -> int:

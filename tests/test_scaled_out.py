@@ -11,8 +11,8 @@ import pytest
 import redis
 from flask import Flask
 
+from core.pacts import create_pact
 from extensions import db
-from pacts.services import create_pact
 from tests.conftest import (
     TEST_REDIS_URL,
     build_app,

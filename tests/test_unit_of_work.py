@@ -7,17 +7,17 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from errors import DomainError
-from extensions import db
-from mail import OutboxMessage
-from tests.database import changed_rows, committed_rows
-from transactions import (
+from core.errors import DomainError
+from core.mail import OutboxMessage
+from core.transactions import (
     NestedUseCaseFailed,
     after_commit,
     commit,
     unit_of_work,
     use_case,
 )
+from extensions import db
+from tests.database import changed_rows, committed_rows
 
 
 def committed_subjects() -> list[str]:

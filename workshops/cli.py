@@ -12,18 +12,13 @@ from datetime import UTC, datetime, timedelta
 import click
 from flask import Blueprint
 
-from choices import Role
-from errors import DomainError
+from core.choices import Role
+from core.errors import DomainError
+from core.pacts import find_pact
 from extensions import db
-from pacts.services import find_pact
 from stakeholders.services import find_staff
-from workshops.services import (
-    WorkshopData,
-    bulk_participants,
-    create_workshop,
-    issue_token,
-    pact_staff_members,
-)
+from workshops.identities import bulk_participants, issue_token
+from workshops.scheduling import WorkshopData, create_workshop, pact_staff_members
 
 bp = Blueprint("workshop_commands", __name__, cli_group=None)
 

@@ -34,8 +34,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from choices import EMAIL_MAX, KIND_LABELS, NAME_MAX, SHORT_TEXT_MAX
-from stakeholders.forms import (
+from core.choices import EMAIL_MAX, KIND_LABELS, NAME_MAX, SHORT_TEXT_MAX
+from core.forms import (
     REQUIRED,
     MultiCheckboxField,
     choices_of,
@@ -44,7 +44,7 @@ from stakeholders.forms import (
     valid_email,
     web_address_field,
 )
-from validation import NoMarkup, lower, strip
+from core.validation import NoMarkup, lower, strip
 from workshops.models import (
     Attendance,
     EnrolmentSource,
@@ -52,7 +52,7 @@ from workshops.models import (
     Workshop,
     WorkshopStatus,
 )
-from workshops.services import JOIN_CODE_LENGTH, WorkshopData
+from workshops.scheduling import JOIN_CODE_LENGTH, WorkshopData
 
 DESCRIPTION_MAX = 2000
 PLACE_MAX = 300
@@ -239,10 +239,6 @@ def workshop_values(workshop: Workshop, timezone: str) -> dict[str, Any]:
     }
 
 
-class ActionForm(FlaskForm):
-    """A button that changes something: only the CSRF token to check."""
-
-
 class StatusForm(FlaskForm):
     status = SelectField(
         _l("Status"),
@@ -330,15 +326,3 @@ class WalkInForm(FlaskForm):
             name: self[name].data
             for name in ("contact_name", "contact_email", "organisation_name", "kind")
         }
-
-
-class NewLinkForm(FlaskForm):
-    email = EmailField(
-        _l("Your e-mail address"),
-        filters=[strip, lower],
-        validators=[
-            DataRequired(message=REQUIRED),
-            Length(max=EMAIL_MAX, message=too_long(EMAIL_MAX)),
-            valid_email,
-        ],
-    )

@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core.choices import BoardPhase, CardKind
+from core.time import UTCDateTime, utcnow
 from extensions import db
-from timeutil import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
-    from pacts.models import Pact, Theme
+    from core.models import Pact, Theme
     from stakeholders.models import Person
 
 
@@ -42,16 +43,6 @@ class EnrolmentSource(StrEnum):
     SELF = "self"
     WALK_IN = "walk_in"
     BULK = "bulk"
-
-
-class BoardPhase(StrEnum):
-    LOBBY = "lobby"
-    IDEAS = "ideas"
-    CLUSTER = "cluster"
-    DRAFT = "draft"
-    VOTE = "vote"
-    SIGN = "sign"
-    CLOSED = "closed"
 
 
 DEFAULT_VOTE_BUDGET = 5
@@ -160,12 +151,6 @@ class Board(db.Model):  # type: ignore[name-defined,misc]
     seq: Mapped[int] = mapped_column(default=0)
 
     workshop: Mapped[Workshop] = relationship(back_populates="board")
-
-
-class CardKind(StrEnum):
-    IDEA = "idea"
-    NEED = "need"
-    QUESTION = "question"
 
 
 class Card(db.Model):  # type: ignore[name-defined,misc]

@@ -10,11 +10,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from choices import RegistrationStatus, Role
+from core.choices import RegistrationStatus, Role
+from core.time import utcnow
 from extensions import db
 from stakeholders.models import Organisation, Person
 from stakeholders.queries import registrations_query
-from timeutil import utcnow
+from workshops.enrolment import is_approved_stakeholder
 from workshops.models import Enrolment, EnrolmentStatus, Workshop, WorkshopStatus
 
 ATTENDANCE_COLUMNS = [
@@ -159,3 +160,49 @@ def _attendance_row(enrolment: Enrolment, rank: int) -> dict[str, Any]:
         "source": enrolment.source,
         "attendance": enrolment.attendance or "",
     }
+
+
+def pact_workshops(pact_id: int) -> list[Workshop]:
+    return list(
+        db.session.scalars(
+            select(Workshop)
+            .where(Workshop.pact_id == pact_id)
+            .order_by(Workshop.starts_at)
+        )
+    )
+
+
+def person_enrolments(person_id: int) -> list[Enrolment]:
+    return list(
+        db.session.scalars(
+            select(Enrolment)
+            .join(Workshop, Workshop.id == Enrolment.workshop_id)
+            .where(Enrolment.person_id == person_id)
+            .order_by(Workshop.starts_at)
+        )
+    )
+
+
+def open_workshops_for(person: Person) -> list[Workshop]:
+    """Workshops an approved stakeholder may still enrol in."""
+    if person.pact_id is None or not is_approved_stakeholder(person, person.pact_id):
+        return []
+    taken = select(Enrolment.workshop_id).where(
+        Enrolment.person_id == person.id, Enrolment.status != EnrolmentStatus.DECLINED
+    )
+    return list(
+        db.session.scalars(
+            select(Workshop)
+            .where(
+                Workshop.pact_id == person.pact_id,
+                Workshop.status.in_([WorkshopStatus.PLANNED, WorkshopStatus.OPEN]),
+                Workshop.ends_at > utcnow(),
+                Workshop.id.not_in(taken),
+            )
+            .order_by(Workshop.starts_at)
+        )
+    )
+
+
+def theme_keys(workshop: Workshop) -> list[str]:
+    return [theme.key for theme in workshop.themes]

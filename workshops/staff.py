@@ -25,24 +25,25 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from choices import Role
-from errors import DomainError
-from outcomes import perform, refuse_on_form
-from pacts.models import Pact
+from core.choices import Role
+from core.errors import DomainError
+from core.forms import ActionForm, RegistrationFilterForm
+from core.models import Pact
+from core.outcomes import perform, refuse_on_form
+from core.spreadsheets import write_csv, write_xlsx
+from core.time import utcnow
 from stakeholders.auth import official_required, pact_staff_required
-from stakeholders.exports import write_csv, write_xlsx
-from stakeholders.forms import RegistrationFilterForm
 from stakeholders.services import theme_choices
-from timeutil import utcnow
+from workshops.enrolment import decline_for, enrol_people
 from workshops.forms import (
     LABELS,
-    ActionForm,
     AttendanceForm,
     EnrolForm,
     StatusForm,
     WorkshopForm,
     workshop_values,
 )
+from workshops.invitations import mark_attendance, resend_invitation, revoke_invitation
 from workshops.models import Enrolment, Workshop
 from workshops.queries import (
     ATTENDANCE_COLUMNS,
@@ -52,18 +53,13 @@ from workshops.queries import (
     enrolment_counts,
     enrolments_by_status,
     pact_workshop,
+    pact_workshops,
     workshop_enrolment,
 )
-from workshops.services import (
+from workshops.scheduling import (
     cancel_workshop,
     create_workshop,
-    decline_for,
-    enrol_people,
-    mark_attendance,
     pact_staff_members,
-    pact_workshops,
-    resend_invitation,
-    revoke_invitation,
     set_workshop_status,
     update_workshop,
 )

@@ -6,8 +6,7 @@ the room, and the pact's public workshop calendar (ICS)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from flask import (
     abort,
@@ -24,42 +23,36 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
 from werkzeug.wrappers import Response
 
-from errors import DomainError
+from core.errors import DomainError
+from core.forms import ActionForm, NewLinkForm
+from core.pacts import find_pact
 from extensions import db, limiter
-from pacts.services import find_pact
 from stakeholders.consent import CONSENT_VERSION, consent_text
 from stakeholders.models import Person
+from stakeholders.sessions import (
+    PRIVATE_HEADERS,
+    TOKEN_PROBLEMS,
+    open_session,
+    participant_required,
+)
 from workshops import bp
 from workshops.calendar import feed_ics
-from workshops.forms import (
-    LABELS,
-    ActionForm,
-    NewLinkForm,
-    WalkInForm,
-    normalise_code,
-)
+from workshops.enrolment import decline_enrolment, enrol_self
+from workshops.forms import LABELS, WalkInForm, normalise_code
+from workshops.identities import identify_participant
+from workshops.invitations import request_new_link
 from workshops.models import EnrolmentStatus
-from workshops.queries import waitlist_rank
-from workshops.services import (
-    decline_enrolment,
-    enrol_self,
-    find_running_workshop,
-    identify_participant,
-    join_walk_in,
+from workshops.queries import (
     open_workshops_for,
     pact_workshops,
     person_enrolments,
-    request_new_link,
+    waitlist_rank,
 )
-
-F = TypeVar("F", bound=Callable[..., Any])
+from workshops.walk_ins import find_running_workshop, join_walk_in
 
 # Why a join link was refused (the `identify_participant` reasons), for the visitor.
 LINK_PROBLEMS = {
-    "invalid": _l(
-        "This link is not valid: it may have been copied incompletely or changed."
-    ),
-    "expired": _l("This link has expired."),
+    **TOKEN_PROBLEMS,
     "revoked": _l(
         "This link no longer works: the pact's team withdrew it, or sent you a "
         "newer one. Use the most recent invitation e-mail."
@@ -72,8 +65,6 @@ LINK_PROBLEMS = {
 }
 # Reasons for which a fresh link by e-mail may help.
 RENEWABLE = {"invalid", "expired", "revoked"}
-# Tokens travel in these URLs: keep them out of Referer headers and caches.
-PRIVATE_HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
 GENERIC_PACT_TITLE = "GreenPact"
 
 
@@ -94,21 +85,6 @@ def _not_joined(response: Response) -> bool:
     """Only failed walk-in attempts count: a room of people on one Wi-Fi address
     joining at once is not an attack."""
     return response.status_code != 302
-
-
-def participant_required(view: F) -> F:
-    """A participant's session only: staff go to their area, others to /me, which
-    explains how to use the link from the e-mail."""
-
-    @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if current_user.is_authenticated and current_user.is_staff:
-            return redirect(url_for("staff.index"))
-        if not current_user.is_authenticated:
-            return redirect(url_for("workshops.my_workshops"))
-        return view(*args, **kwargs)
-
-    return cast(F, wrapper)
 
 
 # --- join links --------------------------------------------------------------------
@@ -138,15 +114,6 @@ def open_link(
         page = _link_problem(workshop_id, exc.message, NewLinkForm())
         return page, 403, PRIVATE_HEADERS
     return open_session(person_id, "workshops.my_workshops")
-
-
-def open_session(person_id: int, endpoint: str) -> Response:
-    """Log the person in from a personal link and go on to `endpoint`, keeping the
-    link's address out of Referer headers and caches."""
-    login_user(cast(Person, db.session.get(Person, person_id)))
-    response = redirect(url_for(endpoint))
-    response.headers.update(PRIVATE_HEADERS)
-    return response
 
 
 @bp.post("/w/<int:workshop_id>/new-link")

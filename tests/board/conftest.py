@@ -30,19 +30,15 @@ from flask_migrate import upgrade
 from sqlalchemy import select, update
 
 from app import create_app
-from choices import Role
+from core.choices import Role
+from core.models import Theme
+from core.pacts import create_pact
 from extensions import db
-from pacts.models import Theme
-from pacts.services import create_pact
 from stakeholders.services import create_staff
 from tests.conftest import PASSWORD, free_port
+from workshops.identities import bulk_participants, issue_token
 from workshops.models import Board
-from workshops.services import (
-    WorkshopData,
-    bulk_participants,
-    create_workshop,
-    issue_token,
-)
+from workshops.scheduling import WorkshopData, create_workshop
 
 REPO = Path(__file__).resolve().parents[2]
 NAMESPACE = "/board"

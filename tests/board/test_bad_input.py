@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from choices import (
+from core.choices import (
     COMMITMENT_TEXT_MAX,
     INDICATOR_NAME_MAX,
     INDICATOR_UNIT_MAX,

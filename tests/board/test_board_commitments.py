@@ -12,11 +12,11 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from commitments.models import Commitment, CommitmentRevision, Signature
 from extensions import db
-from pacts.models import Commitment, CommitmentRevision, Signature
 from tests.board.conftest import in_process_board
+from workshops.board.path import apply_board_change
 from workshops.board.rules import BoardError
-from workshops.board.services import apply_board_change
 
 
 @pytest.fixture

@@ -13,11 +13,11 @@ import pytest
 from flask import Flask
 from flask_socketio import ConnectionRefusedError, SocketIOTestClient
 
+from core.tokens import staff_token
 from extensions import socketio
 from tests.board.conftest import in_process_board
 from tests.board.protocol import PROTOCOL_NAMES
 from workshops.board import events
-from workshops.tokens import staff_token
 
 
 @pytest.fixture

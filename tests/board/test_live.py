@@ -23,7 +23,7 @@ from tests.board.conftest import (
     new_cid,
 )
 from tests.board.protocol import PROTOCOL_NAMES
-from workshops.board.services import MAX_REPLAY
+from workshops.board.path import MAX_REPLAY
 
 SETTLE = 0.3  # time for a stray duplicate to arrive after the last expected event
 

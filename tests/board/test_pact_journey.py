@@ -16,9 +16,9 @@ from flask.testing import FlaskClient
 from jsonschema import Draft202012Validator
 from sqlalchemy import select
 
+from commitments.models import Commitment
+from core.mail import OutboxMessage
 from extensions import db
-from mail import OutboxMessage
-from pacts.models import Commitment
 from stakeholders.models import Person
 from tests.board.conftest import (
     OFFICIAL_EMAIL,

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from choices import EVENT_BURST, EVENTS_PER_SECOND
+from core.choices import EVENT_BURST, EVENTS_PER_SECOND
 from tests.board.protocol import PROTOCOL_EVENTS
 from workshops.board import rules
 from workshops.board.rules import (

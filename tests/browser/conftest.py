@@ -32,8 +32,8 @@ from playwright.sync_api import (
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
+from core.pacts import create_pact
 from extensions import db
-from pacts.services import create_pact
 from stakeholders.services import create_staff
 from tests.board.conftest import OFFICIAL_EMAIL as BOARD_OFFICIAL_EMAIL
 from tests.board.conftest import (
@@ -45,7 +45,7 @@ from tests.board.conftest import (
     stop_server,
 )
 from tests.conftest import PASSWORD, build_app, free_port, require_service
-from workshops.board.services import apply_board_change
+from workshops.board.path import apply_board_change
 from workshops.models import Card
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -17,8 +17,8 @@ import pytest
 from playwright.sync_api import Dialog, Locator, Page, expect
 from sqlalchemy import func, select
 
+from commitments.models import Commitment, Signature
 from extensions import db
-from pacts.models import Commitment, Signature
 from stakeholders.models import Organisation, Person
 from tests.board.conftest import BoardSetup
 from tests.browser.conftest import PHONE, LiveBoardServer, Pages, column

@@ -16,10 +16,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from commitments.models import Commitment
+from core.pacts import find_pact
 from extensions import db
-from pacts.commitments import publish_pact
-from pacts.models import Commitment, ProgrammeIndicator
-from pacts.services import find_pact
+from pacts.models import ProgrammeIndicator
+from pacts.publishing import publish_pact
 from stakeholders.services import find_staff
 from tests.browser.conftest import LiveServer
 from tests.pacts.factories import (

@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
+from core.pacts import find_pact
 from extensions import db
-from pacts.services import find_pact
 from stakeholders.consent import CONSENT_VERSION
 from stakeholders.models import Organisation, Person
 from stakeholders.services import register_organisation

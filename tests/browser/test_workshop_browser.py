@@ -11,9 +11,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
+from core.mail import OutboxMessage
+from core.pacts import find_pact
 from extensions import db
-from mail import OutboxMessage
-from pacts.services import find_pact
 from stakeholders.consent import CONSENT_VERSION
 from stakeholders.services import register_organisation
 from tests.browser.conftest import TIMEOUT_MS, LiveServer

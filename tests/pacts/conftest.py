@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from pacts.commitments import agree_commitment, publish_pact, sign_commitment
+from commitments.operations import agree_commitment, sign_commitment
+from pacts.publishing import publish_pact
 from tests.pacts.factories import (
     World,
     approved_party,

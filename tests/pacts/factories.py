@@ -18,20 +18,20 @@ from flask.testing import FlaskClient
 from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 
-from extensions import db
-from pacts.commitments import (
+from commitments.models import Commitment
+from commitments.operations import (
     CommitmentData,
-    PactDocumentData,
     add_commitment,
     agree_commitment,
     member_link,
-    publish_pact,
     sign_commitment,
-    update_pact_document,
 )
-from pacts.models import Commitment, Pact, Theme
-from pacts.monitoring import ProgressData, report_progress, today_in
-from pacts.services import find_pact
+from core.models import Pact, Theme
+from core.pacts import find_pact
+from core.time import today_in
+from extensions import db
+from pacts.monitoring import ProgressData, report_progress
+from pacts.publishing import PactDocumentData, publish_pact, update_pact_document
 from stakeholders.models import Organisation, Person
 from tests.conftest import csrf_from
 from tests.workshops.factories import load_person

@@ -10,8 +10,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from core.models import Pact, Theme
 from extensions import db
-from pacts.models import Pact, Theme
 from stakeholders.models import Organisation, Person
 from workshops.models import Board, Workshop
 

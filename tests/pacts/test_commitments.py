@@ -12,19 +12,20 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from errors import DomainError
-from extensions import db
-from mail import OutboxMessage
-from pacts.commitments import (
+from commitments.models import Commitment, CommitmentRevision, Signature
+from commitments.operations import (
     add_commitment,
     commitment_data,
     edit_commitment,
     move_commitment,
-    publish_pact,
     sign_commitment,
 )
-from pacts.models import Commitment, CommitmentRevision, Pact, Signature
-from pacts.services import find_pact
+from core.errors import DomainError
+from core.mail import OutboxMessage
+from core.models import Pact
+from core.pacts import find_pact
+from extensions import db
+from pacts.publishing import publish_pact
 from tests.pacts.factories import (
     World,
     agreed,

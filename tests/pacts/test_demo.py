@@ -13,11 +13,13 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from commitments.models import Commitment
+from core.models import Pact, PactStatus
+from core.pacts import find_pact
+from core.time import today_in
 from extensions import db
-from pacts.models import Commitment, Pact, PactStatus, ProgressReport
-from pacts.monitoring import today_in
+from pacts.models import ProgressReport
 from pacts.queries import pact_commitments, pact_overview
-from pacts.services import find_pact
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from pypdf import PdfReader
 
+from commitments.models import Commitment
 from extensions import db
-from pacts.models import Commitment
 from tests.pacts.factories import load_pact, report
 
 PDF = "/p/ilfov/pact.pdf"

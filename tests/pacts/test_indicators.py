@@ -12,16 +12,17 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from choices import Service
-from errors import DomainError
+from core.choices import Service
+from core.errors import DomainError
+from core.models import Pact
 from extensions import db
-from pacts.commitments import publish_pact
 from pacts.indicators import (
     IndicatorData,
     add_programme_indicator,
     delete_programme_indicator,
 )
-from pacts.models import Pact, ProgrammeIndicator
+from pacts.models import ProgrammeIndicator
+from pacts.publishing import publish_pact
 from pacts.queries import programme_indicators
 from stakeholders.models import DeliveryStatus, ServiceDelivery
 from tests.pacts.factories import (

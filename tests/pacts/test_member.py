@@ -16,8 +16,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from commitments.models import Signature
+from core.tokens import member_token
 from extensions import db
-from pacts.models import Signature
 from stakeholders.models import Person
 from tests.conftest import csrf_from
 from tests.pacts.factories import (
@@ -33,7 +34,6 @@ from tests.pacts.factories import (
     post_form,
 )
 from tests.workshops.factories import TIMEZONE, outbox
-from workshops.tokens import member_token
 
 LINK = re.compile(r"https?://\S+/me/link/\S+")
 

@@ -21,10 +21,12 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
-from errors import DomainError
+from core.errors import DomainError
+from core.models import Pact
+from core.time import today_in
 from extensions import db
-from pacts.models import Pact, ProgressReport
-from pacts.monitoring import Evidence, ProgressData, report_progress, today_in
+from pacts.models import ProgressReport
+from pacts.monitoring import Evidence, ProgressData, report_progress
 from tests.pacts.factories import (
     World,
     agreed,

@@ -19,15 +19,10 @@ from flask.testing import FlaskClient
 from jsonschema import Draft202012Validator
 from sqlalchemy import select
 
+from commitments.models import PACT_STATUSES, REPORTED_STATUSES, Commitment
+from core.models import PactStatus, ReportFrequency
 from extensions import db
 from pacts.documents import COMMITMENT_COLUMNS, PROGRESS_COLUMNS
-from pacts.models import (
-    PACT_STATUSES,
-    REPORTED_STATUSES,
-    Commitment,
-    PactStatus,
-    ReportFrequency,
-)
 from pacts.queries import commitment_record, pact_commitments, published_commitments
 from stakeholders.models import Person
 from tests.pacts.factories import (

@@ -13,11 +13,12 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from commitments.operations import agree_commitment
+from core.pacts import find_pact
 from extensions import db
-from pacts.commitments import agree_commitment, publish_pact
 from pacts.models import ProgrammeIndicator
 from pacts.monitoring import Evidence
-from pacts.services import find_pact
+from pacts.publishing import publish_pact
 from tests.pacts.factories import (
     Party,
     approved_party,

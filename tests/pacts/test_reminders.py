@@ -16,7 +16,7 @@ import pytest
 from babel.dates import format_date
 from flask import Flask
 
-from mail import deliver_due
+from core.mail import deliver_due
 from pacts.monitoring import due_date
 from tests.pacts.factories import (
     World,

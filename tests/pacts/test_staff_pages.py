@@ -11,15 +11,11 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from commitments.models import Commitment, CommitmentRevision, Signature
+from commitments.operations import edit_commitment, sign_commitment
+from core.choices import CommitmentStatus
+from core.models import Pact
 from extensions import db
-from pacts.commitments import edit_commitment, sign_commitment
-from pacts.models import (
-    Commitment,
-    CommitmentRevision,
-    CommitmentStatus,
-    Pact,
-    Signature,
-)
 from tests.conftest import csrf_from
 from tests.pacts.factories import (
     COMPILE,

@@ -9,10 +9,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from core.mail import OutboxMessage
+from core.pacts import find_pact
 from extensions import db
-from mail import OutboxMessage
-from pacts.services import find_pact
-from stakeholders.delivery import assign_expert
+from stakeholders.delivery.services import assign_expert
 from stakeholders.models import ServiceDelivery, ServiceSession
 
 

@@ -11,8 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from core.mail import OutboxMessage
 from extensions import db
-from mail import OutboxMessage
 from stakeholders.models import Organisation
 from tests.conftest import csrf_from
 

@@ -13,18 +13,20 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from errors import DomainError
+from core.errors import DomainError
+from core.mail import OutboxMessage
+from core.pacts import find_pact
+from core.time import today_in
+from core.transactions import commit
 from extensions import db
-from mail import OutboxMessage
 from pacts.models import IndicatorSource, ProgrammeIndicator
-from pacts.monitoring import today_in
-from pacts.queries import programme_indicators, service_counts
-from pacts.services import find_pact
-from stakeholders.delivery import (
+from pacts.queries import programme_indicators
+from stakeholders.delivery.services import (
     UNASSIGNED,
     assign_expert,
     log_session,
     record_outcome,
+    service_counts,
     service_requests,
 )
 from stakeholders.models import Organisation, Person
@@ -35,7 +37,6 @@ from tests.stakeholders.delivery_factories import (
     pact_id,
     snapshot,
 )
-from transactions import commit
 
 Registration = Callable[..., dict[str, Any]]
 

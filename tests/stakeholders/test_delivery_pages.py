@@ -14,11 +14,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from core.mail import OutboxMessage
+from core.pacts import find_pact
+from core.time import today_in
 from extensions import db
-from mail import OutboxMessage
-from pacts.monitoring import today_in
-from pacts.services import find_pact
-from stakeholders.delivery import log_session, record_outcome
+from stakeholders.delivery.services import log_session, record_outcome
 from stakeholders.models import ServiceDelivery
 from tests.conftest import csrf_from
 from tests.stakeholders.delivery_factories import (

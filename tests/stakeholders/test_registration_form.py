@@ -10,8 +10,8 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from core.mail import OutboxMessage
 from extensions import db
-from mail import OutboxMessage
 from stakeholders.consent import CONSENT_VERSION
 from stakeholders.models import Consent, Organisation, Person
 from tests.conftest import csrf_from, form_data

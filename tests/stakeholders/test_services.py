@@ -9,9 +9,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from errors import DomainError
+from core.errors import DomainError
+from core.mail import OutboxMessage
 from extensions import db
-from mail import OutboxMessage
 from stakeholders.consent import CONSENT_VERSION
 from stakeholders.models import Consent, Organisation, Person
 from stakeholders.services import (

@@ -16,7 +16,7 @@ from tests.conftest import csrf_from
 from tests.pacts.factories import new_commitment, organisation_of
 from tests.workshops.conftest import open_participant_session
 from tests.workshops.factories import enrolment_of, new_workshop
-from workshops.services import enrol_people
+from workshops.enrolment import enrol_people
 
 # (method, url template, officials only?)
 STAFF_ROUTES = [

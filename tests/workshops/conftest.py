@@ -10,7 +10,7 @@ from flask import current_app
 from flask.testing import FlaskClient
 
 from tests.workshops.factories import TIMEZONE, enrolment_of
-from workshops.services import join_link
+from workshops.invitations import join_link
 
 
 @pytest.fixture

@@ -15,11 +15,11 @@ from flask import render_template
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from core.mail import OutboxMessage
 from extensions import db
-from mail import OutboxMessage
 from stakeholders.models import Person
 from workshops.models import Enrolment, Workshop
-from workshops.services import WorkshopData, create_workshop
+from workshops.scheduling import WorkshopData, create_workshop
 
 TIMEZONE = "Europe/Bucharest"
 JOIN_LINK = re.compile(r"https?://[^\s/]+/w/(\d+)/join/([A-Za-z0-9_.\-]+)")

@@ -13,12 +13,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from core.mail import OutboxMessage, OutboxSender
 from extensions import db
-from mail import OutboxMessage, OutboxSender
 from tests.conftest import csrf_from, wait_for
 from tests.slow_smtp import slow_smtp_server
 from tests.workshops.factories import new_workshop
-from workshops.services import bulk_participants
+from workshops.identities import bulk_participants
 
 YEAR = datetime.now(UTC).year + 1
 MOVED = {

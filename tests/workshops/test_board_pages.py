@@ -20,8 +20,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from core.models import Theme
 from extensions import db
-from pacts.models import Theme
 from stakeholders.models import Person
 from tests.conftest import csrf_from
 from tests.workshops.conftest import open_participant_session
@@ -32,10 +32,11 @@ from tests.workshops.factories import (
     new_workshop,
     running_workshop,
 )
+from workshops.board.path import apply_board_change
 from workshops.board.rules import client_rules
-from workshops.board.services import apply_board_change
+from workshops.enrolment import enrol_people
+from workshops.invitations import mark_attendance
 from workshops.models import Card
-from workshops.services import enrol_people, mark_attendance
 
 PAGES = ("board", "board/summary", "board/summary.csv", "board/history")
 MARKUP = "<script>alert('board')</script>"

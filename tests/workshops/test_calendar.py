@@ -18,7 +18,7 @@ from tests.workshops.factories import (
     workshop_data,
 )
 from workshops.calendar import feed_ics, invite_ics
-from workshops.services import (
+from workshops.scheduling import (
     WorkshopData,
     cancel_workshop,
     create_workshop,

@@ -13,8 +13,8 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from extensions import db
+from workshops.identities import identify_participant, identify_staff
 from workshops.models import Board, Enrolment, Workshop
-from workshops.services import identify_participant, identify_staff
 
 
 def run(app: Flask, *args: str) -> object:

@@ -21,8 +21,8 @@ from tests.workshops.factories import (
     people_with,
     statuses,
 )
+from workshops.enrolment import decline_enrolment, enrol_people, enrol_self
 from workshops.models import Enrolment
-from workshops.services import decline_enrolment, enrol_people, enrol_self
 
 CAPACITY = 5
 

@@ -14,7 +14,7 @@ import pytest
 from flask import Flask
 from icalendar import Calendar
 
-from mail import deliver_due
+from core.mail import deliver_due
 from tests.workshops.factories import (
     TIMEZONE,
     approved_people,
@@ -22,7 +22,8 @@ from tests.workshops.factories import (
     load_person,
     new_workshop,
 )
-from workshops.services import enrol_people, identify_participant
+from workshops.enrolment import enrol_people
+from workshops.identities import identify_participant
 
 
 def received(inbox: Any) -> dict[str, EmailMessage]:

@@ -17,6 +17,7 @@ from icalendar import Calendar
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from core.tokens import participant_token
 from extensions import db
 from stakeholders.models import Consent, Organisation, Person
 from tests.conftest import csrf_from
@@ -33,15 +34,10 @@ from tests.workshops.factories import (
     running_workshop,
     subject_for,
 )
+from workshops.enrolment import decline_for, enrol_people
+from workshops.invitations import revoke_invitation
 from workshops.models import Workshop
-from workshops.services import (
-    cancel_workshop,
-    decline_for,
-    enrol_people,
-    revoke_invitation,
-    set_workshop_status,
-)
-from workshops.tokens import participant_token
+from workshops.scheduling import cancel_workshop, set_workshop_status
 
 STAFF = "/staff/p/ilfov/workshops"
 YEAR = datetime.now(UTC).year + 1

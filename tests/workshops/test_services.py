@@ -13,8 +13,8 @@ from flask import Flask
 from icalendar import Calendar
 from sqlalchemy import func, select
 
-from choices import Role
-from errors import DomainError
+from core.choices import Role
+from core.errors import DomainError
 from extensions import db
 from stakeholders.consent import CONSENT_VERSION
 from stakeholders.models import Consent, Organisation, Person
@@ -36,22 +36,17 @@ from tests.workshops.factories import (
     this_minute,
     workshop_data,
 )
+from workshops.enrolment import decline_enrolment, enrol_people, enrol_self
+from workshops.identities import bulk_participants, identify_participant
+from workshops.invitations import mark_attendance
 from workshops.models import Board, Enrolment, Workshop
-from workshops.services import (
+from workshops.scheduling import (
     JOIN_CODE_ALPHABET,
-    bulk_participants,
     cancel_workshop,
     create_workshop,
-    decline_enrolment,
-    enrol_people,
-    enrol_self,
-    find_running_workshop,
-    identify_participant,
-    join_walk_in,
-    mark_attendance,
     update_workshop,
-    workshop_is_running,
 )
+from workshops.walk_ins import find_running_workshop, join_walk_in, workshop_is_running
 
 WALK_IN = {
     "organisation_name": "Ferma Verde SRL",

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from errors import DomainError
+from core.errors import DomainError
+from core.tokens import participant_token, staff_token
 from tests.workshops.factories import (
     TIMEZONE,
     approved_people,
@@ -20,18 +21,10 @@ from tests.workshops.factories import (
     new_workshop,
     outbox,
 )
-from workshops.services import (
-    cancel_workshop,
-    decline_enrolment,
-    enrol_people,
-    identify_participant,
-    identify_staff,
-    issue_token,
-    join_link,
-    resend_invitation,
-    revoke_invitation,
-)
-from workshops.tokens import participant_token, staff_token
+from workshops.enrolment import decline_enrolment, enrol_people
+from workshops.identities import identify_participant, identify_staff, issue_token
+from workshops.invitations import join_link, resend_invitation, revoke_invitation
+from workshops.scheduling import cancel_workshop
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 from flask import Flask
 
-from errors import DomainError
+from core.errors import DomainError
 from tests.database import changed_rows, committed_rows
 from tests.workshops.factories import (
     load_workshop,
@@ -20,12 +20,9 @@ from tests.workshops.factories import (
     workshop_data,
 )
 from tests.workshops.test_services import WALK_IN, WALK_IN_CONSENT
-from workshops.services import (
-    join_walk_in,
-    request_new_link,
-    set_workshop_status,
-    update_workshop,
-)
+from workshops.invitations import request_new_link
+from workshops.scheduling import set_workshop_status, update_workshop
+from workshops.walk_ins import join_walk_in
 
 
 def test_an_edit_refused_after_the_lock_and_new_fields_changes_nothing(

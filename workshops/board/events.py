@@ -20,12 +20,19 @@ from flask import request
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room, leave_room
 
-from choices import EVENT_BURST, EVENTS_PER_SECOND, MESSAGE_MAX_BYTES
-from errors import DomainError
+from core.choices import EVENT_BURST, EVENTS_PER_SECOND, MESSAGE_MAX_BYTES
+from core.errors import DomainError
+from core.tokens import TokenError, read_participant_token
+from core.transactions import rollback
 from extensions import db, socketio
-from transactions import rollback
 from workshops.board import broadcast
 from workshops.board.forms import validate_join
+from workshops.board.path import (
+    apply_board_change,
+    identify_member,
+    join_board,
+    person_summary,
+)
 from workshops.board.rules import (
     FACILITATOR,
     MUTATING_EVENTS,
@@ -33,14 +40,7 @@ from workshops.board.rules import (
     BoardError,
     TokenBucket,
 )
-from workshops.board.services import (
-    apply_board_change,
-    identify_member,
-    join_board,
-    person_summary,
-)
-from workshops.services import identify_participant, identify_staff
-from workshops.tokens import TokenError, read_participant_token
+from workshops.identities import identify_participant, identify_staff
 
 log = logging.getLogger("greenpact.board")
 NAMESPACE = broadcast.NAMESPACE

@@ -26,10 +26,9 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    ValidationError,
 )
 
-from choices import (
+from core.choices import (
     CARD_TEXT_MAX,
     CID_MAX,
     COMMENT_TEXT_MAX,
@@ -41,11 +40,11 @@ from choices import (
     REASON_MAX,
     SOURCE_CARDS_MAX,
     TIMER_MAX_SECONDS,
+    CardKind,
 )
-from validation import strip
+from core.forms import finite, text
+from core.validation import strip
 from workshops.board.rules import PHASES, BoardError
-
-KINDS = ("idea", "need", "question")
 
 
 def as_formdata(payload: Any) -> MultiDict[str, str]:
@@ -94,11 +93,6 @@ def optional_id() -> IntegerField:
     return IntegerField(validators=[Optional(), NumberRange(min=1)])
 
 
-def text(limit: int, required: bool = True) -> StringField:
-    presence = DataRequired() if required else Optional()
-    return StringField(filters=[strip], validators=[presence, Length(max=limit)])
-
-
 class Mutation(Form):
     cid = StringField(validators=[DataRequired(), Length(min=1, max=CID_MAX)])
 
@@ -107,7 +101,9 @@ class CardCreateForm(Mutation):
     theme = required_id()
     text = text(CARD_TEXT_MAX)
     kind = SelectField(
-        choices=[SelectChoice(k) for k in KINDS], default="idea", validate_choice=True
+        choices=[SelectChoice(k) for k in CardKind],
+        default="idea",
+        validate_choice=True,
     )
 
 
@@ -117,7 +113,7 @@ class CardUpdateForm(Mutation):
     text = text(CARD_TEXT_MAX, required=False)
     theme = optional_id()
     kind = SelectField(
-        choices=[SelectChoice(""), *[SelectChoice(k) for k in KINDS]],
+        choices=[SelectChoice(""), *[SelectChoice(k) for k in CardKind]],
         validators=[Optional()],
     )
 
@@ -139,11 +135,6 @@ class CommentAddForm(Mutation):
 
 class VoteForm(Mutation):
     card = required_id()
-
-
-def finite(form: Form, field: Field) -> None:
-    if field.data is not None and (field.data != field.data or abs(field.data) > 1e15):
-        raise ValidationError("must be a finite number")
 
 
 class IndicatorForm(Form):

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pacts.models import Commitment, Signature
-from pacts.services import theme_label
+from commitments.models import Commitment, Signature
+from core.pacts import theme_label
 from stakeholders.models import Person
 from workshops.models import Board, BoardEvent, Card, Comment
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from errors import DomainError
+from core.choices import BoardPhase
+from core.errors import DomainError
 
-PHASES = ("lobby", "ideas", "cluster", "draft", "vote", "sign", "closed")
-CLOSED = "closed"
+PHASES = tuple(BoardPhase)
+CLOSED = BoardPhase.CLOSED
 # What a closed board still accepts (from a facilitator): reopening it.
 CLOSED_EVENTS = frozenset({"board:phase"})
 FACILITATOR = "facilitator"

@@ -1,4 +1,4 @@
-"""Read-side queries of the board pages (workshops/board_pages.py): a workshop's board,
+"""Read-side queries of the board pages (workshops/board/pages.py): a workshop's board,
 the organisations that may lead a commitment, the comments shown when the page opens,
 the summary (clusters with their cards, the most voted cards, commitments with their
 signatories, attendance) as plain rows for the HTML page and the CSV, and the board's
@@ -12,15 +12,14 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
-from choices import RegistrationStatus
+from commitments.models import Commitment, Signature
+from core.choices import BOARD_PHASE_LABELS, RegistrationStatus
+from core.time import local_time
 from extensions import db
-from pacts.models import Commitment, Signature
 from stakeholders.models import Organisation, Person
-from timeutil import local_time
 from workshops.board.objects import comment_dict
 from workshops.models import (
     Board,
@@ -33,20 +32,6 @@ from workshops.models import (
 )
 
 # The board's vocabularies, in the visitor's language (pages, CSV, the board's script).
-PHASE_LABELS: dict[str, Any] = {
-    "lobby": _l("Lobby"),
-    "ideas": _l("Ideas"),
-    "cluster": _l("Clustering"),
-    "draft": _l("Drafting commitments"),
-    "vote": _l("Voting"),
-    "sign": _l("Signing"),
-    "closed": _l("Closed"),
-}
-KIND_LABELS: dict[str, Any] = {
-    "idea": _l("Idea"),
-    "need": _l("Need"),
-    "question": _l("Question"),
-}
 TOP_CARDS = 10
 HISTORY_PAGE_SIZE = 200
 SHORT_TEXT = 80
@@ -444,7 +429,7 @@ def _signature(data: Mapping[str, Any]) -> str:
 
 def _phase(data: Mapping[str, Any]) -> str:
     phase = str((data.get("board") or {}).get("phase") or "")
-    return str(PHASE_LABELS.get(phase, phase))
+    return str(BOARD_PHASE_LABELS.get(phase, phase))
 
 
 def _lock(data: Mapping[str, Any]) -> str:

@@ -5,6 +5,7 @@ accepted in one place is accepted everywhere."""
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
@@ -77,15 +78,61 @@ STATUS_LABELS = {
     RegistrationStatus.REJECTED: _l("Rejected"),
 }
 
-# A pact commitment's status (pacts.models.CommitmentStatus), for every page.
+
+class CommitmentStatus(StrEnum):
+    DRAFT = "draft"
+    AGREED = "agreed"
+    SIGNED = "signed"
+    IN_PROGRESS = "in progress"
+    DONE = "done"
+    AT_RISK = "at risk"
+    DROPPED = "dropped"
+
+
+# A pact commitment's status, for every page.
 COMMITMENT_STATUS_LABELS = {
-    "draft": _l("Draft"),
-    "agreed": _l("Agreed"),
-    "signed": _l("Signed"),
-    "in progress": _l("In progress"),
-    "at risk": _l("At risk"),
-    "done": _l("Done"),
-    "dropped": _l("Dropped"),
+    CommitmentStatus.DRAFT: _l("Draft"),
+    CommitmentStatus.AGREED: _l("Agreed"),
+    CommitmentStatus.SIGNED: _l("Signed"),
+    CommitmentStatus.IN_PROGRESS: _l("In progress"),
+    CommitmentStatus.AT_RISK: _l("At risk"),
+    CommitmentStatus.DONE: _l("Done"),
+    CommitmentStatus.DROPPED: _l("Dropped"),
+}
+
+
+# The live board's phases, in order (PROTOCOL.md "Phases"), and its cards' kinds.
+class BoardPhase(StrEnum):
+    LOBBY = "lobby"
+    IDEAS = "ideas"
+    CLUSTER = "cluster"
+    DRAFT = "draft"
+    VOTE = "vote"
+    SIGN = "sign"
+    CLOSED = "closed"
+
+
+BOARD_PHASE_LABELS: dict[str, Any] = {
+    BoardPhase.LOBBY: _l("Lobby"),
+    BoardPhase.IDEAS: _l("Ideas"),
+    BoardPhase.CLUSTER: _l("Clustering"),
+    BoardPhase.DRAFT: _l("Drafting commitments"),
+    BoardPhase.VOTE: _l("Voting"),
+    BoardPhase.SIGN: _l("Signing"),
+    BoardPhase.CLOSED: _l("Closed"),
+}
+
+
+class CardKind(StrEnum):
+    IDEA = "idea"
+    NEED = "need"
+    QUESTION = "question"
+
+
+CARD_KIND_LABELS: dict[str, Any] = {
+    CardKind.IDEA: _l("Idea"),
+    CardKind.NEED: _l("Need"),
+    CardKind.QUESTION: _l("Question"),
 }
 
 # The headline buckets of a pact's progress (pacts.progress.BUCKETS).

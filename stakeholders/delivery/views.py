@@ -16,26 +16,26 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from choices import Role, Service
-from errors import DomainError
-from outcomes import show_refusal
-from pacts.models import Pact
-from pacts.monitoring import today_in
+from core.choices import Role, Service
+from core.errors import DomainError
+from core.models import Pact
+from core.outcomes import show_refusal
+from core.time import today_in
 from stakeholders.auth import official_required, pact_staff_required
-from stakeholders.delivery import (
-    assign_expert,
-    log_session,
-    record_outcome,
-    service_request,
-    service_requests,
-)
-from stakeholders.delivery_forms import (
+from stakeholders.delivery.forms import (
     LABELS,
     AssignForm,
     DeliveryFilterForm,
     OutcomeForm,
     SessionForm,
     outcome_values,
+)
+from stakeholders.delivery.services import (
+    assign_expert,
+    log_session,
+    record_outcome,
+    service_request,
+    service_requests,
 )
 
 bp = Blueprint("delivery", __name__, url_prefix="/staff/p/<slug>/services")

@@ -26,9 +26,9 @@ from flask_babel import force_locale
 from sqlalchemy import ColumnElement, String, Text, and_, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.time import UTCDateTime, utcnow
+from core.transactions import after_commit
 from extensions import db
-from timeutil import UTCDateTime, utcnow
-from transactions import after_commit
 
 log = logging.getLogger("greenpact.mail")
 

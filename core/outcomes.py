@@ -11,7 +11,7 @@ from flask import abort, flash
 from flask_babel import gettext as _
 from wtforms import Form
 
-from errors import DomainError
+from core.errors import DomainError
 
 T = TypeVar("T")
 

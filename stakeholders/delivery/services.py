@@ -16,13 +16,13 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.exc import IntegrityError
 
-from choices import EMAIL_MAX, SERVICE_LABELS, SHORT_TEXT_MAX, RegistrationStatus
-from choices import Service as ServiceKey
-from errors import DomainError
+from core.choices import EMAIL_MAX, SERVICE_LABELS, SHORT_TEXT_MAX, RegistrationStatus
+from core.choices import Service as ServiceKey
+from core.errors import DomainError
+from core.mail import queue_template_email
+from core.time import today_in, utcnow
+from core.transactions import commit, rollback
 from extensions import db
-from mail import queue_template_email
-from pacts.monitoring import today_in
-from pacts.queries import service_counts
 from stakeholders.models import (
     DeliveryStatus,
     Organisation,
@@ -32,8 +32,6 @@ from stakeholders.models import (
 )
 from stakeholders.queries import registration_detail
 from stakeholders.services import official_of
-from timeutil import utcnow
-from transactions import commit, rollback
 
 # The services an expert delivers (taking part in the pact's workshops is tracked by
 # the workshops' attendance instead).
@@ -383,3 +381,27 @@ def service_request(
         "service": service,
         "delivery": _delivery_for(organisation.id, service),
     }
+
+
+def service_counts(pact_id: int, service: str) -> tuple[int, int]:
+    """(organisations that received the service, approved organisations that asked
+    for it)."""
+    asked = select(OrganisationService.organisation_id).where(
+        OrganisationService.service == service
+    )
+    approved = (Organisation.pact_id == pact_id) & (
+        Organisation.status == RegistrationStatus.APPROVED
+    )
+    asked_count = db.session.scalar(
+        select(func.count(Organisation.id)).where(approved, Organisation.id.in_(asked))
+    )
+    delivered = db.session.scalar(
+        select(func.count(ServiceDelivery.id))
+        .join(Organisation, Organisation.id == ServiceDelivery.organisation_id)
+        .where(
+            approved,
+            ServiceDelivery.service == service,
+            ServiceDelivery.status == DeliveryStatus.DELIVERED,
+        )
+    )
+    return int(delivered or 0), int(asked_count or 0)

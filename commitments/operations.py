@@ -1,5 +1,6 @@
-"""Use cases of a pact's commitments: compiling the pact (add, edit with history,
-agree, reorder; the document's texts), signing commitments, publishing the pact."""
+"""Use cases of commitments, whichever page or board changes them: adding, editing
+with history, agreeing and reordering them; who the parties are, their personal links,
+and signing."""
 
 from __future__ import annotations
 
@@ -7,30 +8,26 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from choices import RegistrationStatus
-from errors import DomainError
-from extensions import db
-from mail import queue_template_email
-from pacts.models import (
-    PACT_STATUSES,
+from commitments.models import (
     Commitment,
     CommitmentRevision,
-    CommitmentStatus,
-    Pact,
-    PactStatus,
     Signature,
-    Theme,
     commitment_co_signer,
 )
+from core.choices import CommitmentStatus, RegistrationStatus
+from core.errors import DomainError
+from core.links import public_url
+from core.mail import queue_template_email
+from core.models import Theme
+from core.time import utcnow
+from core.tokens import TokenError, member_token, read_member_token
+from core.transactions import commit
+from extensions import db
 from stakeholders.models import Organisation, Person
 from stakeholders.services import official_of
-from timeutil import utcnow
-from transactions import commit
-from workshops.tokens import TokenError, member_token, read_member_token
 
 # --- compiling the pact (officials) ------------------------------------------------
 
@@ -43,29 +40,6 @@ def pact_commitment(pact_id: int, commitment_id: int) -> Commitment:
     if commitment is None or commitment.pact_id != pact_id:
         raise DomainError("not_found", _("This commitment does not exist."))
     return commitment
-
-
-@dataclass(frozen=True)
-class PactDocumentData:
-    introduction: str
-    governance: str
-    partners: str
-    authority_name: str
-    report_frequency: str
-    licence: str
-
-
-def update_pact_document(
-    actor_id: int, pact_id: int, data: PactDocumentData
-) -> dict[str, Any]:
-    """The pact's introduction, governance, partners, signing authority, reporting
-    schedule and open-data licence."""
-    official_of(actor_id, pact_id)
-    pact = _pact(pact_id)
-    for name, value in asdict(data).items():
-        setattr(pact, name, value)
-    commit()
-    return {"pact": pact.id}
 
 
 @dataclass(frozen=True)
@@ -282,13 +256,6 @@ def _commitment(commitment_id: int) -> Commitment:
     return commitment
 
 
-def _pact(pact_id: int) -> Pact:
-    pact = db.session.get(Pact, pact_id)
-    if pact is None:
-        raise DomainError("not_found", _("This pact does not exist."))
-    return pact
-
-
 # --- signing -----------------------------------------------------------------------
 
 
@@ -359,10 +326,6 @@ def _is_party(organisation_id: int | None) -> bool:
     return db.session.scalar(leads.union(co_signs).limit(1)) is not None
 
 
-def public_url() -> str:
-    return str(current_app.config["PUBLIC_URL"]).rstrip("/")
-
-
 def _ask_to_sign(commitment: Commitment, template: str) -> None:
     signed = {s.organisation_id for s in commitment.signatures}
     for organisation in parties(commitment):
@@ -426,29 +389,3 @@ def sign_commitment(
     result = {"signature": signature.id, "status": commitment.status}
     commit()
     return result
-
-
-# --- publishing --------------------------------------------------------------------
-
-
-def publish_pact(actor_id: int, pact_id: int) -> dict[str, Any]:
-    """Publish the pact: the official signs it for the authority; its signed
-    commitments appear on the public page, in the PDF and in the open data."""
-    actor = official_of(actor_id, pact_id)
-    pact = _pact(pact_id)
-    if pact.published_at is not None:
-        raise DomainError("conflict", _("The pact is already published."))
-    signed = db.session.scalar(
-        select(func.count(Commitment.id)).where(
-            Commitment.pact_id == pact_id, Commitment.status.in_(PACT_STATUSES)
-        )
-    )
-    if not signed:
-        raise DomainError(
-            "conflict", _("Publish the pact once at least one commitment is signed.")
-        )
-    pact.published_at = utcnow()
-    pact.signed_by_id = actor.id
-    pact.status = PactStatus.PUBLISHED
-    commit()
-    return {"pact": pact.id, "published_at": pact.published_at.isoformat()}

@@ -1,5 +1,6 @@
 """The staff area of a pact: the officials' registrations dashboard (filters, charts,
-pagination), a registration's detail page, decisions, and CSV/XLSX exports."""
+pagination, and buttons to enrol the filtered registrations in an upcoming workshop),
+a registration's detail page, decisions, and CSV/XLSX exports."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from choices import (
+from core.choices import (
     KIND_LABELS,
     SECTOR_LABELS,
     SERVICE_LABELS,
@@ -28,12 +29,14 @@ from choices import (
     RegistrationStatus,
     Role,
 )
-from errors import DomainError
+from core.errors import DomainError
+from core.forms import RegistrationFilterForm
+from core.models import Pact
+from core.spreadsheets import write_csv, write_xlsx
+from dashboards.forms import DecisionForm
 from extensions import db
-from pacts.models import Pact
 from stakeholders.auth import official_required, pact_staff_required, staff_required
-from stakeholders.exports import export_rows, write_csv, write_xlsx
-from stakeholders.forms import DecisionForm, RegistrationFilterForm
+from stakeholders.exports import COLUMNS, export_rows
 from stakeholders.queries import (
     registration_counts,
     registration_detail,
@@ -146,9 +149,9 @@ def export(pact: Pact, fmt: str) -> Response:
     rows = export_rows(pact.id, filters_form.filters())
     filename = f"{pact.slug}-registrations-{date.today().isoformat()}.{fmt}"
     if fmt == "csv":
-        body, mimetype = write_csv(rows), "text/csv; charset=utf-8"
+        body, mimetype = write_csv(rows, COLUMNS), "text/csv; charset=utf-8"
     else:
-        body = write_xlsx(rows, title=pact.slug)
+        body = write_xlsx(rows, pact.slug, COLUMNS)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(
         body,

@@ -29,7 +29,9 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as BaseResponse
 
-from choices import (
+from core.choices import (
+    BOARD_PHASE_LABELS,
+    CARD_KIND_LABELS,
     CARD_TEXT_MAX,
     COMMENT_TEXT_MAX,
     COMMITMENT_STATUS_LABELS,
@@ -39,20 +41,13 @@ from choices import (
     INDICATOR_UNIT_MAX,
     TIMER_MAX_SECONDS,
 )
-from errors import DomainError
+from core.errors import DomainError
+from core.pacts import theme_label
+from core.spreadsheets import write_csv
 from extensions import login_manager
-from pacts.services import theme_label
-from stakeholders.exports import write_csv
+from workshops.board.path import Member, apply_board_change, identify_member, snapshot
 from workshops.board.rules import FACILITATOR, PHASES, BoardError, client_rules
-from workshops.board.services import (
-    Member,
-    apply_board_change,
-    identify_member,
-    snapshot,
-)
 from workshops.board.summary import (
-    KIND_LABELS,
-    PHASE_LABELS,
     SUMMARY_COLUMNS,
     board_comments,
     board_history,
@@ -168,9 +163,9 @@ def board(board: Board, member: Member) -> str:
         strings=board_strings(),
         rules=client_rules(),
         phases=PHASES,
-        phase_labels=PHASE_LABELS,
+        phase_labels=BOARD_PHASE_LABELS,
         phase_hints=PHASE_HINTS,
-        kind_labels=KIND_LABELS,
+        kind_labels=CARD_KIND_LABELS,
         status_labels=COMMITMENT_STATUS_LABELS,
         socket_path=SOCKET_PATH,
         cid=uuid.uuid4().hex,
@@ -222,9 +217,9 @@ def board_strings() -> dict[str, Any]:
         "waiting": _("Changes waiting to send: %(num)s"),
         "removed": _("You were removed from this board."),
         "refused": _("The board refused the connection. Reload the page."),
-        "phases": {key: str(label) for key, label in PHASE_LABELS.items()},
+        "phases": {key: str(label) for key, label in BOARD_PHASE_LABELS.items()},
         "hints": {key: str(label) for key, label in PHASE_HINTS.items()},
-        "kinds": {key: str(label) for key, label in KIND_LABELS.items()},
+        "kinds": {key: str(label) for key, label in CARD_KIND_LABELS.items()},
         "statuses": {k: str(v) for k, v in COMMITMENT_STATUS_LABELS.items()},
         "errors": {key: str(label) for key, label in ERROR_MESSAGES.items()},
         "fields": _("Please check: %(fields)s"),
@@ -358,8 +353,8 @@ def summary(board: Board, member: Member) -> str:
         summary=board_summary(board, themes),
         themes=themes,
         facilitator=member.role == FACILITATOR,
-        phase_labels=PHASE_LABELS,
-        kind_labels=KIND_LABELS,
+        phase_labels=BOARD_PHASE_LABELS,
+        kind_labels=CARD_KIND_LABELS,
         status_labels=COMMITMENT_STATUS_LABELS,
         attendance_labels=ATTENDANCE_LABELS,
         indicator_text=indicator_text,

@@ -1,6 +1,9 @@
 """Time helpers: the database keeps timezone-aware UTC; only display localises."""
 
-from datetime import UTC, datetime
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime, format_time
@@ -9,10 +12,18 @@ from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+if TYPE_CHECKING:
+    from core.models import Pact
+
 
 def utcnow() -> datetime:
     """Now, timezone-aware, in UTC."""
     return datetime.now(UTC)
+
+
+def today_in(pact: Pact) -> date:
+    """Today's date in the pact's own time zone."""
+    return datetime.now(ZoneInfo(pact.timezone)).date()
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -28,7 +39,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         if value.tzinfo is None:
-            raise ValueError("naive datetimes are not stored; use timeutil.utcnow()")
+            raise ValueError("naive datetimes are not stored; use core.time.utcnow()")
         return value.astimezone(UTC)
 
     def process_result_value(

@@ -1,4 +1,5 @@
-"""Use cases of pacts: creating a pact with its default themes, finding one."""
+"""Pacts and their themes, shared by every package: creating a pact with its default
+themes, finding one, listing them, and a theme's name in the visitor's language."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from typing import Any
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from choices import DEFAULT_THEMES
-from errors import DomainError
+from core.choices import DEFAULT_THEMES
+from core.errors import DomainError
+from core.models import Pact, Theme
+from core.transactions import commit
 from extensions import db
-from pacts.models import Pact, Theme
-from transactions import commit
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
 

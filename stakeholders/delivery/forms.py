@@ -19,8 +19,10 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from choices import EMAIL_MAX, SERVICE_LABELS, SHORT_TEXT_MAX, Service
-from stakeholders.delivery import (
+from core.choices import EMAIL_MAX, SERVICE_LABELS, SHORT_TEXT_MAX, Service
+from core.forms import ANY, REQUIRED, choices_of, text_field, too_long, valid_email
+from core.validation import NoMarkup, lower, none_if_empty, strip
+from stakeholders.delivery.services import (
     AMOUNT_MAX,
     DELIVERED_SERVICES,
     NOTES_MAX,
@@ -29,16 +31,7 @@ from stakeholders.delivery import (
     SESSION_MINUTES_MIN,
     UNASSIGNED,
 )
-from stakeholders.forms import (
-    ANY,
-    REQUIRED,
-    choices_of,
-    text_field,
-    too_long,
-    valid_email,
-)
 from stakeholders.models import DeliveryStatus, ServiceDelivery
-from validation import NoMarkup, lower, none_if_empty, strip
 
 DELIVERY_STATUS_LABELS: dict[str, Any] = {
     DeliveryStatus.ASSIGNED: _l("Expert assigned"),

@@ -1,6 +1,6 @@
 """The demo installation (`seed-demo`): the Ilfov and Torino pacts with their staff,
 about thirty registrations of mixed kinds, sizes, sectors and statuses, a workshop
-with its board, and the Ilfov pact published and monitored (pacts/demo_pact.py), while
+with its board, and the Ilfov pact published and monitored (demo/pact.py), while
 Torino's is still being co-created, so that a newcomer sees a living system. Running it
 again changes nothing. The people and organisations are invented."""
 
@@ -11,18 +11,19 @@ from typing import Any
 
 from sqlalchemy import select
 
-from choices import RegistrationStatus
-from errors import DomainError
+from core.choices import RegistrationStatus
+from core.errors import DomainError
+from core.models import Pact
+from core.pacts import create_pact, find_pact
+from core.time import utcnow
+from demo.pact import seed_published_pact
 from extensions import db
-from pacts.demo_pact import seed_published_pact
-from pacts.models import Pact
-from pacts.services import create_pact, find_pact
 from stakeholders.consent import CONSENT_VERSION
 from stakeholders.models import Organisation, Person
 from stakeholders.services import create_staff, find_staff, register_organisation
-from timeutil import utcnow
+from workshops.enrolment import enrol_people
 from workshops.models import Workshop
-from workshops.services import WorkshopData, create_workshop, enrol_people
+from workshops.scheduling import WorkshopData, create_workshop
 
 PACTS = [
     {

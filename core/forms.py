@@ -1,0 +1,249 @@
+"""Form pieces every package's forms are built from: trimmed, length-limited text
+fields without markup, web addresses, e-mail and phone validators, countries in the
+visitor's language, choices from a labels mapping, the bare CSRF-only action form,
+the form asking for a new personal link and the registrations list's filters (the
+dashboard's and the workshops' bulk enrolment's); and the plain validators socket
+payloads and imported rows share."""
+
+from __future__ import annotations
+
+import gettext
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+import pycountry
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    EmailField,
+    Field,
+    Form,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from core.choices import (
+    EMAIL_MAX,
+    KIND_LABELS,
+    SECTOR_LABELS,
+    SERVICE_LABELS,
+    SHORT_TEXT_MAX,
+    SIZE_LABELS,
+    STATUS_LABELS,
+    URL_MAX,
+)
+from core.validation import (
+    NoMarkup,
+    SingleLine,
+    lower,
+    none_if_empty,
+    parse_phone,
+    strip,
+)
+
+REQUIRED = _l("This field is required.")
+
+
+def too_long(limit: int) -> Any:
+    return _l("Please keep this under %(max)d characters.", max=limit + 1)
+
+
+def text_field(
+    label: Any, limit: int, required: bool = True, **kwargs: Any
+) -> StringField:
+    """A one-line text field: trimmed, length-limited, no markup."""
+    presence = DataRequired(message=REQUIRED) if required else Optional()
+    return StringField(
+        label,
+        filters=[strip, none_if_empty] if not required else [strip],
+        validators=[
+            presence,
+            Length(max=limit, message=too_long(limit)),
+            SingleLine(),
+            NoMarkup(),
+        ],
+        **kwargs,
+    )
+
+
+def text_area_field(label: Any, limit: int, required: bool = False) -> TextAreaField:
+    """A paragraph of plain text: trimmed, length-limited, no markup."""
+    presence = [DataRequired(message=REQUIRED)] if required else []
+    return TextAreaField(
+        label,
+        filters=[strip],
+        validators=[
+            *presence,
+            Length(max=limit, message=too_long(limit)),
+            NoMarkup(),
+        ],
+    )
+
+
+def web_address_field(label: Any) -> URLField:
+    """An optional http(s) address: length-limited, no other scheme, no markup."""
+    return URLField(
+        label,
+        filters=[strip, none_if_empty],
+        validators=[
+            Optional(),
+            Length(max=URL_MAX, message=too_long(URL_MAX)),
+            Regexp(
+                r"^https?://", message=_l("Start the address with http:// or https://.")
+            ),
+            URL(require_tld=True, message=_l("Please enter a valid web address.")),
+            NoMarkup(),
+        ],
+    )
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def __iter__(self) -> Iterator[Any]:
+        # `required` on a checkbox means that box must be ticked, so a required group
+        # would demand every box: the boxes never carry it, the server checks "at
+        # least one" with the group's validator and says so in the page's language.
+        for option in super().__iter__():
+            option.flags.required = False
+            yield option
+
+
+@cache
+def _country_translation(locale: str) -> gettext.NullTranslations:
+    return gettext.translation(
+        "iso3166-1", pycountry.LOCALES_DIR, languages=[locale], fallback=True
+    )
+
+
+def country_choices() -> list[Any]:
+    """ISO 3166 countries named in the visitor's language, sorted by that name."""
+    translate = _country_translation(str(get_locale() or "en")).gettext
+    names = [SelectChoice(c.alpha_2, translate(c.name)) for c in pycountry.countries]
+    return sorted(names, key=lambda choice: choice.label.casefold())
+
+
+def valid_email(form: Form, field: Field) -> None:
+    if not field.data:
+        return
+    try:
+        field.data = validate_email(
+            field.data, check_deliverability=False
+        ).normalized.lower()
+    except EmailNotValidError as exc:
+        raise ValidationError(_l("Please enter a valid e-mail address.")) from exc
+
+
+def valid_phone(form: Form, field: Field) -> None:
+    if not field.data:
+        return
+    try:
+        field.data = parse_phone(field.data, form["country"].data)
+    except ValueError as exc:
+        raise ValidationError(
+            _l("Please enter a valid phone number, e.g. +40 721 234 567.")
+        ) from exc
+
+
+def choices_of(labels: dict[Any, Any]) -> list[Any]:
+    return [SelectChoice(str(key), label) for key, label in labels.items()]
+
+
+ANY = SelectChoice("", _l("Any"))
+# No answer is preselected: a hurried person must not submit a wrong one unnoticed.
+CHOOSE = SelectChoice("", _l("Choose…"))
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token to check."""
+
+
+class NewLinkForm(FlaskForm):
+    email = EmailField(
+        _l("Your e-mail address"),
+        filters=[strip, lower],
+        validators=[
+            DataRequired(message=REQUIRED),
+            Length(max=EMAIL_MAX, message=too_long(EMAIL_MAX)),
+            valid_email,
+        ],
+    )
+
+
+class RegistrationFilterForm(FlaskForm):
+    """The dashboard's filters, read from the query string (GET: no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField(
+        _l("Status"),
+        choices=[ANY, *choices_of(STATUS_LABELS)],
+        validators=[Optional()],
+    )
+    kind = SelectField(
+        _l("Kind"),
+        choices=[ANY, *choices_of(KIND_LABELS)],
+        validators=[Optional()],
+    )
+    size = SelectField(
+        _l("Size"),
+        choices=[ANY, *choices_of(SIZE_LABELS)],
+        validators=[Optional()],
+    )
+    sector = SelectField(
+        _l("Sector"),
+        choices=[ANY, *choices_of(SECTOR_LABELS)],
+        validators=[Optional()],
+    )
+    service = SelectField(
+        _l("Service wanted"),
+        choices=[ANY, *choices_of(SERVICE_LABELS)],
+        validators=[Optional()],
+    )
+    q = StringField(
+        _l("Search"),
+        filters=[strip],
+        validators=[
+            Optional(),
+            Length(max=SHORT_TEXT_MAX, message=too_long(SHORT_TEXT_MAX)),
+        ],
+    )
+
+    def filters(self) -> dict[str, str]:
+        """The filters that are set and valid (an invalid one is ignored, not an
+        error)."""
+        values = {}
+        for name in ("status", "kind", "size", "sector", "service", "q"):
+            field = self[name]
+            if field.data and not field.errors:
+                values[name] = field.data
+        return values
+
+
+# Plain validators for socket payloads and imported rows (no messages to translate).
+def text(limit: int, required: bool = True) -> StringField:
+    presence = DataRequired() if required else Optional()
+    return StringField(filters=[strip], validators=[presence, Length(max=limit)])
+
+
+def finite(form: Form, field: Field) -> None:
+    if field.data is not None and (field.data != field.data or abs(field.data) > 1e15):
+        raise ValidationError("must be a finite number")

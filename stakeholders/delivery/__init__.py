@@ -1,0 +1,2 @@
+"""Service delivery: officials record which requested services (mentoring, funding
+guidance, ...) each organisation received, with its pages and forms."""
