@@ -106,3 +106,22 @@ def test_an_official_signs_in_the_room_for_the_public_authority(room: dict[str, 
     assert [(s.authority, s.person_id) for s in signatures] == [
         (True, room["official"])
     ]
+
+
+@pytest.mark.parametrize("title", ["", "   "])
+def test_an_update_cannot_empty_a_commitment_title(room: dict[str, Any], title: str):
+    change, commitment = room["change"], room["commitment"]
+    with pytest.raises(BoardError) as refused:
+        change(
+            room["facilitator"],
+            "commitment:update",
+            "blank",
+            commitment=commitment,
+            version=1,
+            title=title,
+        )
+    assert refused.value.code == "invalid"
+    assert "title" in refused.value.extra["fields"]
+    stored = db.session.get(Commitment, commitment)
+    assert stored is not None
+    assert stored.title == "Reusable crates"

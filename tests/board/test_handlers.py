@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 from flask_socketio import ConnectionRefusedError, SocketIOTestClient
 
-from core.tokens import staff_token
+from core.tokens import participant_token, read_participant_token, staff_token
 from extensions import socketio
 from tests.board.conftest import in_process_board
 from tests.board.protocol import PROTOCOL_NAMES
@@ -138,3 +138,18 @@ def test_an_unexpected_fault_acks_internal_and_logs_neither_payload_nor_message(
     assert "card:create" in caplog.text  # the operator learns which event failed
     assert "private-card-text" not in caplog.text
     assert marker not in caplog.text
+
+
+def test_an_expired_join_link_is_refused_as_expired_not_as_invalid(
+    app: Flask, board: dict
+):
+    claim = read_participant_token(board["participant"])
+    expired = participant_token(claim.person_id, claim.workshop_id, claim.version, -1)
+    with app.test_request_context("/socket.io/"):
+        with pytest.raises(ConnectionRefusedError) as refused:
+            events.on_connect({"token": expired})
+
+    assert refused.value.error_args["data"] == {
+        "code": "unauthorized",
+        "message": "invalid token (expired)",
+    }

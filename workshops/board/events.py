@@ -82,7 +82,11 @@ def _identify_token(token: str) -> tuple[int, int | None]:
     try:
         try:
             claim = read_participant_token(token)
-        except TokenError:
+        except TokenError as exc:
+            if exc.reason != "invalid":
+                # A participant's token, just no longer valid: say why (expired),
+                # rather than trying it as a staff token.
+                raise refuse(f"invalid token ({exc.reason})") from None
             return identify_staff(token), None
         return identify_participant(token, claim.workshop_id), claim.workshop_id
     except DomainError as exc:

@@ -26,6 +26,7 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    StopValidation,
 )
 
 from core.choices import (
@@ -85,6 +86,23 @@ class StrictBoolean(Field):
         self.data = valuelist[0] == "true"
 
 
+class NotBlankWhenGiven:
+    """For a partial update: an absent field keeps its value, but a text that is
+    given must not be blank (an update cannot empty a card or a commitment title)."""
+
+    def __call__(self, form: Form, field: Field) -> None:
+        if not field.raw_data:
+            raise StopValidation()
+        if not (field.data or "").strip():
+            raise StopValidation("must not be empty")
+
+
+def replacement_text(limit: int) -> StringField:
+    return StringField(
+        filters=[strip], validators=[NotBlankWhenGiven(), Length(max=limit)]
+    )
+
+
 def required_id() -> IntegerField:
     return IntegerField(validators=[InputRequired(), NumberRange(min=1)])
 
@@ -110,7 +128,7 @@ class CardCreateForm(Mutation):
 class CardUpdateForm(Mutation):
     card = required_id()
     version = IntegerField(validators=[InputRequired(), NumberRange(min=1)])
-    text = text(CARD_TEXT_MAX, required=False)
+    text = replacement_text(CARD_TEXT_MAX)
     theme = optional_id()
     kind = SelectField(
         choices=[SelectChoice(""), *[SelectChoice(k) for k in CardKind]],
@@ -164,7 +182,7 @@ class CommitmentUpdateForm(Mutation):
 
     commitment = required_id()
     version = IntegerField(validators=[InputRequired(), NumberRange(min=1)])
-    title = text(COMMITMENT_TITLE_MAX, required=False)
+    title = replacement_text(COMMITMENT_TITLE_MAX)
     action = StringField(filters=[strip], validators=[Length(max=COMMITMENT_TEXT_MAX)])
     theme = optional_id()
     lead = optional_id()
