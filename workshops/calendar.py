@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from functools import cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -29,8 +30,16 @@ def _calendar(method: str, timezones: Iterable[str]) -> Calendar:
     calendar.add("version", "2.0")
     calendar.add("method", method)
     for name in sorted(set(timezones)):
-        calendar.add_component(Timezone.from_tzid(name))
+        calendar.add_component(_timezone(name))
     return calendar
+
+
+@cache
+def _timezone(name: str) -> Timezone:
+    """The VTIMEZONE of a zone, built once per process: building it is most of the
+    cost of an invite (moving a workshop writes one per enrolled person), and the
+    component is only ever read."""
+    return Timezone.from_tzid(name)
 
 
 def _event(workshop: Workshop, url: str, location: str, cancelled: bool) -> Event:
