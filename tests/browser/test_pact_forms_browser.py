@@ -1,8 +1,8 @@
 """The pact's forms in a real browser, as the people who use them do: the official
 writes the pact document, adds a commitment outside a workshop (a decimal comma in
-its target), edits it, marks it agreed and signs it for the public authority; the
-lead's contact opens their personal link on a phone and signs it; the official
-publishes the pact; the lead reports progress, which the public pages show; and a
+its target), edits it and marks it agreed; the lead's contact opens their personal
+link on a phone and signs it, which under the pact's rule is not enough until the
+official signs it for the public authority; the official publishes the pact; the lead reports progress, which the public pages show; and a
 refused submission stores nothing.
 
 The pages answer in Romanian (the browser asks for ro-RO); the test names the labels
@@ -328,7 +328,7 @@ def test_commitment_is_added_edited_agreed_signed_published_and_reported(
     )
     assert read(live_server, lambda: db.session.scalar(revisions)) == 1
 
-    # ... marks it agreed, then signs it for the public authority.
+    # ... marks it agreed.
     press(
         page,
         ro("Mark agreed"),
@@ -336,19 +336,6 @@ def test_commitment_is_added_edited_agreed_signed_published_and_reported(
     )
     expect(page.locator(".status--agreed").first).to_have_text(ro("Agreed"))
     assert read(live_server, load(commitment_id)).status == "agreed"
-    press(
-        page,
-        ro("Sign for the authority"),
-        ro("You signed the commitment for the public authority."),
-    )
-    expect(page.get_by_role("button", name=ro("Sign for the authority"))).to_have_count(
-        0
-    )
-    authority_signed = read(live_server, load(commitment_id))
-    assert [s.authority for s in authority_signed.signatures] == [True]
-    # The lead has not signed yet: under this pact's rule it is not signed.
-    assert authority_signed.status == "agreed"
-
     # 3. The lead's contact opens their personal link on a phone and signs.
     link = read(live_server, lambda: link_path(lead.person))
     phone.goto(live_server.url(link))
@@ -368,7 +355,25 @@ def test_commitment_is_added_edited_agreed_signed_published_and_reported(
     flash(phone, ro("Signed for %(organisation)s. Thank you!", organisation=lead.name))
     card = phone.get_by_role("article", name=TITLE)
     expect(card.get_by_role("button", name=re.compile(ro("Sign")))).to_have_count(0)
-    expect(card).to_contain_text(ro("Signed"))
+    lead_signed = read(live_server, load(commitment_id))
+    assert [(s.authority, s.organisation_id) for s in lead_signed.signatures] == [
+        (False, lead.organisation)
+    ]
+    # The pact's rule: without the authority's signature it is not signed yet.
+    assert lead_signed.status == "agreed"
+
+    # ... and the official signs it for the public authority: now it is signed.
+    page.reload()
+    press(
+        page,
+        ro("Sign for the authority"),
+        ro("You signed the commitment for the public authority."),
+    )
+    expect(page.get_by_role("button", name=ro("Sign for the authority"))).to_have_count(
+        0
+    )
+
+    expect(page.locator(".status--signed").first).to_have_text(ro("Signed"))
     signed = read(live_server, load(commitment_id))
     assert signed.status == "signed"
     assert sorted(
