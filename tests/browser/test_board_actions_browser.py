@@ -552,7 +552,9 @@ def test_a_participant_on_a_phone_signs_for_their_organisation(
     expect(signed.get_by_role("listitem")).to_have_text(
         f"{organisation} ({person_name(live, seat.person)})"
     )
-    expect(signed.get_by_text("Signed", exact=True)).to_be_visible()
+    # Signed in the room, it is still a proposal until an official agrees it.
+    expect(signed.get_by_text("Draft", exact=True)).to_be_visible()
+    expect(signed.get_by_text("Signed", exact=True)).to_have_count(0)
     signed_by = select(Signature.organisation_id, Signature.person_id).where(
         Signature.commitment_id == commitment
     )

@@ -2,8 +2,9 @@
 writes the pact document, adds a commitment outside a workshop (a decimal comma in
 its target), edits it and marks it agreed; the lead's contact opens their personal
 link on a phone and signs it, which under the pact's rule is not enough until the
-official signs it for the public authority; the official publishes the pact; the lead reports progress, which the public pages show; and a
-refused submission stores nothing.
+official signs it for the public authority; the official publishes the pact; the
+lead reports progress, which the public pages show; and a refused submission stores
+nothing.
 
 The pages answer in Romanian (the browser asks for ro-RO); the test names the labels
 and buttons in English and reads them through the app's own catalogue (`ro`), so a
