@@ -28,7 +28,7 @@ from core.mail import queue_template_email
 from core.models import Theme
 from core.time import utcnow
 from core.tokens import TokenError, member_token, read_member_token
-from core.transactions import commit
+from core.transactions import use_case
 from extensions import db
 from stakeholders.models import Organisation, Person
 from stakeholders.services import official_of
@@ -90,6 +90,7 @@ def _check_parties(pact_id: int, data: CommitmentData) -> list[Organisation]:
     )
 
 
+@use_case
 def add_commitment(actor_id: int, pact_id: int, data: CommitmentData) -> dict[str, Any]:
     """A commitment added by an official outside a workshop (say, for an SME that
     could not attend); it starts as a draft, last in its theme."""
@@ -112,7 +113,7 @@ def add_commitment(actor_id: int, pact_id: int, data: CommitmentData) -> dict[st
         updated_at=utcnow(),
     )
     db.session.add(commitment)
-    commit()
+    db.session.flush()
     return {"commitment": commitment.id}
 
 
@@ -150,6 +151,7 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+@use_case
 def edit_commitment(
     actor_id: int, commitment_id: int, data: CommitmentData, version: int
 ) -> dict[str, Any]:
@@ -172,7 +174,6 @@ def edit_commitment(
 
     if revise_commitment(commitment, actor.id, Standing.OFFICIAL, apply):
         commitment_changed.send(commitment, type="commitment:update", actor=actor.id)
-    commit()
     return {"commitment": commitment.id, "version": commitment.version}
 
 
@@ -249,6 +250,7 @@ def record_revision(
     return True
 
 
+@use_case
 def agree_commitment(actor_id: int, commitment_id: int) -> dict[str, Any]:
     """Mark a draft as agreed (an official): its lead and co-signers are e-mailed a
     personal link to sign it; signatures already given to this version count (the
@@ -261,7 +263,6 @@ def agree_commitment(actor_id: int, commitment_id: int) -> dict[str, Any]:
     commitment.updated_at = utcnow()
     _ask_to_sign(commitment, "commitment_sign")
     commitment_changed.send(commitment, type="commitment:update", actor=actor_id)
-    commit()
     return {"commitment": commitment.id, "status": commitment.status}
 
 
@@ -279,6 +280,7 @@ def _settled(commitment: Commitment) -> str:
     )
 
 
+@use_case
 def move_commitment(actor_id: int, commitment_id: int, step: int) -> dict[str, Any]:
     """Move a commitment one place up (-1) or down (+1) within its theme."""
     commitment = _commitment(commitment_id)
@@ -299,7 +301,6 @@ def move_commitment(actor_id: int, commitment_id: int, step: int) -> dict[str, A
         siblings[index], siblings[other] = siblings[other], siblings[index]
     for position, sibling in enumerate(siblings, start=1):
         sibling.position = position
-    commit()
     return {"commitment": commitment.id, "position": commitment.position}
 
 
@@ -340,6 +341,7 @@ def identify_member(token: str) -> int:
     return person.id
 
 
+@use_case
 def request_member_link(email: str) -> None:
     """Someone whose personal link expired asks for a new one: it goes only to the
     address itself, and only to a stakeholder whose organisation is a party to an
@@ -363,7 +365,6 @@ def request_member_link(email: str) -> None:
             person=person,
             link=member_link(person),
         )
-    commit()
 
 
 def _is_party(organisation_id: int | None) -> bool:
@@ -397,6 +398,7 @@ def _ask_to_sign(commitment: Commitment, template: str) -> None:
         )
 
 
+@use_case
 def sign_commitment(
     person_id: int, commitment_id: int, organisation_id: int | None
 ) -> dict[str, Any]:
@@ -417,9 +419,7 @@ def sign_commitment(
     commitment_changed.send(
         commitment, type="commitment:sign", actor=person.id, signature=signature
     )
-    result = {"signature": signature.id, "status": commitment.status}
-    commit()
-    return result
+    return {"signature": signature.id, "status": commitment.status}
 
 
 def add_signature(

@@ -12,12 +12,13 @@ from sqlalchemy import select
 from core.choices import DEFAULT_THEMES
 from core.errors import DomainError
 from core.models import Pact, Theme
-from core.transactions import commit
+from core.transactions import use_case
 from extensions import db
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
 
 
+@use_case
 def create_pact(
     slug: str,
     title: str,
@@ -53,7 +54,7 @@ def create_pact(
             for position, (key, label) in enumerate(DEFAULT_THEMES.items())
         ]
     db.session.add(pact)
-    commit()
+    db.session.flush()
     return {"id": pact.id, "slug": pact.slug}
 
 

@@ -3,9 +3,10 @@ commitments in every state of compilation (a draft and an agreed one from the de
 workshop's board, eight signed), signed by their organisations and the county,
 published, with progress reports, programme indicators and service deliveries, so
 that a newcomer sees a pact being monitored. Everything goes through the real use
-cases except the service deliveries, inserted directly (they are back-dated). Each
-step checks what exists first, so running it again adds nothing. The organisations,
-people and figures are invented."""
+cases except the service deliveries, inserted directly (they are back-dated) in a use
+case of their own. Each step is a unit of work that checks what exists first, so
+running it again adds nothing and an interrupted run is completed by the next one.
+The organisations, people and figures are invented."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from core.choices import CommitmentStatus
 from core.errors import DomainError
 from core.models import Pact
 from core.time import today_in, utcnow
-from core.transactions import commit
+from core.transactions import use_case
 from demo.pact_data import (
     COMMITMENTS,
     DELIVERIES,
@@ -51,10 +52,7 @@ def seed_published_pact(pact: Pact, official_id: int, board_id: int) -> str:
         spec.title: _seed_commitment(official_id, pact.id, themes, spec)
         for spec in COMMITMENTS
     }
-    for spec in COMMITMENTS:
-        if spec.on_board and commitments[spec.title].board_id is None:
-            commitments[spec.title].board_id = board_id
-    commit()  # add_commitment takes no board: those drafted on it are placed here
+    _place_on_board(commitments, board_id)
     if pact.published_at is None:
         publish_pact(official_id, pact.id)
     for spec in COMMITMENTS:
@@ -62,6 +60,14 @@ def seed_published_pact(pact: Pact, official_id: int, board_id: int) -> str:
     _seed_programme_indicators(official_id, pact.id, commitments)
     _seed_deliveries(official_id, pact.id)
     return f"/p/{pact.slug}"
+
+
+@use_case
+def _place_on_board(commitments: Mapping[str, Commitment], board_id: int) -> None:
+    """add_commitment takes no board: those drafted on it are placed here."""
+    for spec in COMMITMENTS:
+        if spec.on_board and commitments[spec.title].board_id is None:
+            commitments[spec.title].board_id = board_id
 
 
 def _organisation(pact_id: int, name: str) -> Organisation:
@@ -178,6 +184,7 @@ def _seed_programme_indicators(
         add_programme_indicator(official_id, pact_id, data)
 
 
+@use_case
 def _seed_deliveries(official_id: int, pact_id: int) -> None:
     """Inserted directly: the officials' use cases for services live elsewhere."""
     now = utcnow()
@@ -208,4 +215,3 @@ def _seed_deliveries(official_id: int, pact_id: int) -> None:
                 else None,
             )
         )
-    commit()

@@ -1,8 +1,9 @@
 """The demo installation (`seed-demo`): the Ilfov and Torino pacts with their staff,
 about thirty registrations of mixed kinds, sizes, sectors and statuses, a workshop
 with its board, and the Ilfov pact published and monitored (demo/pact.py), while
-Torino's is still being co-created, so that a newcomer sees a living system. Running it
-again changes nothing. The people and organisations are invented."""
+Torino's is still being co-created, so that a newcomer sees a living system. Every
+step is a use case (a unit of work of its own) that checks what exists first:
+running it again changes nothing. The people and organisations are invented."""
 
 from __future__ import annotations
 

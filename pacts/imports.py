@@ -31,7 +31,6 @@ from core.errors import DomainError
 from core.forms import finite, text
 from core.models import Pact
 from core.pacts import find_pact
-from core.transactions import rollback
 from core.validation import strip
 from extensions import db
 from pacts.documents import NAME_SEPARATOR
@@ -168,9 +167,10 @@ def import_commitments(
             result["skipped"] += 1
             continue
         try:
+            # Each row is its own use case: a refused row leaves nothing behind and
+            # the rows before it stay imported.
             add_commitment(official_id, pact.id, data)
         except DomainError as exc:
-            rollback()
             fields = {exc.field or "row": [exc.message]}
             result["errors"].append({"row": number, "fields": fields})
             continue

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from commitments.models import Commitment
 from core.choices import Service
 from core.errors import DomainError
-from core.transactions import commit
+from core.transactions import use_case
 from extensions import db
 from pacts.models import IndicatorSource, ProgrammeIndicator
 from stakeholders.services import official_of
@@ -31,6 +31,7 @@ class IndicatorData:
     target: float | None = None
 
 
+@use_case
 def add_programme_indicator(
     actor_id: int, pact_id: int, data: IndicatorData
 ) -> dict[str, Any]:
@@ -58,9 +59,7 @@ def add_programme_indicator(
     )
     db.session.add(indicator)
     db.session.flush()
-    result = {"indicator": indicator.id}
-    commit()
-    return result
+    return {"indicator": indicator.id}
 
 
 def _sources(pact_id: int, data: IndicatorData) -> list[Commitment]:
@@ -94,6 +93,7 @@ def pact_indicator(pact_id: int, indicator_id: int) -> ProgrammeIndicator:
     return indicator
 
 
+@use_case
 def delete_programme_indicator(actor_id: int, indicator_id: int) -> dict[str, Any]:
     """Remove a headline figure (the commitments it added up stay)."""
     indicator = db.session.get(ProgrammeIndicator, indicator_id)
@@ -101,5 +101,4 @@ def delete_programme_indicator(actor_id: int, indicator_id: int) -> dict[str, An
         raise DomainError("not_found", _("This indicator does not exist."))
     official_of(actor_id, indicator.pact_id)
     db.session.delete(indicator)
-    commit()
     return {"indicator": indicator_id}

@@ -24,7 +24,7 @@ from core.errors import DomainError
 from core.mail import queue_template_email
 from core.models import REPORT_MONTHS, Pact, PactStatus, ReportFrequency
 from core.time import today_in, utcnow
-from core.transactions import commit
+from core.transactions import use_case
 from extensions import db
 from pacts.models import ProgressReminder, ProgressReport
 from pacts.progress import next_due, reminder_kind
@@ -110,6 +110,7 @@ def _content_matches(content: bytes, magic: bytes | None) -> bool:
     return True
 
 
+@use_case
 def report_progress(
     person_id: int, pact_id: int, commitment_id: int, data: ProgressData
 ) -> dict[str, Any]:
@@ -156,7 +157,6 @@ def report_progress(
     db.session.flush()
     result = {"report": report.id, "status": commitment.status}
     commitment_changed.send(commitment, type="commitment:update", actor=person_id)
-    commit()
     return result
 
 
@@ -225,6 +225,7 @@ def due_date(commitment: Commitment) -> date | None:
     )
 
 
+@use_case
 def send_reminders(today: date | None = None) -> dict[str, int]:
     """E-mail each lead whose report is due within a fortnight (`due`) or late
     (`overdue`); each reminder goes once per due date."""
@@ -261,7 +262,6 @@ def send_reminders(today: date | None = None) -> dict[str, int]:
             link=member_link(contact),
         )
         sent[kind] += 1
-    commit()
     return sent
 
 

@@ -14,7 +14,7 @@ from commitments.models import PACT_STATUSES, Commitment
 from core.errors import DomainError
 from core.models import Pact, PactStatus
 from core.time import utcnow
-from core.transactions import commit
+from core.transactions import use_case
 from extensions import db
 from stakeholders.services import official_of
 
@@ -32,6 +32,7 @@ class PactDocumentData:
     authority_signs_commitments: bool = False
 
 
+@use_case
 def update_pact_document(
     actor_id: int, pact_id: int, data: PactDocumentData
 ) -> dict[str, Any]:
@@ -41,7 +42,6 @@ def update_pact_document(
     pact = _pact(pact_id)
     for name, value in asdict(data).items():
         setattr(pact, name, value)
-    commit()
     return {"pact": pact.id}
 
 
@@ -55,6 +55,7 @@ def _pact(pact_id: int) -> Pact:
 # --- publishing --------------------------------------------------------------------
 
 
+@use_case
 def publish_pact(actor_id: int, pact_id: int) -> dict[str, Any]:
     """Publish the pact: the official signs it for the authority; its signed
     commitments appear on the public page, in the PDF and in the open data."""
@@ -74,5 +75,4 @@ def publish_pact(actor_id: int, pact_id: int) -> dict[str, Any]:
     pact.published_at = utcnow()
     pact.signed_by_id = actor.id
     pact.status = PactStatus.PUBLISHED
-    commit()
     return {"pact": pact.id, "published_at": pact.published_at.isoformat()}

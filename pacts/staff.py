@@ -32,7 +32,6 @@ from core.links import public_url
 from core.models import Pact, Theme
 from core.outcomes import perform, refuse_on_form
 from core.pacts import theme_label
-from core.transactions import rollback
 from pacts.forms import (
     LABELS,
     CommitmentFilterForm,
@@ -92,8 +91,7 @@ def _commitment_or_404(pact: Pact, commitment_id: int) -> Commitment:
 def _show_refusal(form: Any, exc: DomainError) -> int:
     """A use case's refusal beside its field or above the form (a missing thing is
     a 404), read against the database's current state; the status code of the page
-    that shows the form again."""
-    rollback()
+    that shows the form again (the use case has rolled back its changes)."""
     refuse_on_form(form, exc)
     return 409 if exc.code == "conflict" else 400
 

@@ -18,12 +18,13 @@ from core.mail import queue_template_email
 from core.models import Pact
 from core.pacts import theme_label
 from core.time import utcnow
-from core.transactions import commit, rollback
+from core.transactions import use_case
 from extensions import db
 from stakeholders.models import Consent, Organisation, OrganisationService, Person
 from stakeholders.passwords import hash_password, needs_rehash, verify_password
 
 
+@use_case
 def register_organisation(
     pact_id: int,
     data: dict[str, Any],
@@ -69,7 +70,6 @@ def register_organisation(
         db.session.flush()
     except IntegrityError:
         # A concurrent registration won the race on the unique indexes.
-        rollback()
         raise DomainError(
             "duplicate",
             _("This organisation or e-mail is already registered."),
@@ -77,13 +77,11 @@ def register_organisation(
         ) from None
     if notify:
         _email_person(person, "registration_received", pact=pact)
-    result = {
+    return {
         "organisation": organisation.id,
         "person": person.id,
         "status": organisation.status,
     }
-    commit()
-    return result
 
 
 def _refuse_duplicates(pact_id: int, data: dict[str, Any]) -> None:
@@ -142,6 +140,7 @@ def _new_organisation(pact: Pact, data: dict[str, Any], status: str) -> Organisa
     )
 
 
+@use_case
 def decide_registration(
     actor_id: int, pact_id: int, organisation_id: int, status: str, reason: str = ""
 ) -> dict[str, Any]:
@@ -162,9 +161,7 @@ def decide_registration(
         _email_person(
             contact, f"registration_{status}", pact=organisation.pact, reason=reason
         )
-    result = {"organisation": organisation.id, "status": organisation.status}
-    commit()
-    return result
+    return {"organisation": organisation.id, "status": organisation.status}
 
 
 def official_of(actor_id: int, pact_id: int) -> Person:
@@ -191,6 +188,7 @@ def _email_person(person: Person, template: str, **context: Any) -> None:
     )
 
 
+@use_case
 def create_staff(
     email: str, name: str, role: str, password: str, pact_slugs: list[str]
 ) -> dict[str, Any]:
@@ -215,7 +213,7 @@ def create_staff(
     )
     person.pacts = list(pacts)
     db.session.add(person)
-    commit()
+    db.session.flush()
     return {"id": person.id}
 
 
@@ -227,6 +225,7 @@ def find_staff(email: str) -> Person | None:
     )
 
 
+@use_case
 def authenticate_staff(email: str, password: str) -> int | None:
     """The staff member's id when the e-mail and password match an active account."""
     person = find_staff(email)
@@ -235,7 +234,6 @@ def authenticate_staff(email: str, password: str) -> int | None:
         return None
     if person.password_hash and needs_rehash(person.password_hash):
         person.password_hash = hash_password(password)
-        commit()
     return person.id
 
 

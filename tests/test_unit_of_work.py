@@ -12,7 +12,6 @@ from core.mail import OutboxMessage
 from core.transactions import (
     NestedUseCaseFailed,
     after_commit,
-    commit,
     unit_of_work,
     use_case,
 )
@@ -129,25 +128,6 @@ def test_an_inner_failure_the_caller_swallows_still_commits_nothing(app: Flask):
     # The session is clean for the next use case.
     write("next", seen)
     assert committed_subjects() == ["next"]
-
-
-def test_commit_of_a_service_not_converted_yet_is_left_to_the_unit(app: Flask):
-    during: list[list[str]] = []
-
-    def old_style_service() -> None:
-        add_row("old style")
-        commit()
-
-    @use_case
-    def converted() -> None:
-        old_style_service()
-        during.append(committed_subjects())
-        raise DomainError("conflict", "refused")
-
-    with pytest.raises(DomainError):
-        converted()
-    assert during == [[]]
-    assert committed_subjects() == []
 
 
 def test_a_failing_callback_neither_undoes_the_commit_nor_stops_the_others(

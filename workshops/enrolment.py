@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 
 from core.choices import RegistrationStatus
 from core.errors import DomainError
-from core.transactions import commit, rollback
+from core.transactions import use_case
 from extensions import db
 from stakeholders.models import Person
 from workshops.access import get_workshop, official_workshop
@@ -29,6 +29,7 @@ from workshops.models import (
 )
 
 
+@use_case
 def enrol_people(
     actor_id: int, workshop_id: int, person_ids: Iterable[int]
 ) -> dict[str, list[int]]:
@@ -46,10 +47,10 @@ def enrol_people(
         enrolment = _enrol(workshop, person, EnrolmentSource.OFFICIAL)
         bucket = "skipped" if enrolment is None else str(enrolment.status)
         result[bucket].append(person_id)
-    commit()
     return result
 
 
+@use_case
 def enrol_self(person_id: int, workshop_id: int) -> dict[str, Any]:
     """An approved stakeholder enrols in one of their pact's open workshops."""
     person = db.session.get(Person, person_id)
@@ -63,11 +64,10 @@ def enrol_self(person_id: int, workshop_id: int) -> dict[str, Any]:
     enrolment = _enrol(workshop, person, EnrolmentSource.SELF)
     if enrolment is None:
         raise DomainError("conflict", _("You are already enrolled in this workshop."))
-    result = {"enrolment": enrolment.id, "status": enrolment.status}
-    commit()
-    return result
+    return {"enrolment": enrolment.id, "status": enrolment.status}
 
 
+@use_case
 def decline_enrolment(person_id: int, enrolment_id: int) -> dict[str, Any]:
     """A person declines (or cancels) their place; the first person waiting is
     promoted into it and told by e-mail."""
@@ -77,6 +77,7 @@ def decline_enrolment(person_id: int, enrolment_id: int) -> dict[str, Any]:
     return _decline(enrolment)
 
 
+@use_case
 def decline_for(actor_id: int, enrolment_id: int) -> dict[str, Any]:
     """An official cancels someone's place (they asked by phone, say)."""
     enrolment = db.session.get(Enrolment, enrolment_id)
@@ -91,7 +92,6 @@ def _decline(enrolment: Enrolment) -> dict[str, Any]:
     lock_enrolments(workshop)
     db.session.refresh(enrolment)
     if enrolment.status == EnrolmentStatus.DECLINED:
-        rollback()
         raise DomainError("conflict", _("This place was already declined."))
     enrolment.status = EnrolmentStatus.DECLINED
     enrolment.revoked = True
@@ -101,9 +101,7 @@ def _decline(enrolment: Enrolment) -> dict[str, Any]:
         WorkshopStatus.FINISHED,
     )
     promoted = promote_waitlisted(workshop) if still_open else []
-    result = {"enrolment": enrolment.id, "promoted": [e.person_id for e in promoted]}
-    commit()
-    return result
+    return {"enrolment": enrolment.id, "promoted": [e.person_id for e in promoted]}
 
 
 def _refuse_closed(workshop: Workshop) -> None:

@@ -19,7 +19,7 @@ from core.tokens import (
     read_staff_token,
     staff_token,
 )
-from core.transactions import commit
+from core.transactions import use_case
 from extensions import db
 from stakeholders.models import Organisation, Person
 from workshops.access import staff_of
@@ -104,6 +104,7 @@ def issue_token(email: str, workshop_id: int | None, ttl_seconds: int) -> str:
     )
 
 
+@use_case
 def bulk_participants(
     workshop_id: int, count: int, ttl_seconds: int
 ) -> list[tuple[int, int, str]]:
@@ -174,7 +175,6 @@ def bulk_participants(
             for n, person_id in enumerate(person_ids)
         ],
     )
-    commit()
     return [
         (
             person_id,

@@ -16,7 +16,7 @@ from core.time import utcnow
 from core.tokens import (
     participant_token,
 )
-from core.transactions import commit
+from core.transactions import use_case
 from extensions import db
 from stakeholders.models import Person
 from workshops.access import official_workshop, staff_of
@@ -73,6 +73,7 @@ def email_invitation(enrolment: Enrolment, template: str) -> None:
     )
 
 
+@use_case
 def resend_invitation(actor_id: int, enrolment_id: int) -> dict[str, Any]:
     """Send the join link again; after a revocation this gives a new, working link."""
     enrolment = _enrolment_for_official(actor_id, enrolment_id)
@@ -82,21 +83,19 @@ def resend_invitation(actor_id: int, enrolment_id: int) -> dict[str, Any]:
         enrolment.revoked = False
         enrolment.token_version += 1
     email_invitation(enrolment, "workshop_invitation")
-    result = {"enrolment": enrolment.id}
-    commit()
-    return result
+    return {"enrolment": enrolment.id}
 
 
+@use_case
 def revoke_invitation(actor_id: int, enrolment_id: int) -> dict[str, Any]:
     """Invalidate every join link sent so far for this enrolment."""
     enrolment = _enrolment_for_official(actor_id, enrolment_id)
     enrolment.revoked = True
     enrolment.token_version += 1
-    result = {"enrolment": enrolment.id}
-    commit()
-    return result
+    return {"enrolment": enrolment.id}
 
 
+@use_case
 def request_new_link(workshop_id: int, email: str) -> None:
     """Someone whose link expired asks for a new one: it goes only to the enrolled
     address, and the answer is the same whether or not the address is enrolled."""
@@ -113,7 +112,6 @@ def request_new_link(workshop_id: int, email: str) -> None:
     if enrolment is None or enrolment.workshop.status == WorkshopStatus.CANCELLED:
         return
     email_invitation(enrolment, "workshop_invitation")
-    commit()
 
 
 def _enrolment_for_official(actor_id: int, enrolment_id: int) -> Enrolment:
@@ -124,6 +122,7 @@ def _enrolment_for_official(actor_id: int, enrolment_id: int) -> Enrolment:
     return enrolment
 
 
+@use_case
 def mark_attendance(
     actor_id: int, enrolment_id: int, attendance: str
 ) -> dict[str, Any]:
@@ -141,6 +140,4 @@ def mark_attendance(
             "conflict", _("Attendance can be marked once the workshop starts.")
         )
     enrolment.attendance = attendance
-    result = {"enrolment": enrolment.id, "attendance": attendance}
-    commit()
-    return result
+    return {"enrolment": enrolment.id, "attendance": attendance}

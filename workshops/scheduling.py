@@ -17,7 +17,7 @@ from sqlalchemy import select
 from core.choices import Role
 from core.errors import DomainError
 from core.models import Pact
-from core.transactions import commit, use_case
+from core.transactions import use_case
 from extensions import db
 from stakeholders.models import Person, staff_pact
 from workshops.access import get_workshop, official_workshop, staff_of
@@ -47,6 +47,7 @@ class WorkshopData:
     facilitator_ids: tuple[int, ...] = ()
 
 
+@use_case
 def create_workshop(actor_id: int, pact_id: int, data: WorkshopData) -> dict[str, int]:
     """Schedule a workshop of the pact, with its board (lobby, vote budget 5, seq 0)."""
     staff_of(actor_id, pact_id, [Role.OFFICIAL])
@@ -58,9 +59,7 @@ def create_workshop(actor_id: int, pact_id: int, data: WorkshopData) -> dict[str
     _apply(workshop, pact, data)
     db.session.add(workshop)
     db.session.flush()
-    result = {"workshop": workshop.id, "board": workshop.board.id}
-    commit()
-    return result
+    return {"workshop": workshop.id, "board": workshop.board.id}
 
 
 @use_case
@@ -86,6 +85,7 @@ def update_workshop(
     return {"workshop": workshop.id, "moved": moved, "sequence": workshop.ics_sequence}
 
 
+@use_case
 def cancel_workshop(actor_id: int, workshop_id: int) -> dict[str, Any]:
     """Cancel a workshop; everyone enrolled or waiting is told, with METHOD:CANCEL."""
     workshop = official_workshop(actor_id, workshop_id)
@@ -96,11 +96,10 @@ def cancel_workshop(actor_id: int, workshop_id: int) -> dict[str, Any]:
     statuses = [EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITLISTED]
     for enrolment in active_enrolments(workshop, statuses):
         email_invitation(enrolment, "workshop_cancelled")
-    result = {"workshop": workshop.id, "status": workshop.status}
-    commit()
-    return result
+    return {"workshop": workshop.id, "status": workshop.status}
 
 
+@use_case
 def set_workshop_status(actor_id: int, workshop_id: int, status: str) -> dict[str, Any]:
     """Open enrolment, start or finish a workshop (any staff of the pact)."""
     if status not in (
@@ -114,9 +113,7 @@ def set_workshop_status(actor_id: int, workshop_id: int, status: str) -> dict[st
     if workshop.status == WorkshopStatus.CANCELLED:
         raise DomainError("conflict", _("A cancelled workshop cannot be changed."))
     workshop.status = status
-    result = {"workshop": workshop.id, "status": workshop.status}
-    commit()
-    return result
+    return {"workshop": workshop.id, "status": workshop.status}
 
 
 def _check_schedule(data: WorkshopData) -> None:

@@ -21,7 +21,7 @@ from core.choices import Service as ServiceKey
 from core.errors import DomainError
 from core.mail import queue_template_email
 from core.time import today_in, utcnow
-from core.transactions import commit, rollback
+from core.transactions import use_case
 from extensions import db
 from stakeholders.models import (
     DeliveryStatus,
@@ -53,6 +53,7 @@ UNASSIGNED = "unassigned"
 # --- use cases ---------------------------------------------------------------------
 
 
+@use_case
 def assign_expert(
     actor_id: int,
     pact_id: int,
@@ -79,11 +80,10 @@ def assign_expert(
         delivery.assigned_at = utcnow()
         _flush_assignment()
         _tell_contact(organisation, delivery)
-    result = {"delivery": delivery.id, "changed": changed}
-    commit()
-    return result
+    return {"delivery": delivery.id, "changed": changed}
 
 
+@use_case
 def log_session(
     actor_id: int, delivery_id: int, held_on: date, minutes: int, notes: str
 ) -> dict[str, Any]:
@@ -117,11 +117,10 @@ def log_session(
     if delivery.status == DeliveryStatus.ASSIGNED:
         delivery.status = DeliveryStatus.IN_PROGRESS
     db.session.flush()
-    result = {"session": session.id, "status": delivery.status}
-    commit()
-    return result
+    return {"session": session.id, "status": delivery.status}
 
 
+@use_case
 def record_outcome(
     actor_id: int,
     delivery_id: int,
@@ -148,9 +147,7 @@ def record_outcome(
         if status == DeliveryStatus.DELIVERED
         else None
     )
-    result = {"delivery": delivery.id, "status": delivery.status}
-    commit()
-    return result
+    return {"delivery": delivery.id, "status": delivery.status}
 
 
 def _requester(pact_id: int, organisation_id: int, service: str) -> Organisation:
@@ -241,7 +238,6 @@ def _flush_assignment() -> None:
         db.session.flush()
     except IntegrityError:
         # Another official assigned an expert to the same request at the same time.
-        rollback()
         raise DomainError(
             "conflict",
             _("An expert was assigned meanwhile; please look again and retry."),

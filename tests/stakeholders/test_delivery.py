@@ -17,7 +17,6 @@ from core.errors import DomainError
 from core.mail import OutboxMessage
 from core.pacts import find_pact
 from core.time import today_in
-from core.transactions import commit
 from extensions import db
 from pacts.models import IndicatorSource, ProgrammeIndicator
 from pacts.queries import programme_indicators
@@ -223,7 +222,7 @@ def test_the_contact_is_told_of_the_expert_in_their_language(
     assert found.contact is not None
     contact: Person = found.contact
     contact.language = language
-    commit()
+    db.session.commit()
 
     assigned(official, organisation)
 
@@ -418,7 +417,7 @@ def test_delivered_services_feed_the_counts_and_the_programme_indicator(
             service="mentoring",
         )
     )
-    commit()
+    db.session.commit()
 
     assert service_counts(pact_id(), "mentoring") == (2, 3)
     (indicator,) = programme_indicators(pact_id())

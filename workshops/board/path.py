@@ -2,10 +2,11 @@
 the database → answer a repeated `cid` with its first result → take the board's next
 `seq` (`UPDATE board SET seq = seq + 1 … RETURNING seq`, which also serialises the
 board: a row lock on PostgreSQL, the write lock on SQLite) → authorise with the pure
-rules → apply → append the BoardEvent → commit → broadcast → ack.
+rules → apply → append the BoardEvent → commit → broadcast → ack, all but the
+validation one unit of work held under the board's lock.
 
-A refused change raises BoardError after rolling back: nothing is applied, no seq is
-used, nothing is broadcast."""
+A refused change raises BoardError after the unit rolled back: nothing is applied,
+no seq is used, nothing is broadcast."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from commitments.models import Commitment
 from core.choices import Role
 from core.time import utcnow
-from core.transactions import after_commit, commit, rollback
+from core.transactions import after_commit, use_case
 from extensions import db
 from stakeholders.models import Person
 from workshops.board import broadcast
@@ -245,51 +246,61 @@ def apply_board_change(
     payload: Any,
     token_workshop: int | None = None,
 ) -> dict[str, Any]:
-    """Apply one client event; returns the ack. Raises BoardError when refused."""
+    """Apply one client event; returns the ack. Raises BoardError when refused.
+
+    The board's lock is held around the whole unit of work: taken before its
+    transaction starts, released once it committed and broadcast (or rolled back)."""
     data = validate_payload(event, payload)
     cid = str(data.pop("cid"))
     with broadcast.board_lock(board_id):
         try:
-            member = identify_member(person_id, board_id, token_workshop)
-            earlier = _earlier_ack(board_id, person_id, cid)
-            if earlier is not None:
-                rollback()
-                return earlier
-            seq = take_seq(board_id)
-            board = db.session.get(Board, board_id)
-            assert board is not None  # noqa: S101 - the UPDATE found it
-            db.session.refresh(board)
-            event_data, extras = HANDLERS[event](Change(board, member, data))
-            ack = {"ok": True, "seq": seq, **extras}
-            row = BoardEvent(
-                board_id=board_id,
-                seq=seq,
-                type=event,
-                actor_id=person_id,
-                cid=cid,
-                data=event_data,
-                ack=ack,
-                at=utcnow(),
-            )
-            db.session.add(row)
-            db.session.flush()
-            message = event_dict(row)
-        except BoardError:
-            rollback()
-            raise
+            return _apply_change(board_id, person_id, event, data, cid, token_workshop)
         except IntegrityError:
-            # The same cid raced in from a second connection: answer with its result.
-            rollback()
+            # The same cid raced in from a second connection; the unit has rolled
+            # back: answer with the result of the change that won.
             earlier = _earlier_ack(board_id, person_id, cid)
             if earlier is None:
                 raise
             return earlier
-        after_commit(lambda: broadcast.publish_event(message))
-        if event == "participant:remove":
-            removed = int(event_data["person"])
-            reason = str(event_data["reason"])
-            after_commit(lambda: broadcast.publish_removal(board_id, removed, reason))
-        commit()
+
+
+@use_case
+def _apply_change(
+    board_id: int,
+    person_id: int,
+    event: str,
+    data: dict[str, Any],
+    cid: str,
+    token_workshop: int | None,
+) -> dict[str, Any]:
+    member = identify_member(person_id, board_id, token_workshop)
+    earlier = _earlier_ack(board_id, person_id, cid)
+    if earlier is not None:
+        return earlier  # a repeated cid: nothing changes, nothing is broadcast
+    seq = take_seq(board_id)
+    board = db.session.get(Board, board_id)
+    assert board is not None  # noqa: S101 - the UPDATE found it
+    db.session.refresh(board)
+    event_data, extras = HANDLERS[event](Change(board, member, data))
+    ack = {"ok": True, "seq": seq, **extras}
+    row = BoardEvent(
+        board_id=board_id,
+        seq=seq,
+        type=event,
+        actor_id=person_id,
+        cid=cid,
+        data=event_data,
+        ack=ack,
+        at=utcnow(),
+    )
+    db.session.add(row)
+    db.session.flush()
+    message = event_dict(row)
+    after_commit(lambda: broadcast.publish_event(message))
+    if event == "participant:remove":
+        removed = int(event_data["person"])
+        reason = str(event_data["reason"])
+        after_commit(lambda: broadcast.publish_removal(board_id, removed, reason))
     return ack
 
 
