@@ -34,13 +34,15 @@ from demo.pact_data import (
     DOCUMENT,
     PROGRAMME_INDICATORS,
     DemoCommitment,
+    DemoDelivery,
 )
 from extensions import db
 from pacts.indicators import IndicatorData, add_programme_indicator
 from pacts.models import ProgrammeIndicator
 from pacts.monitoring import ProgressData, report_progress
 from pacts.publishing import publish_pact, update_pact_document
-from stakeholders.models import DeliveryStatus, Organisation, ServiceDelivery
+from stakeholders.delivery.services import assign_expert, record_outcome
+from stakeholders.models import Organisation, ServiceDelivery
 
 
 def seed_published_pact(pact: Pact, official_id: int, board_id: int) -> str:
@@ -184,10 +186,9 @@ def _seed_programme_indicators(
         add_programme_indicator(official_id, pact_id, data)
 
 
-@use_case
 def _seed_deliveries(official_id: int, pact_id: int) -> None:
-    """Inserted directly: the officials' use cases for services live elsewhere."""
-    now = utcnow()
+    """Through the officials' own use cases (assign the expert, record the outcome),
+    then dated back to when the demo says it happened."""
     for spec in DELIVERIES:
         organisation = _organisation(pact_id, spec.organisation)
         exists = db.session.scalar(
@@ -198,20 +199,27 @@ def _seed_deliveries(official_id: int, pact_id: int) -> None:
         )
         if exists is not None:
             continue
-        delivered = spec.status == DeliveryStatus.DELIVERED
-        db.session.add(
-            ServiceDelivery(
-                organisation_id=organisation.id,
-                service=spec.service,
-                expert_name=spec.expert,
-                status=spec.status,
-                outcome=spec.outcome,
-                campaign_launched=True if spec.amount_raised is not None else None,
-                amount_raised=spec.amount_raised,
-                assigned_by_id=official_id,
-                assigned_at=now - timedelta(days=spec.days_ago),
-                delivered_at=now - timedelta(days=spec.days_ago // 3)
-                if delivered
-                else None,
-            )
+        delivery = assign_expert(
+            official_id, pact_id, organisation.id, spec.service, spec.expert, None
+        )["delivery"]
+        crowdfunding = spec.amount_raised is not None
+        record_outcome(
+            official_id,
+            delivery,
+            spec.status,
+            spec.outcome,
+            True if crowdfunding else None,
+            spec.amount_raised,
         )
+        _date_back(delivery, spec)
+
+
+@use_case
+def _date_back(delivery_id: int, spec: DemoDelivery) -> None:
+    """The demo's history: assigned `days_ago`, delivered a third of that ago."""
+    delivery = db.session.get(ServiceDelivery, delivery_id)
+    assert delivery is not None  # noqa: S101 - assigned just now
+    now = utcnow()
+    delivery.assigned_at = now - timedelta(days=spec.days_ago)
+    if delivery.delivered_at is not None:
+        delivery.delivered_at = now - timedelta(days=spec.days_ago // 3)
