@@ -151,6 +151,21 @@ def valid_email(form: Form, field: Field) -> None:
         raise ValidationError(_l("Please enter a valid e-mail address.")) from exc
 
 
+def email_field(label: Any, required: bool = True) -> EmailField:
+    """An e-mail address: trimmed, lower-cased, length-limited and checked (optional
+    ones may be left empty)."""
+    presence = DataRequired(message=REQUIRED) if required else Optional()
+    return EmailField(
+        label,
+        filters=[strip, lower] if required else [strip, lower, none_if_empty],
+        validators=[
+            presence,
+            Length(max=EMAIL_MAX, message=too_long(EMAIL_MAX)),
+            valid_email,
+        ],
+    )
+
+
 def valid_phone(form: Form, field: Field) -> None:
     if not field.data:
         return
@@ -176,15 +191,7 @@ class ActionForm(FlaskForm):
 
 
 class NewLinkForm(FlaskForm):
-    email = EmailField(
-        _l("Your e-mail address"),
-        filters=[strip, lower],
-        validators=[
-            DataRequired(message=REQUIRED),
-            Length(max=EMAIL_MAX, message=too_long(EMAIL_MAX)),
-            valid_email,
-        ],
-    )
+    email = email_field(_l("Your e-mail address"))
 
 
 class RegistrationFilterForm(FlaskForm):

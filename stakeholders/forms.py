@@ -44,9 +44,9 @@ from core.forms import (
     MultiCheckboxField,
     choices_of,
     country_choices,
+    email_field,
     text_field,
     too_long,
-    valid_email,
     valid_phone,
     web_address_field,
 )
@@ -102,15 +102,7 @@ class StakeholderForm(FlaskForm):
     contact_position = text_field(
         _l("Your position (optional)"), SHORT_TEXT_MAX, required=False
     )
-    contact_email = EmailField(
-        _l("E-mail"),
-        filters=[strip, lower],
-        validators=[
-            DataRequired(message=REQUIRED),
-            Length(max=EMAIL_MAX, message=too_long(EMAIL_MAX)),
-            valid_email,
-        ],
-    )
+    contact_email = email_field(_l("E-mail"))
     contact_phone = StringField(
         _l("Phone (optional)"),
         filters=[strip, none_if_empty],

@@ -16,7 +16,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
-    EmailField,
     Field,
     HiddenField,
     IntegerField,
@@ -34,17 +33,17 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from core.choices import EMAIL_MAX, KIND_LABELS, NAME_MAX, SHORT_TEXT_MAX
+from core.choices import KIND_LABELS, NAME_MAX, SHORT_TEXT_MAX
 from core.forms import (
     REQUIRED,
     MultiCheckboxField,
     choices_of,
+    email_field,
     text_field,
     too_long,
-    valid_email,
     web_address_field,
 )
-from core.validation import NoMarkup, lower, strip
+from core.validation import NoMarkup, strip
 from workshops.models import (
     Attendance,
     EnrolmentSource,
@@ -298,15 +297,7 @@ class WalkInForm(FlaskForm):
         ],
     )
     contact_name = text_field(_l("Your name"), SHORT_TEXT_MAX)
-    contact_email = EmailField(
-        _l("E-mail"),
-        filters=[strip, lower],
-        validators=[
-            DataRequired(message=REQUIRED),
-            Length(max=EMAIL_MAX, message=too_long(EMAIL_MAX)),
-            valid_email,
-        ],
-    )
+    contact_email = email_field(_l("E-mail"))
     organisation_name = text_field(_l("Organisation name"), NAME_MAX)
     kind = SelectField(
         _l("Kind of organisation"),

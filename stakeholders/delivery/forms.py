@@ -10,7 +10,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
-    EmailField,
     FloatField,
     IntegerField,
     SelectField,
@@ -19,9 +18,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from core.choices import EMAIL_MAX, SERVICE_LABELS, SHORT_TEXT_MAX, Service
-from core.forms import ANY, REQUIRED, choices_of, text_field, too_long, valid_email
-from core.validation import NoMarkup, lower, none_if_empty, strip
+from core.choices import SERVICE_LABELS, SHORT_TEXT_MAX, Service
+from core.forms import ANY, REQUIRED, choices_of, email_field, text_field, too_long
+from core.validation import NoMarkup, strip
 from stakeholders.delivery.services import (
     AMOUNT_MAX,
     DELIVERED_SERVICES,
@@ -96,15 +95,7 @@ class DeliveryFilterForm(FlaskForm):
 
 class AssignForm(FlaskForm):
     expert_name = text_field(_l("Expert's name"), SHORT_TEXT_MAX)
-    expert_email = EmailField(
-        _l("Expert's e-mail (optional)"),
-        filters=[strip, lower, none_if_empty],
-        validators=[
-            Optional(),
-            Length(max=EMAIL_MAX, message=too_long(EMAIL_MAX)),
-            valid_email,
-        ],
-    )
+    expert_email = email_field(_l("Expert's e-mail (optional)"), required=False)
 
 
 class SessionForm(FlaskForm):
