@@ -7,27 +7,19 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = (
-    "core",
-    "stakeholders",
-    "commitments",
-    "workshops",
-    "pacts",
-    "demo",
-    "dashboards",
-)
+from tests.packages import APP_PACKAGES, ROOT
+
 MAX_LINES = 500
 
 
 def app_modules() -> list[Path]:
     return sorted(
-        path for package in PACKAGES for path in (ROOT / package).rglob("*.py")
+        path for package in APP_PACKAGES for path in (ROOT / package).rglob("*.py")
     )
 
 
 def test_every_app_package_has_modules() -> None:
-    for package in PACKAGES:
+    for package in APP_PACKAGES:
         assert (ROOT / package / "__init__.py").is_file(), package
 
 

@@ -10,7 +10,6 @@ import importlib
 import inspect
 import re
 from collections.abc import Callable
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -21,19 +20,9 @@ from core.errors import DomainError
 from core.pacts import create_pact
 from core.transactions import use_case
 from tests.database import changed_rows, committed_rows
+from tests.packages import APP_PACKAGES, ROOT
 from tests.workshops.factories import approved_people, new_workshop
 from workshops.enrolment import enrol_self
-
-ROOT = Path(__file__).resolve().parent.parent
-APP_PACKAGES = (
-    "core",
-    "stakeholders",
-    "commitments",
-    "workshops",
-    "pacts",
-    "demo",
-    "dashboards",
-)
 
 # Every use case, by module: the public functions that change data.
 USE_CASES = {
