@@ -86,10 +86,10 @@ def _init_extensions(app: Flask) -> None:
         # answers an over-64 KB message with the protocol's `too_large` ack.
         max_http_buffer_size=1024 * 1024,
     )
-    from workshops.board.broadcast import init_presence
+    from workshops.board.broadcast import init_board_fanout
     from workshops.board.events import register_board_events
 
-    init_presence(app.config["SOCKETIO_MESSAGE_QUEUE"] or None)
+    init_board_fanout(app.config)
     register_board_events()
 
 
