@@ -78,13 +78,15 @@ class Batcher:
 
 
 class SlowClients:
-    """Cuts off the clients of a board whose send queue is longer than `limit`
-    frames (looked at no more often than every `every` seconds per board)."""
+    """Cuts off the clients of a board whose send queue held more than `limit`
+    frames at two looks in a row (a burst of acks that the client is reading is not
+    slowness). A board is looked at no more often than every `every` seconds."""
 
     def __init__(self, limit: int, every: float = 0.25) -> None:
         self.limit = limit
         self.every = every
         self.checked: dict[int, float] = {}
+        self.behind: dict[int, set[str]] = {}
 
     def cut_off(self, board_id: int, now: float) -> int:
         if now - self.checked.get(board_id, 0.0) < self.every:
@@ -92,11 +94,15 @@ class SlowClients:
         self.checked[board_id] = now
         server = socketio.server
         room = board_room(board_id)
-        slow = []
+        behind, slow = set(), []
         for _sid, eio_sid in server.manager.get_participants(NAMESPACE, room):
             socket = server.eio.sockets.get(eio_sid)
-            if socket is not None and socket.queue.qsize() > self.limit:
+            if socket is None or socket.queue.qsize() <= self.limit:
+                continue
+            behind.add(eio_sid)
+            if eio_sid in self.behind.get(board_id, ()):
                 slow.append(socket)
+        self.behind[board_id] = behind
         for socket in slow:
             _abort(socket)
         return len(slow)
