@@ -57,11 +57,15 @@ STARTUP_TIMEOUT = 30.0
 
 def server_env(database_url: str, **extra: str) -> dict[str, str]:
     """The environment of `python app.py` and the CLI: nothing inherited that could
-    point them elsewhere (Flask, queue, mail, database settings)."""
+    point them elsewhere (Flask, queue, mail, database settings, PUBLIC_URL). The
+    server then derives PUBLIC_URL from HOST and its PORT, as a deployment without
+    one does."""
     inherited = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("FLASK_", "SOCKETIO_", "MAIL_", "DATABASE_"))
+        if not key.startswith(
+            ("FLASK_", "SOCKETIO_", "MAIL_", "DATABASE_", "PUBLIC_URL")
+        )
     }
     return {
         **inherited,
@@ -118,7 +122,7 @@ def _launch(env: dict[str, str], log: Path) -> Server:
         process = subprocess.Popen(
             [sys.executable, "app.py"],
             cwd=REPO,
-            env={**env, "PORT": str(port), "PUBLIC_URL": url},
+            env={**env, "PORT": str(port)},
             stdout=output,
             stderr=subprocess.STDOUT,
         )
