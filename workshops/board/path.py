@@ -10,11 +10,12 @@ no seq is used, nothing is broadcast."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -108,11 +109,11 @@ def identify_member(
     return _identify(person_id, board_id, token_workshop)[0]
 
 
-def _identify(
-    person_id: int, board_id: int, token_workshop: int | None
-) -> tuple[Member, Person]:
-    """identify_member in one query; also the person, with their organisation, whom
-    the change's objects then name without loading them again."""
+@functools.cache
+def _standing_query() -> Any:
+    """Board, workshop, person (with their organisation), enrolment and staff
+    membership of the pact in one statement, built once (building it is most of the
+    cost of running it), on first use: once every model is mapped."""
     staff_of_pact = (
         select(staff_pact.c.pact_id)
         .where(
@@ -121,17 +122,27 @@ def _identify(
         )
         .exists()
     )
-    row = db.session.execute(
+    return (
         select(Workshop, Person, Enrolment, staff_of_pact)
         .select_from(Board)
         .join(Workshop, Workshop.id == Board.workshop_id)
-        .join(Person, Person.id == person_id)
+        .join(Person, Person.id == bindparam("person_id"))
         .outerjoin(
             Enrolment,
             (Enrolment.workshop_id == Workshop.id) & (Enrolment.person_id == Person.id),
         )
-        .where(Board.id == board_id)
+        .where(Board.id == bindparam("board_id"))
         .options(joinedload(Person.organisation))
+    )
+
+
+def _identify(
+    person_id: int, board_id: int, token_workshop: int | None
+) -> tuple[Member, Person]:
+    """identify_member in one query; also the person, with their organisation, whom
+    the change's objects then name without loading them again."""
+    row = db.session.execute(
+        _standing_query(), {"person_id": person_id, "board_id": board_id}
     ).first()
     if row is None:
         if db.session.get(Board, board_id) is None:
