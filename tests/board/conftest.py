@@ -281,6 +281,8 @@ class BoardClient(socketio.Client):  # type: ignore[misc]
     def __init__(self, **options: Any) -> None:
         super().__init__(reconnection=False, handle_sigint=False, **options)
         self.events: list[dict[str, Any]] = []
+        # How many `event` and `events` frames brought them.
+        self.frames = 0
         self.presence: list[dict[str, Any]] = []
         self.removed: list[dict[str, Any]] = []
         self.connect_errors: list[Any] = []
@@ -302,10 +304,14 @@ class BoardClient(socketio.Client):  # type: ignore[misc]
             self.changed.notify_all()
 
     def _on_event(self, message: dict[str, Any]) -> None:
-        self._notify(lambda: self.events.append(message))
+        self._on_events([message])
 
     def _on_events(self, batch: list[dict[str, Any]]) -> None:
-        self._notify(lambda: self.events.extend(batch))
+        def record() -> None:
+            self.frames += 1
+            self.events.extend(batch)
+
+        self._notify(record)
 
     def _recorder(self, into: list[Any]) -> Callable[[Any], None]:
         return lambda message: self._notify(lambda: into.append(message))
