@@ -17,9 +17,9 @@ from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
-from commitments.models import Commitment
+from commitments.models import Commitment, Signature
 from core.choices import Role
 from core.time import utcnow
 from core.transactions import after_commit, use_case
@@ -200,6 +200,7 @@ def join_board(member: Member, since: int | None) -> dict[str, Any]:
             select(BoardEvent)
             .where(BoardEvent.board_id == board.id, BoardEvent.seq > since)
             .order_by(BoardEvent.seq)
+            .options(_with_person(BoardEvent.actor))
         )
         shown = [_for_role(event_dict(e), member.role) for e in events]
         return ack | {"mode": "events", "events": shown}
@@ -217,11 +218,20 @@ def snapshot(board: Board, member: Member) -> dict[str, Any]:
         select(Card)
         .where(Card.board_id == board.id, Card.deleted.is_(False))
         .order_by(Card.id)
+        .options(_with_person(Card.author))
     )
     commitments = db.session.scalars(
         select(Commitment)
         .where(Commitment.board_id == board.id)
         .order_by(Commitment.id)
+        .options(
+            joinedload(Commitment.lead_organisation),
+            selectinload(Commitment.co_signers),
+            selectinload(Commitment.source_cards),
+            selectinload(Commitment.signatures).options(
+                joinedload(Signature.organisation), _with_person(Signature.person)
+            ),
+        )
     )
     totals = dict(
         db.session.execute(
@@ -251,6 +261,12 @@ def snapshot(board: Board, member: Member) -> dict[str, Any]:
     }
 
 
+def _with_person(relationship: Any) -> Any:
+    """Load the people an object names, with their organisations, in the same
+    statement (a snapshot or replay names hundreds of them)."""
+    return joinedload(relationship).joinedload(Person.organisation)
+
+
 def _redacted_card(card: Card) -> dict[str, Any]:
     return redact_card(card_dict(card))
 
@@ -262,6 +278,7 @@ def _comments(board: Board) -> list[Comment]:
             .join(Card, Card.id == Comment.card_id)
             .where(Card.board_id == board.id, Card.deleted.is_(False))
             .order_by(Comment.id)
+            .options(_with_person(Comment.author))
         )
     )
 
