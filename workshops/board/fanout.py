@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -44,9 +45,13 @@ class Batcher:
         self.pending: dict[int, list[Event]] = {}
         self.last_flush: dict[int, float] = {}
         self.wake: Any = None
+        # Under gevent nothing switches inside these few lines; threads (`flask run`)
+        # could, and an event appended to a list being delivered would be lost.
+        self.guard = threading.Lock()
 
     def add(self, event: Event) -> None:
-        self.pending.setdefault(int(event["board"]), []).append(event)
+        with self.guard:
+            self.pending.setdefault(int(event["board"]), []).append(event)
         if self.wake is None:
             self.wake = socketio.server.eio.create_event()
             socketio.start_background_task(self.run)
@@ -68,7 +73,8 @@ class Batcher:
             if due > now:
                 waits.append(due - now)
                 continue
-            events = self.pending.pop(board_id)
+            with self.guard:
+                events = self.pending.pop(board_id)
             self.last_flush[board_id] = now
             try:
                 self.deliver(board_id, events)
