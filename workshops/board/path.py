@@ -55,8 +55,8 @@ from workshops.board.objects import (
     commitment_dict,
     event_dict,
     redact_card,
-    redact_event,
 )
+from workshops.board.replay import replay
 from workshops.board.rules import (
     FACILITATOR,
     PARTICIPANT,
@@ -196,19 +196,9 @@ def join_board(member: Member, since: int | None) -> dict[str, Any]:
     assert board is not None  # noqa: S101 - identify_member found it
     ack: dict[str, Any] = {"ok": True, "seq": board.seq, "role": member.role}
     if since is not None and board.seq - MAX_REPLAY <= since <= board.seq:
-        events = db.session.scalars(
-            select(BoardEvent)
-            .where(BoardEvent.board_id == board.id, BoardEvent.seq > since)
-            .order_by(BoardEvent.seq)
-            .options(_with_person(BoardEvent.actor))
-        )
-        shown = [_for_role(event_dict(e), member.role) for e in events]
+        shown = replay(board.id, since, board.seq, member.role, MAX_REPLAY)
         return ack | {"mode": "events", "events": shown}
     return ack | {"mode": "snapshot", "snapshot": snapshot(board, member)}
-
-
-def _for_role(event: dict[str, Any], role: str) -> dict[str, Any]:
-    return event if role == FACILITATOR else redact_event(event)
 
 
 def snapshot(board: Board, member: Member) -> dict[str, Any]:
