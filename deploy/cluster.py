@@ -136,16 +136,14 @@ def start_cluster(
     listen: tuple[str, int],
     node_ports: Sequence[int],
 ) -> Cluster:
-    """Create and migrate the database, start one gunicorn per port in
-    `node_ports` (NODE_NAME app1, app2, …) and nginx on `listen`; return once
+    """Start one gunicorn per port in `node_ports` (NODE_NAME app1, app2, …) and
+    nginx on `listen`, on a migrated database (`prepare_database`); return once
     each answers an Engine.IO handshake, directly and through nginx. Logs and
     nginx's files go to `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
     host, port = listen
     url = f"http://{host}:{port}"
     shared = {"PUBLIC_URL": url, **cluster_environment(env)}
-    ensure_database(shared["DATABASE_URL"])
-    migrate(shared, folder / "init-db.log")
     raise_open_files_limit()
     nodes: list[Node] = []
     started: list[Process] = []
@@ -165,6 +163,15 @@ def start_cluster(
             process.stop()
         raise
     return Cluster(url, nodes, nginx, folder)
+
+
+def prepare_database(env: Mapping[str, str], folder: Path) -> None:
+    """Create the cluster's database if missing and migrate it, once for all nodes
+    (what `make serve` does before its one process)."""
+    settings = cluster_environment(env)
+    ensure_database(settings["DATABASE_URL"])
+    folder.mkdir(parents=True, exist_ok=True)
+    migrate(settings, folder / "init-db.log")
 
 
 def ensure_database(url: str) -> None:
@@ -222,7 +229,13 @@ def launch(name: str, command: list[str], env: Mapping[str, str], log: Path) -> 
 def start_node(name: str, port: int, shared: Mapping[str, str], folder: Path) -> Node:
     """The same gunicorn as `make serve`, as node `name` on 127.0.0.1:`port`."""
     env = {**shared, "NODE_NAME": name, "HOST": "127.0.0.1", "PORT": str(port)}
-    command = [
+    process = launch(name, gunicorn_command(), env, folder / f"{name}.log")
+    return Node(name, f"http://127.0.0.1:{port}", process)
+
+
+def gunicorn_command() -> list[str]:
+    """What `make serve` runs after init-db (with this interpreter's gunicorn)."""
+    return [
         sys.executable,
         "-m",
         "gunicorn",
@@ -230,8 +243,6 @@ def start_node(name: str, port: int, shared: Mapping[str, str], folder: Path) ->
         str(GUNICORN_CONFIG),
         "app:create_app()",
     ]
-    process = launch(name, command, env, folder / f"{name}.log")
-    return Node(name, f"http://127.0.0.1:{port}", process)
 
 
 def nginx_binary() -> str:
@@ -260,7 +271,7 @@ def nginx_main_config(folder: Path) -> str:
         f"error_log {folder / 'nginx.log'} warn;\n"
         "events {\n    worker_connections 10000;\n}\n"
         "http {\n"
-        "    log_format upstream '$remote_addr \"$request\" $status"
+        '    log_format upstream \'$remote_addr "$request" $status'
         " -> $upstream_addr';\n"
         f"    access_log {folder / 'nginx-access.log'} upstream;\n"
         f"{temporary}"
@@ -316,6 +327,7 @@ def serve(env: Mapping[str, str], folder: Path) -> int:
     port = int(env.get("PORT", "5000"))
     count = int(env.get("CLUSTER_PROCESSES", "2"))
     signal.signal(signal.SIGTERM, _interrupt)
+    prepare_database(env, folder)
     cluster = start_cluster(
         env, folder, (host, port), [port + n for n in range(1, count + 1)]
     )
