@@ -1,0 +1,118 @@
+"""One production process as `make serve` runs it (gunicorn with gevent-websocket's
+worker, deploy/gunicorn_conf.py), on its own without a proxy: it serves pages and the
+live board over WebSocket and long-polling, and believes no X-Forwarded-For by
+default. And the step before the processes start: a missing database is created and
+migrated."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+import requests
+
+from deploy.cluster import gunicorn_command, launch, prepare_database
+from deploy.cluster import wait_until_serving as wait_until_cluster_serves
+from tests.board.conftest import LiveBoard, LiveServers, Seeder, Server, server_env
+from tests.conftest import (
+    TEST_DATABASE_URL,
+    free_port,
+    postgres_available,
+    require_service,
+)
+from tests.deploy.conftest import REGISTRATION_LIMIT, register, visitor
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServers]:
+    """`make serve`'s gunicorn on a SQLite file, the environment saying nothing of
+    proxies."""
+    folder = tmp_path_factory.mktemp("serve")
+    database_url = f"sqlite:///{folder / 'serve.sqlite3'}"
+    seeder = Seeder(database_url)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = server_env(
+        database_url,
+        PORT=str(port),
+        PUBLIC_URL=url,
+        REGISTRATION_RATE_LIMIT=f"{REGISTRATION_LIMIT} per hour",
+    )
+    for unset in ("TRUSTED_PROXY_HOPS", "NODE_NAME", "GUNICORN_CMD_ARGS"):
+        env.pop(unset, None)
+    process = launch("serve", gunicorn_command(), env, folder / "serve.log")
+    try:
+        wait_until_cluster_serves(url, process)
+        yield LiveServers([Server(url, process.popen, process.log)], seeder)
+    finally:
+        process.stop()
+        seeder.close()
+
+
+@pytest.fixture
+def served_board(served: LiveServers) -> Iterator[LiveBoard]:
+    board = LiveBoard(served)
+    try:
+        yield board
+    finally:
+        board.close()
+
+
+def test_the_serve_process_serves_pages_and_the_board_over_websocket_and_polling(
+    served: LiveServers, served_board: LiveBoard
+):
+    url = served.servers[0].url
+    with requests.Session() as http:
+        http.trust_env = False
+        assert http.get(url + "/p/ilfov/register", timeout=30).status_code == 200
+    setup = served_board.new_board(2)
+    clients = []
+    transports = ("websocket", "polling")
+    for seat, transport in zip(setup.participants, transports, strict=True):
+        client = served_board.client()
+        client.open(url, seat.token, transport=transport)
+        assert client.eio.current_transport == transport
+        assert client.join(setup.board)["ok"]
+        clients.append(client)
+    served_board.set_phase(setup, "ideas")
+
+    ack = clients[1].change(
+        setup.board, "card:create", theme=setup.themes[0], text="Shared bikes"
+    )
+
+    assert ack["ok"], ack
+    for client in clients:
+        assert client.wait_for_seq(setup.board, ack["seq"])
+        assert client.seqs(setup.board) == [1, 2]
+
+
+def test_a_forged_x_forwarded_for_is_ignored_when_no_proxy_hop_is_trusted(
+    served: LiveServers,
+):
+    url = served.servers[0].url
+    forger = visitor("127.0.0.1")
+
+    statuses = [
+        register(forger, url, {"X-Forwarded-For": f"203.0.113.{n}"})
+        for n in range(REGISTRATION_LIMIT + 1)
+    ]
+
+    assert statuses == [302] * REGISTRATION_LIMIT + [429]
+
+
+def test_the_cluster_creates_and_migrates_its_database_when_missing(tmp_path: Path):
+    require_service(postgres_available(), "PostgreSQL (TEST_DATABASE_URL)")
+    admin = TEST_DATABASE_URL.replace("postgresql+psycopg://", "postgresql://")
+    name = f"greenpact_test_{uuid.uuid4().hex[:12]}"
+    url = admin.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        prepare_database(server_env(url), tmp_path)
+        with psycopg.connect(url) as conn:
+            version = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        assert version is not None
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
