@@ -94,10 +94,10 @@ def _init_extensions(app: Flask) -> None:
     app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
         app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
     )
-    from workshops.board.broadcast import init_presence
+    from workshops.board.broadcast import init_board_fanout
     from workshops.board.events import register_board_events
 
-    init_presence(app.config["SOCKETIO_MESSAGE_QUEUE"] or None)
+    init_board_fanout(app.config)
     register_board_events()
 
 

@@ -72,6 +72,16 @@ class Config:
     MAIL_SWEEP_SECONDS = 60.0
     SOCKETIO_MESSAGE_QUEUE = ""
     SOCKETIO_ALLOWED_ORIGINS: list[str] = []
+    # A board's events are sent together when they come closer than this (seconds):
+    # a quiet board's event leaves at once, a busy board sends one frame per window.
+    BOARD_BATCH_SECONDS = 0.04
+    # Frames waiting for one client beyond which it is cut off (it reconnects and
+    # catches up with `since`); about four seconds of a busy board.
+    BOARD_CLIENT_QUEUE_LIMIT = 100
+    # With several processes: a person stays "here now" this long after their
+    # process stops vouching for them (it died); refreshed every third of it.
+    PRESENCE_TTL_SECONDS = 30.0
+    BOARD_EVENTS_CHANNEL = "greenpact:board-events"
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     REGISTRATION_RATE_LIMIT = "20 per hour"
@@ -112,6 +122,18 @@ class Config:
             "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
             "MAIL_SENDER": env.get("MAIL_SENDER", "1") == "1",
             "SOCKETIO_MESSAGE_QUEUE": env.get("SOCKETIO_MESSAGE_QUEUE", ""),
+            "BOARD_BATCH_SECONDS": float(
+                env.get("BOARD_BATCH_SECONDS", cls.BOARD_BATCH_SECONDS)
+            ),
+            "BOARD_CLIENT_QUEUE_LIMIT": int(
+                env.get("BOARD_CLIENT_QUEUE_LIMIT", cls.BOARD_CLIENT_QUEUE_LIMIT)
+            ),
+            "PRESENCE_TTL_SECONDS": float(
+                env.get("PRESENCE_TTL_SECONDS", cls.PRESENCE_TTL_SECONDS)
+            ),
+            "BOARD_EVENTS_CHANNEL": env.get(
+                "BOARD_EVENTS_CHANNEL", cls.BOARD_EVENTS_CHANNEL
+            ),
             "PUBLIC_URL": env.get("PUBLIC_URL", cls.PUBLIC_URL),
             "EVIDENCE_FOLDER": env.get("EVIDENCE_FOLDER", cls.EVIDENCE_FOLDER),
             "DOCUMENT_CACHE_FOLDER": env.get(

@@ -155,8 +155,8 @@ def resync_on_the_survivor(
 def test_a_process_that_died_leaves_nobody_here_now_after_the_presence_ttl(
     live_cluster: LiveCluster,
 ):
-    """Needs presence entries with a time to live refreshed by each process's
-    heartbeat (PRESENCE_TTL_SECONDS; the fan-out rewrite of issue 15)."""
+    """Presence entries live PRESENCE_TTL_SECONDS past their process's last
+    heartbeat; a surviving process drops the stale ones and tells the board."""
     board = live_cluster.board()
     try:
         setup = board.new_board(2)
@@ -173,11 +173,15 @@ def test_a_process_that_died_leaves_nobody_here_now_after_the_presence_ttl(
         while gone.person in here and time.monotonic() < deadline:
             time.sleep(0.25)
             here = snapshot_presence(board, setup)
+        told = watcher.wait_until(
+            lambda: gone.person not in present(watcher, setup.board)
+        )
     finally:
         board.close()
 
     assert gone.person not in here, "the dead process's participant is still here"
     assert staying.person in here
+    assert told, f"the board was not told: {watcher.presence[-1]}"
 
 
 def present(client: BoardClient, board: int) -> set[int]:

@@ -1,15 +1,21 @@
-"""Fan-out of committed board events to the board's Socket.IO room (in-process, or
-through the Redis message queue when SOCKETIO_MESSAGE_QUEUE is set), the presence of
-connected people, and cutting off removed participants.
+"""Fan-out of committed board events (workshops.board.fanout batches and delivers
+them, in-process or through the Redis message queue), the presence of connected
+people, and cutting off removed participants.
 
 Events leave only after their transaction committed (the services queue them with
-`after_commit`). A per-board lock held from taking the seq until the emit (a Redis
-lock when several processes share a message queue) keeps events in seq order on the
-wire; clients still buffer and rejoin on a gap (a dropped connection)."""
+`after_commit`). A per-board lock held from taking the seq until the event is
+published (a Redis lock when several processes share a message queue) keeps events
+in seq order on the wire; clients still buffer and rejoin on a gap (a dropped
+connection).
+
+With several processes, presence lives in Redis: each process refreshes its own
+people's entries every third of the presence TTL, and an entry not refreshed within
+the TTL (its process died) is dropped and the board told."""
 
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections import defaultdict
@@ -20,34 +26,51 @@ from typing import Any
 import redis
 
 from extensions import socketio
-from workshops.board.objects import redact_event
-from workshops.board.rules import FACILITATOR, PARTICIPANT
+from workshops.board import fanout
+from workshops.board.rooms import NAMESPACE, board_room, person_room, role_room
 
-NAMESPACE = "/board"
+__all__ = ["NAMESPACE", "board_room", "person_room", "role_room"]
+
+log = logging.getLogger("greenpact.board")
+
 # Seconds: the longest a board change may hold the cross-process board lock.
 LOCK_TIMEOUT = 10
 
 _locks: dict[int, threading.Lock] = defaultdict(threading.Lock)
 _locks_guard = threading.Lock()
-# board id -> sid -> the connected person (this process's connections only)
+# board id -> sid -> the connected person and when they arrived (this process's
+# connections only)
 _present: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
 
 
 class SharedPresence:
     """Everyone connected to each board through any app process: a Redis hash per
-    board, sid -> person (with the time they arrived). Used when the app runs with a
-    message queue, so that presence and removals reach every process."""
+    board, sid -> person with the time they arrived and the time their process last
+    vouched for them. Entries older than `ttl` seconds belong to a dead process."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, ttl: float) -> None:
         self.redis = redis.Redis.from_url(url, decode_responses=True)
+        self.ttl = ttl
+        self.heartbeat_started = False
 
     @staticmethod
     def key(board_id: int) -> str:
         return f"greenpact:presence:{board_id}"
 
-    def add(self, board_id: int, sid: str, person: dict[str, Any]) -> None:
-        entry = json.dumps({**person, "at": time.time()})
-        self.redis.hset(self.key(board_id), sid, entry)
+    def store(self, entries: dict[int, dict[str, dict[str, Any]]]) -> None:
+        """Write (or refresh) these entries as seen now; a board's hash outlives
+        its last refresh by the TTL."""
+        now = time.time()
+        pipeline = self.redis.pipeline(transaction=False)
+        for board_id, by_sid in entries.items():
+            if not by_sid:
+                continue
+            for sid, entry in by_sid.items():
+                pipeline.hset(
+                    self.key(board_id), sid, json.dumps({**entry, "seen": now})
+                )
+            pipeline.expire(self.key(board_id), max(1, round(self.ttl * 2)))
+        pipeline.execute()
 
     def board_lock(self, board_id: int) -> Any:
         """Released at the latest after `timeout` seconds should its holder die; the
@@ -63,36 +86,66 @@ class SharedPresence:
         self.redis.hdel(self.key(board_id), sid)
 
     def people(self, board_id: int) -> dict[str, dict[str, Any]]:
+        """The live entries, in the order they arrived (stale ones dropped)."""
+        return self._read(board_id)[0]
+
+    def drop_stale(self, board_id: int) -> bool:
+        """Drop the entries of dead processes; whether this call dropped any."""
+        return self._read(board_id)[1]
+
+    def _read(self, board_id: int) -> tuple[dict[str, dict[str, Any]], bool]:
         entries: dict[str, str] = self.redis.hgetall(self.key(board_id))  # type: ignore[assignment]
-        by_sid = {sid: json.loads(entry) for sid, entry in entries.items()}
-        return dict(sorted(by_sid.items(), key=lambda item: item[1].pop("at")))
+        oldest = time.time() - self.ttl
+        live, stale = {}, []
+        for sid, raw in entries.items():
+            entry = json.loads(raw)
+            if entry.pop("seen", 0) < oldest:
+                stale.append(sid)
+            else:
+                live[sid] = entry
+        dropped = bool(stale) and bool(self.redis.hdel(self.key(board_id), *stale))
+        ordered = sorted(live.items(), key=lambda item: item[1].pop("at"))
+        return dict(ordered), dropped
+
+    def start_heartbeat(self) -> None:
+        if not self.heartbeat_started:
+            self.heartbeat_started = True
+            socketio.start_background_task(self._heartbeat)
+
+    def _heartbeat(self) -> None:
+        while True:
+            socketio.sleep(self.ttl / 3)
+            try:
+                self.store(_present)
+                for board_id, by_sid in list(_present.items()):
+                    if by_sid and self.drop_stale(board_id):
+                        publish_presence(board_id)
+            except redis.RedisError as exc:
+                log.warning("presence heartbeat failed (%s); retrying", exc)
 
 
 _shared: SharedPresence | None = None
 
 
-def init_presence(message_queue: str | None) -> None:
+def init_board_fanout(config: dict[str, Any]) -> None:
     """Chosen once at start-up: this process's connections only, or Redis."""
     global _shared
-    _shared = SharedPresence(message_queue) if message_queue else None
+    queue = config["SOCKETIO_MESSAGE_QUEUE"]
+    _shared = (
+        SharedPresence(queue, float(config["PRESENCE_TTL_SECONDS"])) if queue else None
+    )
+    fanout.init_fanout(config)
 
 
 def _connected(board_id: int) -> dict[str, dict[str, Any]]:
-    return _shared.people(board_id) if _shared else dict(_present[board_id])
+    if _shared:
+        return _shared.people(board_id)
+    by_arrival = sorted(_present[board_id].items(), key=lambda item: item[1]["at"])
+    return {sid: _without_time(entry) for sid, entry in by_arrival}
 
 
-def board_room(board_id: int) -> str:
-    return f"board:{board_id}"
-
-
-def role_room(board_id: int, role: str) -> str:
-    """Facilitators and participants hear events in separate rooms: participants get
-    hidden cards without their text."""
-    return f"board:{board_id}:{role}"
-
-
-def person_room(board_id: int, person_id: int) -> str:
-    return f"board:{board_id}:person:{person_id}"
+def _without_time(entry: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in entry.items() if key != "at"}
 
 
 @contextmanager
@@ -112,16 +165,7 @@ def board_lock(board_id: int) -> Iterator[None]:
 
 
 def publish_event(event: dict[str, Any]) -> None:
-    board_id = event["board"]
-    socketio.emit(
-        "event", event, to=role_room(board_id, FACILITATOR), namespace=NAMESPACE
-    )
-    socketio.emit(
-        "event",
-        redact_event(event),
-        to=role_room(board_id, PARTICIPANT),
-        namespace=NAMESPACE,
-    )
+    fanout.publish(event)
 
 
 def publish_removal(board_id: int, person_id: int, reason: str) -> None:
@@ -137,9 +181,12 @@ def publish_removal(board_id: int, person_id: int, reason: str) -> None:
 
 
 def enter(board_id: int, sid: str, person: dict[str, Any]) -> None:
-    _present[board_id][sid] = person
+    entry = {**person, "at": time.time()}
+    _present[board_id][sid] = entry
+    fanout.listen()
     if _shared:
-        _shared.add(board_id, sid, person)
+        _shared.store({board_id: {sid: entry}})
+        _shared.start_heartbeat()
     publish_presence(board_id)
 
 
@@ -148,6 +195,11 @@ def leave(board_id: int, sid: str) -> None:
         if _shared:
             _shared.remove(board_id, sid)
         publish_presence(board_id)
+
+
+def is_present(board_id: int, sid: str) -> bool:
+    """Whether this connection joined the board (through this process)."""
+    return sid in _present.get(board_id, {})
 
 
 def boards_of(sid: str) -> list[int]:

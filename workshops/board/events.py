@@ -186,7 +186,7 @@ def mutation(event: str) -> Any:
             raise BoardError("rate_limited", "too many changes at once; slow down")
         _check_size(payload)
         board_id = _board_id(payload)
-        if request.sid not in broadcast._present[board_id]:  # type: ignore[attr-defined]
+        if not broadcast.is_present(board_id, request.sid):  # type: ignore[attr-defined]
             raise BoardError("forbidden", "join the board first")
         payload = {key: value for key, value in payload.items() if key != "board"}
         try:

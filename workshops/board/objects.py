@@ -128,6 +128,16 @@ def redact_card(card: dict[str, Any]) -> dict[str, Any]:
     return {**card, "text": "", "author": None}
 
 
+def needs_redaction(event: dict[str, Any]) -> bool:
+    """Whether participants must get this event without some card's words."""
+    data = event.get("data") or {}
+    cards = [data.get("card")]
+    for key in ("merged", "reclustered"):
+        if isinstance(data.get(key), list):
+            cards += data[key]
+    return any(isinstance(card, dict) and card.get("hidden") for card in cards)
+
+
 def redact_event(event: dict[str, Any]) -> dict[str, Any]:
     data = event.get("data") or {}
     redacted = dict(data)

@@ -16,13 +16,14 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from commitments.models import Commitment
 from core.choices import Role
 from core.time import utcnow
 from core.transactions import after_commit, use_case
 from extensions import db
-from stakeholders.models import Person
+from stakeholders.models import Person, staff_pact
 from workshops.board import broadcast
 from workshops.board.changes import (
     board_lock,
@@ -72,6 +73,7 @@ from workshops.models import (
     Enrolment,
     EnrolmentStatus,
     Vote,
+    Workshop,
     WorkshopStatus,
 )
 
@@ -103,44 +105,75 @@ def identify_member(
     """The person's role on the board: staff of the pact facilitate, enrolled people
     participate. Refused: unknown board or non-members (`not_found`), inactive people,
     revoked links, tokens of another workshop (`unauthorized`)."""
-    board = db.session.get(Board, board_id)
-    person = db.session.get(Person, person_id)
-    if board is None:
-        raise BoardError("not_found", "no such board")
-    if person is None or not person.active:
+    return _identify(person_id, board_id, token_workshop)[0]
+
+
+def _identify(
+    person_id: int, board_id: int, token_workshop: int | None
+) -> tuple[Member, Person]:
+    """identify_member in one query; also the person, with their organisation, whom
+    the change's objects then name without loading them again."""
+    staff_of_pact = (
+        select(staff_pact.c.pact_id)
+        .where(
+            staff_pact.c.person_id == Person.id,
+            staff_pact.c.pact_id == Workshop.pact_id,
+        )
+        .exists()
+    )
+    row = db.session.execute(
+        select(Workshop, Person, Enrolment, staff_of_pact)
+        .select_from(Board)
+        .join(Workshop, Workshop.id == Board.workshop_id)
+        .join(Person, Person.id == person_id)
+        .outerjoin(
+            Enrolment,
+            (Enrolment.workshop_id == Workshop.id) & (Enrolment.person_id == Person.id),
+        )
+        .where(Board.id == board_id)
+        .options(joinedload(Person.organisation))
+    ).first()
+    if row is None:
+        if db.session.get(Board, board_id) is None:
+            raise BoardError("not_found", "no such board")
         raise BoardError("unauthorized", "unknown person")
-    workshop = board.workshop
+    workshop, person, enrolment, staff = row
+    return _standing(board_id, workshop, person, enrolment, staff, token_workshop)
+
+
+def _standing(
+    board_id: int,
+    workshop: Workshop,
+    person: Person,
+    enrolment: Enrolment | None,
+    staff: bool,
+    token_workshop: int | None,
+) -> tuple[Member, Person]:
+    if not person.active:
+        raise BoardError("unauthorized", "unknown person")
     if token_workshop is not None and token_workshop != workshop.id:
         raise BoardError("unauthorized", "this link is for another workshop")
     if person.is_staff:
-        if workshop.pact_id not in {pact.id for pact in person.pacts}:
+        if not staff:
             raise BoardError("not_found", "no such board")
-        return Member(
-            person.id,
-            FACILITATOR,
-            False,
-            board.id,
-            workshop.pact_id,
-            None,
-            official=person.role == Role.OFFICIAL,
+        official = person.role == Role.OFFICIAL
+        member = Member(
+            person.id, FACILITATOR, False, board_id, workshop.pact_id, None, official
         )
-    enrolment = db.session.scalar(
-        select(Enrolment).where(
-            Enrolment.workshop_id == workshop.id, Enrolment.person_id == person.id
-        )
-    )
+        return member, person
     if enrolment is None or enrolment.status != EnrolmentStatus.ENROLLED:
         raise BoardError("not_found", "no such board")
     if enrolment.revoked or workshop.status == WorkshopStatus.CANCELLED:
         raise BoardError("unauthorized", "this invitation is no longer valid")
-    return Member(
+    member = Member(
         person.id,
         PARTICIPANT,
         enrolment.removed,
-        board.id,
+        board_id,
         workshop.pact_id,
         person.organisation_id,
     )
+    return member, person
 
 
 def join_board(member: Member, since: int | None) -> dict[str, Any]:
@@ -255,9 +288,12 @@ def apply_board_change(
     with broadcast.board_lock(board_id):
         try:
             return _apply_change(board_id, person_id, event, data, cid, token_workshop)
-        except IntegrityError:
-            # The same cid raced in from a second connection; the unit has rolled
-            # back: answer with the result of the change that won.
+        except (BoardError, IntegrityError) as exc:
+            # The unit has rolled back. A repeated cid (a retry, or the same cid
+            # racing in from a second connection) is answered with the result of
+            # its first change; the common path never looks for one.
+            if isinstance(exc, BoardError) and exc.code == "unauthorized":
+                raise
             earlier = _earlier_ack(board_id, person_id, cid)
             if earlier is None:
                 raise
@@ -273,26 +309,24 @@ def _apply_change(
     cid: str,
     token_workshop: int | None,
 ) -> dict[str, Any]:
-    member = identify_member(person_id, board_id, token_workshop)
-    earlier = _earlier_ack(board_id, person_id, cid)
-    if earlier is not None:
-        return earlier  # a repeated cid: nothing changes, nothing is broadcast
-    seq = take_seq(board_id)
-    board = db.session.get(Board, board_id)
-    assert board is not None  # noqa: S101 - the UPDATE found it
-    db.session.refresh(board)
+    # `person` stays referenced while the change runs, so that the card's author
+    # and the event's actor come from the session instead of new queries.
+    member, person = _identify(person_id, board_id, token_workshop)
+    board = advance_board(board_id)
+    seq = board.seq
     event_data, extras = HANDLERS[event](Change(board, member, data))
     ack = {"ok": True, "seq": seq, **extras}
     row = BoardEvent(
         board_id=board_id,
         seq=seq,
         type=event,
-        actor_id=person_id,
+        actor_id=person.id,
         cid=cid,
         data=event_data,
         ack=ack,
         at=utcnow(),
     )
+    # A repeated cid stops here, on the UNIQUE (board, actor, cid) constraint.
     db.session.add(row)
     db.session.flush()
     message = event_dict(row)
@@ -315,17 +349,24 @@ def _earlier_ack(board_id: int, person_id: int, cid: str) -> dict[str, Any] | No
     return dict(ack) if ack is not None else None
 
 
-def take_seq(board_id: int) -> int:
-    """The board's next `seq`; the UPDATE also serialises the board's changes."""
-    seq = db.session.scalar(
+def advance_board(board_id: int) -> Board:
+    """The board with its next `seq` taken (`UPDATE … RETURNING` the whole row, in
+    one statement); the UPDATE also serialises the board's changes."""
+    board: Board | None = db.session.scalar(
         update(Board)
         .where(Board.id == board_id)
         .values(seq=Board.seq + 1)
-        .returning(Board.seq)
+        .returning(Board)
+        .execution_options(populate_existing=True)
     )
-    if seq is None:
+    if board is None:
         raise BoardError("not_found", "no such board")
-    return int(seq)
+    return board
+
+
+def take_seq(board_id: int) -> int:
+    """The board's next `seq` (see `advance_board`)."""
+    return advance_board(board_id).seq
 
 
 HANDLERS: dict[str, Callable[[Change], Outcome]] = {

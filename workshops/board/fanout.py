@@ -1,0 +1,211 @@
+"""Delivery of committed board events to the clients connected to this process,
+batched per board.
+
+A committed event is published once, after its commit and under the board's lock (so
+in `seq` order): in-process straight to this process's batcher, or, with a message
+queue, to one Redis channel that every app process listens to, each delivering to its
+own clients. The batcher collects each board's events: on a board that has been quiet
+for a window an event leaves at once; under load a board gets at most one frame per
+window. A frame is `event` (one event) or `events` (several, in `seq` order), encoded
+once per recipient group (everyone, or facilitators and participants apart when a
+hidden card must reach participants without its text) and handed straight to this
+process's sockets. A client whose send queue holds more than the limit is cut off: it
+reconnects and catches up with `since`, and the room never waits for it."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import redis
+
+from extensions import socketio
+from workshops.board.objects import needs_redaction, redact_event
+from workshops.board.rooms import NAMESPACE, board_room, role_room
+from workshops.board.rules import FACILITATOR, PARTICIPANT
+
+log = logging.getLogger("greenpact.board")
+
+Event = dict[str, Any]
+Deliver = Callable[[int, list[Event]], None]
+
+
+class Batcher:
+    """Each board's pending events, flushed by one background task per process: at
+    once when the board's last frame is older than `window` seconds, else when it
+    is."""
+
+    def __init__(self, window: float, deliver: Deliver) -> None:
+        self.window = window
+        self.deliver = deliver
+        self.pending: dict[int, list[Event]] = {}
+        self.last_flush: dict[int, float] = {}
+        self.wake: Any = None
+
+    def add(self, event: Event) -> None:
+        self.pending.setdefault(int(event["board"]), []).append(event)
+        if self.wake is None:
+            self.wake = socketio.server.eio.create_event()
+            socketio.start_background_task(self.run)
+        self.wake.set()
+
+    def run(self) -> None:
+        while True:
+            self.wake.wait()
+            self.wake.clear()
+            while self.pending:
+                socketio.sleep(self.flush_due(time.monotonic()))
+
+    def flush_due(self, now: float) -> float:
+        """Flush every board whose window has passed; the seconds until the next
+        board is due (0 when none waits)."""
+        waits = []
+        for board_id in list(self.pending):
+            due = self.last_flush.get(board_id, 0.0) + self.window
+            if due > now:
+                waits.append(due - now)
+                continue
+            events = self.pending.pop(board_id)
+            self.last_flush[board_id] = now
+            try:
+                self.deliver(board_id, events)
+            except Exception:  # one board's failure must not stop the others
+                log.exception("delivering board %s's events failed", board_id)
+        return min(waits, default=0.0)
+
+
+class SlowClients:
+    """Cuts off the clients of a board whose send queue held more than `limit`
+    frames at two looks in a row (a burst of acks that the client is reading is not
+    slowness). A board is looked at no more often than every `every` seconds."""
+
+    def __init__(self, limit: int, every: float = 0.25) -> None:
+        self.limit = limit
+        self.every = every
+        self.checked: dict[int, float] = {}
+        self.behind: dict[int, set[str]] = {}
+
+    def cut_off(self, board_id: int, now: float) -> int:
+        if now - self.checked.get(board_id, 0.0) < self.every:
+            return 0
+        self.checked[board_id] = now
+        server = socketio.server
+        room = board_room(board_id)
+        behind, slow = set(), []
+        for _sid, eio_sid in server.manager.get_participants(NAMESPACE, room):
+            socket = server.eio.sockets.get(eio_sid)
+            if socket is None or socket.queue.qsize() <= self.limit:
+                continue
+            behind.add(eio_sid)
+            if eio_sid in self.behind.get(board_id, ()):
+                slow.append(socket)
+        self.behind[board_id] = behind
+        for socket in slow:
+            _abort(socket)
+        return len(slow)
+
+
+def _abort(socket: Any) -> None:
+    """Drop what waits for the client and close its connection: its page reconnects
+    and rejoins with `since`."""
+    queue = socket.queue
+    log.info("cut off a board client %d frames behind", queue.qsize())
+    while not queue.empty():
+        queue.get_nowait()
+        queue.task_done()
+    socket.close(wait=False, abort=True)
+
+
+def emit_frames(board_id: int, events: list[Event]) -> None:
+    """One frame per recipient group, each encoded once, to this process's sockets
+    only (the message queue already brought the events to every process)."""
+    if any(needs_redaction(event) for event in events):
+        groups = [
+            (role_room(board_id, FACILITATOR), events),
+            (role_room(board_id, PARTICIPANT), [redact_event(e) for e in events]),
+        ]
+    else:
+        groups = [(board_room(board_id), events)]
+    for room, frame in groups:
+        name, data = ("event", frame[0]) if len(frame) == 1 else ("events", frame)
+        socketio.server.emit(
+            name, data, to=room, namespace=NAMESPACE, ignore_queue=True
+        )
+
+
+class Fanout:
+    """This process's delivery: the batcher, and the slow-client guard it runs
+    before each frame."""
+
+    def __init__(self, window: float, queue_limit: int) -> None:
+        self.slow = SlowClients(queue_limit)
+        self.batcher = Batcher(window, self.deliver)
+
+    def deliver(self, board_id: int, events: list[Event]) -> None:
+        self.slow.cut_off(board_id, time.monotonic())
+        emit_frames(board_id, events)
+
+    def publish(self, event: Event) -> None:
+        self.batcher.add(event)
+
+    def listen(self) -> None:
+        """Nothing to listen to in one process."""
+
+
+class RedisFanout(Fanout):
+    """Several processes: every event goes through one Redis channel, and each
+    process's listener feeds its own batcher, in the order the events were
+    published."""
+
+    def __init__(self, window: float, queue_limit: int, url: str, channel: str) -> None:
+        super().__init__(window, queue_limit)
+        self.redis = redis.Redis.from_url(url)
+        self.channel = channel
+        self.listening = False
+
+    def publish(self, event: Event) -> None:
+        self.redis.publish(self.channel, json.dumps(event))
+
+    def listen(self) -> None:
+        """Started when the first client joins a board on this process."""
+        if not self.listening:
+            self.listening = True
+            socketio.start_background_task(self._listen)
+
+    def _listen(self) -> None:
+        while True:
+            try:
+                pubsub = self.redis.pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call]
+                pubsub.subscribe(self.channel)
+                for message in pubsub.listen():
+                    self.batcher.add(json.loads(message["data"]))
+            except redis.RedisError as exc:
+                # Clients see the gap and catch up with `since` once it is back.
+                log.warning("board events channel lost (%s); retrying", exc)
+                socketio.sleep(1)
+
+
+_fanout: Fanout = Fanout(0.04, 100)
+
+
+def init_fanout(config: dict[str, Any]) -> None:
+    """Chosen once at start-up: in-process, or through Redis."""
+    global _fanout
+    window = float(config["BOARD_BATCH_SECONDS"])
+    limit = int(config["BOARD_CLIENT_QUEUE_LIMIT"])
+    queue = config["SOCKETIO_MESSAGE_QUEUE"]
+    if queue:
+        _fanout = RedisFanout(window, limit, queue, config["BOARD_EVENTS_CHANNEL"])
+    else:
+        _fanout = Fanout(window, limit)
+
+
+def publish(event: Event) -> None:
+    _fanout.publish(event)
+
+
+def listen() -> None:
+    _fanout.listen()
