@@ -321,31 +321,49 @@ def wait_until_serving(url: str, process: Process) -> None:
 
 def serve(env: Mapping[str, str], folder: Path) -> int:
     """`make serve-cluster`: nginx on $HOST:$PORT, CLUSTER_PROCESSES nodes on the
-    ports after it; until Ctrl-C or SIGTERM (then 0), or until a process exits
-    (then 1). Everything started is stopped either way."""
+    ports after it, until Ctrl-C, SIGTERM, SIGHUP or the end of whoever started this
+    (make, a shell): then 0; or until a process exits or does not start: then 1.
+    Everything started is stopped either way."""
     host = env.get("HOST", "127.0.0.1")
     port = int(env.get("PORT", "5000"))
     count = int(env.get("CLUSTER_PROCESSES", "2"))
-    signal.signal(signal.SIGTERM, _interrupt)
-    prepare_database(env, folder)
-    cluster = start_cluster(
-        env, folder, (host, port), [port + n for n in range(1, count + 1)]
-    )
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _interrupt)
+    try:
+        prepare_database(env, folder)
+        cluster = start_cluster(
+            env, folder, (host, port), [port + n for n in range(1, count + 1)]
+        )
+    except ClusterError as error:
+        print(error, file=sys.stderr)  # noqa: T201
+        return 1
+    except KeyboardInterrupt:
+        return 0
     try:
         print(_started(cluster), flush=True)  # noqa: T201
-        while True:
-            for process in cluster.processes():
-                if not process.alive():
-                    print(f"{process.name} exited:\n{process.log_tail()}")  # noqa: T201
-                    return 1
-            time.sleep(1)
+        return _watch(cluster)
     except KeyboardInterrupt:
         return 0
     finally:
         cluster.stop()
 
 
+def _watch(cluster: Cluster) -> int:
+    """Until a process of the cluster exits (1), or this one's parent (0): a
+    cluster outlives nobody who started it."""
+    parent = os.getppid()
+    while os.getppid() == parent:
+        for process in cluster.processes():
+            if not process.alive():
+                print(f"{process.name} exited:\n{process.log_tail()}")  # noqa: T201
+                return 1
+        time.sleep(1)
+    return 0
+
+
 def _interrupt(signum: int, frame: object) -> None:
+    """Every stopping signal as Ctrl-C (SIGINT included: a shell starting this in
+    the background hands it over ignored)."""
     raise KeyboardInterrupt
 
 
@@ -362,4 +380,6 @@ def _started(cluster: Cluster) -> str:
 
 
 if __name__ == "__main__":
-    sys.exit(serve(os.environ, INSTANCE / "cluster"))
+    sys.exit(
+        serve(os.environ, Path(os.environ.get("CLUSTER_FOLDER", INSTANCE / "cluster")))
+    )

@@ -1,28 +1,18 @@
 """One production process as `make serve` runs it (gunicorn with gevent-websocket's
 worker, deploy/gunicorn_conf.py), on its own without a proxy: it serves pages and the
 live board over WebSocket and long-polling, and believes no X-Forwarded-For by
-default. And the step before the processes start: a missing database is created and
-migrated."""
+default."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
-import psycopg
 import pytest
 import requests
 
-from deploy.cluster import gunicorn_command, launch, prepare_database
-from deploy.cluster import wait_until_serving as wait_until_cluster_serves
+from deploy.cluster import gunicorn_command, launch, wait_until_serving
 from tests.board.conftest import LiveBoard, LiveServers, Seeder, Server, server_env
-from tests.conftest import (
-    TEST_DATABASE_URL,
-    free_port,
-    postgres_available,
-    require_service,
-)
+from tests.conftest import free_port
 from tests.deploy.conftest import REGISTRATION_LIMIT, register, visitor
 
 
@@ -45,7 +35,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServers]:
         env.pop(unset, None)
     process = launch("serve", gunicorn_command(), env, folder / "serve.log")
     try:
-        wait_until_cluster_serves(url, process)
+        wait_until_serving(url, process)
         yield LiveServers([Server(url, process.popen, process.log)], seeder)
     finally:
         process.stop()
@@ -101,18 +91,3 @@ def test_a_forged_x_forwarded_for_is_ignored_when_no_proxy_hop_is_trusted(
     ]
 
     assert statuses == [302] * REGISTRATION_LIMIT + [429]
-
-
-def test_the_cluster_creates_and_migrates_its_database_when_missing(tmp_path: Path):
-    require_service(postgres_available(), "PostgreSQL (TEST_DATABASE_URL)")
-    admin = TEST_DATABASE_URL.replace("postgresql+psycopg://", "postgresql://")
-    name = f"greenpact_test_{uuid.uuid4().hex[:12]}"
-    url = admin.rsplit("/", 1)[0] + f"/{name}"
-    try:
-        prepare_database(server_env(url), tmp_path)
-        with psycopg.connect(url) as conn:
-            version = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-        assert version is not None
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
