@@ -45,7 +45,7 @@ from tests.conftest import (
 REGISTRATION_LIMIT = 3
 # The presence heartbeat's time to live: short, so that a dead node's people vanish
 # within a test.
-PRESENCE_TTL_SECONDS = 2
+PRESENCE_TTL_SECONDS = 3
 REGISTER = "/p/ilfov/register"
 
 

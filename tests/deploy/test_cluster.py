@@ -103,14 +103,15 @@ def test_a_killed_process_clients_come_back_through_nginx_on_the_other_and_lose_
         writers = [Writer(c, setup.board, setup.themes[0]) for c in clients.values()]
         for writer in writers:
             writer.thread.start()
-        time.sleep(1.0)
+        wait_for_acks(writers, 3)
 
         victim = live_cluster.cluster.nodes[0]
         victim.process.kill()
         cut_off = {w: c for w, c in clients.items() if w[0] == victim.name}
         for where, client in cut_off.items():
             assert client.wait_until(lambda c=client: c.disconnects > 0), where
-        time.sleep(1.0)  # the survivors go on writing meanwhile
+        survivors = [w for w in writers if w.client not in cut_off.values()]
+        wait_for_acks(survivors, max(len(w.acked) for w in survivors) + 3)
         for writer in writers:
             writer.stop.set()
             writer.thread.join(timeout=2 * SLOW_ACK)
@@ -125,6 +126,15 @@ def test_a_killed_process_clients_come_back_through_nginx_on_the_other_and_lose_
     assert max(acked) <= snapshot["seq"] == seq
     cards = {card["id"] for card in snapshot["snapshot"]["cards"]}
     assert set(acked.values()) <= cards, "an acknowledged card was lost"
+
+
+def wait_for_acks(writers: list[Writer], count: int) -> None:
+    """Until each writer has `count` acknowledged cards (the board lock of a killed
+    process may hold the others back for a while)."""
+    deadline = time.monotonic() + 3 * SLOW_ACK
+    while any(len(w.acked) < count for w in writers):
+        assert time.monotonic() < deadline, [len(w.acked) for w in writers]
+        time.sleep(0.05)
 
 
 def resync_on_the_survivor(
