@@ -5,10 +5,10 @@ deploy/nginx-site.conf. `make serve-cluster` runs `python -m deploy.cluster` unt
 Ctrl-C or SIGTERM; tests and benchmarks call `start_cluster` and `Cluster.stop`.
 
 Redis and PostgreSQL are the machine's services (their URLs from the environment);
-the database is created if it is missing and migrated before the nodes start. nginx
-runs in the foreground under this module, never as the system service, with its
-configuration, logs and temporary files in the cluster's folder (the CLI's is
-`instance/cluster/`)."""
+`prepare_database` creates the database if it is missing and migrates it, once,
+before the nodes start. nginx runs in the foreground under this module, never as
+the system service, with its configuration, logs and temporary files in the
+cluster's folder (the CLI's is `instance/cluster/`, or $CLUSTER_FOLDER)."""
 
 from __future__ import annotations
 
