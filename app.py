@@ -26,7 +26,14 @@ from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config import NODE_NAME_PATTERN, ROOT, SID_SEPARATOR, Config, TestConfig
+from config import (
+    NODE_NAME_PATTERN,
+    ROOT,
+    SID_SEPARATOR,
+    Config,
+    TestConfig,
+    served_address,
+)
 
 log = logging.getLogger("greenpact")
 
@@ -65,6 +72,7 @@ def select_locale() -> str:
 
 def _init_extensions(app: Flask) -> None:
     from core import mail
+    from core.origins import accepted_origins
     from extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
 
     import_models()
@@ -78,11 +86,13 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
-    origins = [app.config["PUBLIC_URL"], *app.config["SOCKETIO_ALLOWED_ORIGINS"]]
     socketio.init_app(
         app,
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"] or None,
-        cors_allowed_origins=origins,
+        # The page's own origin, PUBLIC_URL and SOCKETIO_ALLOWED_ORIGINS; never "*".
+        cors_allowed_origins=accepted_origins(
+            app.config["PUBLIC_URL"], app.config["SOCKETIO_ALLOWED_ORIGINS"]
+        ),
         # The engine refuses anything over 1 MB outright; up to that size the board
         # answers an over-64 KB message with the protocol's `too_large` ack.
         max_http_buffer_size=1024 * 1024,
@@ -250,11 +260,13 @@ def serve(application: Flask, host: str, port: int) -> None:
 
 
 if __name__ == "__main__":
+    from core.origins import warn_about_public_url
+
     application = create_app()
-    host = os.environ.get("HOST", "127.0.0.1")
-    port = int(os.environ.get("PORT", "5000"))
+    host, port = served_address(os.environ)
     logging.basicConfig(
         level=logging.INFO, format="%(levelname)s %(name)s: %(message)s"
     )
+    warn_about_public_url(application, host, port)
     print(f"GreenPact is serving on http://{host}:{port}", flush=True)  # noqa: T201
     serve(application, host, port)

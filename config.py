@@ -7,8 +7,11 @@ from __future__ import annotations
 import os
 import re
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+from core.origins import local_url
 
 ROOT = Path(__file__).resolve().parent
 INSTANCE = ROOT / "instance"
@@ -101,6 +104,7 @@ class Config:
     # argon2id cost: argon2-cffi's RFC 9106 "low memory" profile.
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 65536  # KiB
+    # Unset in the environment, the address served (HOST, PORT): see `from_environment`.
     PUBLIC_URL = "http://127.0.0.1:5000"
     # Uploaded progress evidence (never under static/); uploads are at most 5 MB,
     # and no request body may exceed this.
@@ -134,7 +138,7 @@ class Config:
             "BOARD_EVENTS_CHANNEL": env.get(
                 "BOARD_EVENTS_CHANNEL", cls.BOARD_EVENTS_CHANNEL
             ),
-            "PUBLIC_URL": env.get("PUBLIC_URL", cls.PUBLIC_URL),
+            "PUBLIC_URL": env.get("PUBLIC_URL") or local_url(*served_address(env)),
             "EVIDENCE_FOLDER": env.get("EVIDENCE_FOLDER", cls.EVIDENCE_FOLDER),
             "DOCUMENT_CACHE_FOLDER": env.get(
                 "DOCUMENT_CACHE_FOLDER", cls.DOCUMENT_CACHE_FOLDER
@@ -171,6 +175,11 @@ class TestConfig(Config):
     # Each test app gets its own folder (tests/conftest.py `build_app`).
     EVIDENCE_FOLDER = ""
     DOCUMENT_CACHE_FOLDER = ""
+
+
+def served_address(env: Mapping[str, str]) -> tuple[str, int]:
+    """HOST and PORT: where `python app.py` listens."""
+    return env.get("HOST", "127.0.0.1"), int(env.get("PORT", "5000"))
 
 
 def normalise_database_url(url: str) -> str:

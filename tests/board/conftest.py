@@ -58,11 +58,15 @@ STARTUP_TIMEOUT = 30.0
 
 def server_env(database_url: str, **extra: str) -> dict[str, str]:
     """The environment of `python app.py` and the CLI: nothing inherited that could
-    point them elsewhere (Flask, queue, mail, database settings)."""
+    point them elsewhere (Flask, queue, mail, database settings, PUBLIC_URL). The
+    server then derives PUBLIC_URL from HOST and its PORT, as a deployment without
+    one does."""
     inherited = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("FLASK_", "SOCKETIO_", "MAIL_", "DATABASE_"))
+        if not key.startswith(
+            ("FLASK_", "SOCKETIO_", "MAIL_", "DATABASE_", "PUBLIC_URL")
+        )
     }
     return {
         **inherited,
@@ -119,7 +123,7 @@ def _launch(env: dict[str, str], log: Path) -> Server:
         process = subprocess.Popen(
             [sys.executable, "app.py"],
             cwd=REPO,
-            env={**env, "PORT": str(port), "PUBLIC_URL": url},
+            env={**env, "PORT": str(port)},
             stdout=output,
             stderr=subprocess.STDOUT,
         )
@@ -290,6 +294,8 @@ class BoardClient(socketio.Client):  # type: ignore[misc]
     def __init__(self, **options: Any) -> None:
         super().__init__(reconnection=False, handle_sigint=False, **options)
         self.events: list[dict[str, Any]] = []
+        # How many `event` and `events` frames brought them.
+        self.frames = 0
         self.presence: list[dict[str, Any]] = []
         self.removed: list[dict[str, Any]] = []
         self.connect_errors: list[Any] = []
@@ -311,10 +317,14 @@ class BoardClient(socketio.Client):  # type: ignore[misc]
             self.changed.notify_all()
 
     def _on_event(self, message: dict[str, Any]) -> None:
-        self._notify(lambda: self.events.append(message))
+        self._on_events([message])
 
     def _on_events(self, batch: list[dict[str, Any]]) -> None:
-        self._notify(lambda: self.events.extend(batch))
+        def record() -> None:
+            self.frames += 1
+            self.events.extend(batch)
+
+        self._notify(record)
 
     def _recorder(self, into: list[Any]) -> Callable[[Any], None]:
         return lambda message: self._notify(lambda: into.append(message))

@@ -27,6 +27,7 @@ from tests.board.conftest import (
 from tests.conftest import TEST_REDIS_URL, redis_available, require_service
 
 CARDS_PER_SERVER = 50
+PRESENCE_TTL = 2.0  # seconds; the servers' heartbeat refreshes every third of it
 
 
 @pytest.fixture
@@ -37,7 +38,11 @@ def two_servers(postgres_url: str, tmp_path: Path) -> Iterator[LiveServers]:
         isolate_board_ids(seeder)
         # A plain postgresql:// URL, as operators write it; the app picks psycopg 3.
         plain = postgres_url.replace("postgresql+psycopg://", "postgresql://")
-        env = server_env(plain, SOCKETIO_MESSAGE_QUEUE=TEST_REDIS_URL)
+        env = server_env(
+            plain,
+            SOCKETIO_MESSAGE_QUEUE=TEST_REDIS_URL,
+            PRESENCE_TTL_SECONDS=str(PRESENCE_TTL),
+        )
         servers = start_servers(env, tmp_path, count=2)
         try:
             yield LiveServers(servers, seeder)
@@ -153,3 +158,27 @@ def test_a_participant_removed_through_the_other_server_is_cut_off(
         f"{'' if cut_off else 'still connected and '}"
         f"{'still receives the board events' if still_told else 'told nothing more'}"
     )
+
+
+def test_the_people_of_a_server_that_died_leave_the_presence_after_the_ttl(
+    scaled_board: LiveBoard, two_servers: LiveServers
+):
+    setup = scaled_board.new_board(2)
+    staying, lost = setup.participants
+    here = scaled_board.joined(staying.token, setup.board, server=0)
+    scaled_board.joined(lost.token, setup.board, server=1)
+
+    def latest() -> set[int]:
+        people = [m["people"] for m in here.presence if m["board"] == setup.board]
+        return {person["id"] for person in people[-1]} if people else set()
+
+    assert here.wait_until(lambda: latest() == {staying.person, lost.person})
+    two_servers.servers[1].process.kill()  # SIGKILL: no disconnect is ever sent
+    killed_at = time.monotonic()
+
+    assert here.wait_until(lambda: latest() == {staying.person}, timeout=10)
+    assert time.monotonic() - killed_at < PRESENCE_TTL + 3
+    snapshot = scaled_board.connect(setup.facilitator, server=0).join(setup.board)
+    present = {p["id"] for p in snapshot["snapshot"]["presence"]}
+    assert staying.person in present
+    assert lost.person not in present

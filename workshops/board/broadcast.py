@@ -35,6 +35,8 @@ log = logging.getLogger("greenpact.board")
 
 # Seconds: the longest a board change may hold the cross-process board lock.
 LOCK_TIMEOUT = 10
+# Seconds between two presence lists of one board while people keep arriving.
+PRESENCE_WINDOW = 0.5
 
 _locks: dict[int, threading.Lock] = defaultdict(threading.Lock)
 _locks_guard = threading.Lock()
@@ -215,5 +217,15 @@ def presence(board_id: int) -> list[dict[str, Any]]:
 
 
 def publish_presence(board_id: int) -> None:
+    """Tell the board who is here: at once on a quiet board; while people arrive in
+    numbers (the start of a 1,000-person kick-off), one list per window instead of
+    one per arrival, each to everyone."""
+    _presence_batcher.add({"board": board_id})
+
+
+def _emit_presence(board_id: int, _changes: list[dict[str, Any]]) -> None:
     payload = {"board": board_id, "people": presence(board_id)}
     socketio.emit("presence", payload, to=board_room(board_id), namespace=NAMESPACE)
+
+
+_presence_batcher = fanout.Batcher(PRESENCE_WINDOW, _emit_presence)

@@ -217,6 +217,16 @@ def board_strings() -> dict[str, Any]:
         "waiting": _("Changes waiting to send: %(num)s"),
         "removed": _("You were removed from this board."),
         "refused": _("The board refused the connection. Reload the page."),
+        "refusedUnauthorized": _(
+            "The board did not let you in. Open your join link again or log in, "
+            "then try again. The server said: %(reason)s."
+        ),
+        "refusedOrigin": _(
+            "The server refused the connection from this address, %(origin)s. Open "
+            "the board at the address you were given, or ask whoever runs the "
+            "server to accept this one."
+        ),
+        "unreachable": _("The board's server cannot be reached. Still trying…"),
         "phases": {key: str(label) for key, label in BOARD_PHASE_LABELS.items()},
         "hints": {key: str(label) for key, label in PHASE_HINTS.items()},
         "kinds": {key: str(label) for key, label in CARD_KIND_LABELS.items()},

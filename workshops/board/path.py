@@ -10,15 +10,16 @@ no seq is used, nothing is broadcast."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
-from commitments.models import Commitment
+from commitments.models import Commitment, Signature
 from core.choices import Role
 from core.time import utcnow
 from core.transactions import after_commit, use_case
@@ -108,11 +109,11 @@ def identify_member(
     return _identify(person_id, board_id, token_workshop)[0]
 
 
-def _identify(
-    person_id: int, board_id: int, token_workshop: int | None
-) -> tuple[Member, Person]:
-    """identify_member in one query; also the person, with their organisation, whom
-    the change's objects then name without loading them again."""
+@functools.cache
+def _standing_query() -> Any:
+    """Board, workshop, person (with their organisation), enrolment and staff
+    membership of the pact in one statement, built once (building it is most of the
+    cost of running it), on first use: once every model is mapped."""
     staff_of_pact = (
         select(staff_pact.c.pact_id)
         .where(
@@ -121,17 +122,27 @@ def _identify(
         )
         .exists()
     )
-    row = db.session.execute(
+    return (
         select(Workshop, Person, Enrolment, staff_of_pact)
         .select_from(Board)
         .join(Workshop, Workshop.id == Board.workshop_id)
-        .join(Person, Person.id == person_id)
+        .join(Person, Person.id == bindparam("person_id"))
         .outerjoin(
             Enrolment,
             (Enrolment.workshop_id == Workshop.id) & (Enrolment.person_id == Person.id),
         )
-        .where(Board.id == board_id)
+        .where(Board.id == bindparam("board_id"))
         .options(joinedload(Person.organisation))
+    )
+
+
+def _identify(
+    person_id: int, board_id: int, token_workshop: int | None
+) -> tuple[Member, Person]:
+    """identify_member in one query; also the person, with their organisation, whom
+    the change's objects then name without loading them again."""
+    row = db.session.execute(
+        _standing_query(), {"person_id": person_id, "board_id": board_id}
     ).first()
     if row is None:
         if db.session.get(Board, board_id) is None:
@@ -189,6 +200,7 @@ def join_board(member: Member, since: int | None) -> dict[str, Any]:
             select(BoardEvent)
             .where(BoardEvent.board_id == board.id, BoardEvent.seq > since)
             .order_by(BoardEvent.seq)
+            .options(_with_person(BoardEvent.actor))
         )
         shown = [_for_role(event_dict(e), member.role) for e in events]
         return ack | {"mode": "events", "events": shown}
@@ -206,11 +218,20 @@ def snapshot(board: Board, member: Member) -> dict[str, Any]:
         select(Card)
         .where(Card.board_id == board.id, Card.deleted.is_(False))
         .order_by(Card.id)
+        .options(_with_person(Card.author))
     )
     commitments = db.session.scalars(
         select(Commitment)
         .where(Commitment.board_id == board.id)
         .order_by(Commitment.id)
+        .options(
+            joinedload(Commitment.lead_organisation),
+            selectinload(Commitment.co_signers),
+            selectinload(Commitment.source_cards),
+            selectinload(Commitment.signatures).options(
+                joinedload(Signature.organisation), _with_person(Signature.person)
+            ),
+        )
     )
     totals = dict(
         db.session.execute(
@@ -240,6 +261,12 @@ def snapshot(board: Board, member: Member) -> dict[str, Any]:
     }
 
 
+def _with_person(relationship: Any) -> Any:
+    """Load the people an object names, with their organisations, in the same
+    statement (a snapshot or replay names hundreds of them)."""
+    return joinedload(relationship).joinedload(Person.organisation)
+
+
 def _redacted_card(card: Card) -> dict[str, Any]:
     return redact_card(card_dict(card))
 
@@ -251,6 +278,7 @@ def _comments(board: Board) -> list[Comment]:
             .join(Card, Card.id == Comment.card_id)
             .where(Card.board_id == board.id, Card.deleted.is_(False))
             .order_by(Comment.id)
+            .options(_with_person(Comment.author))
         )
     )
 

@@ -7,9 +7,12 @@
  * makes the page join again with `since` (the last applied seq), as it does after
  * every reconnection. Outgoing: every change waits in the outbox (memory and
  * localStorage) until the server acknowledges it; after a reconnection the waiting
- * changes are sent again with the same cids. */
+ * changes are sent again with the same cids. When the server refuses the connection,
+ * or cannot be reached for a while, the status line says so (connection.js) and a
+ * button tries again. */
 
 import { io } from "../../vendor/socket.io.esm.min.js";
+import { PROBE_AFTER_MS, UNREACHABLE_AFTER, connectRefusal, originRefused } from "./connection.js";
 import { Outbox, RETRY, SETTLED, validEntries } from "./outbox.js";
 import { createView } from "./render.js";
 import { permits, readRules } from "./rules.js";
@@ -64,6 +67,8 @@ const state = {
   removed: false,
   removedReason: "",
   refused: false,
+  refusal: "", // what the server's refusal means, when it said more than no
+  failures: 0, // failed connection attempts in a row
   hydrated: false,
   cards: new Map(),
   commitments: new Map(),
@@ -78,6 +83,7 @@ const state = {
 const sequencer = new Sequencer({ board: BOARD });
 const outbox = new Outbox({ newCid, entries: loadOutbox(), save: saveOutbox });
 let gapTimer = null;
+let probeTimer = null;
 let connection = 0; // bumped on every disconnect: late answers of an old one are ignored
 // The server announces who is here (us included) before it answers our join, whose
 // snapshot was taken before we arrived: the announcement wins.
@@ -126,17 +132,20 @@ function removedText() {
 
 function updateStatus() {
   const online = socket.connected && state.joined;
+  const unreachable = !online && state.failures >= UNREACHABLE_AFTER;
   let text;
   if (state.removed) text = removedText();
-  else if (state.refused) text = T.refused;
+  else if (state.refused) text = state.refusal || T.refused;
   else if (online) text = T.connected;
   else if (!navigator.onLine) text = T.offline;
+  else if (unreachable) text = T.unreachable;
   else if (socket.connected || sequencer.last === null) text = T.connecting;
   else text = T.reconnecting;
   if (!online && outbox.size) text += ` · ${fmt(T.waiting, { num: outbox.size })}`;
   const node = $("board-status");
   if (node.textContent !== text) node.textContent = text;
   root.dataset.connection = online ? "online" : "offline";
+  $("board-retry").hidden = state.removed || !(state.refused || unreachable);
 }
 
 // --- outgoing: the outbox on the socket ----------------------------------------------
@@ -186,7 +195,11 @@ const socket = io(root.dataset.namespace, {
   tryAllTransports: true,
 });
 
-socket.on("connect", join);
+socket.on("connect", () => {
+  clearTimeout(probeTimer);
+  state.failures = 0;
+  join();
+});
 socket.on("disconnect", (reason) => {
   connection += 1;
   state.joined = false;
@@ -197,9 +210,16 @@ socket.on("disconnect", (reason) => {
   updateStatus();
   view.refreshAll();
 });
-socket.on("connect_error", () => {
-  // A refusal by the server (no valid identity) is final; network errors are retried.
-  if (!socket.active) state.refused = true;
+socket.on("connect_error", (error) => {
+  // A refusal by the server is final: the page stops and says why. Other failures
+  // are retried by the client; the first of a run asks whether the origin is refused.
+  const refusal = connectRefusal(error, socket.active, T);
+  if (refusal) {
+    refuse(refusal);
+    return;
+  }
+  state.failures += 1;
+  if (state.failures === 1) probeOrigin();
   updateStatus();
 });
 socket.on("event", (message) => applyReady(sequencer.receive(message)));
@@ -219,12 +239,49 @@ socket.on("removed", (message) => {
   view.refreshAll();
 });
 
+function refuse(text) {
+  clearTimeout(probeTimer);
+  state.refused = true;
+  state.refusal = text;
+  socket.disconnect(); // or the client would try again for ever
+  updateStatus();
+}
+
+async function probeOrigin() {
+  clearTimeout(probeTimer);
+  if (socket.connected || state.refused) return;
+  const refused = await originRefused(fetch, root.dataset.socketPath);
+  if (refused && !socket.connected && !state.refused) {
+    refuse(fmt(T.refusedOrigin, { origin: window.location.origin }));
+  }
+}
+
+/** Ask about the origin if this attempt has not connected in a few seconds. */
+function watchConnecting() {
+  clearTimeout(probeTimer);
+  probeTimer = setTimeout(probeOrigin, PROBE_AFTER_MS);
+}
+
+/** Try again at once, whatever stopped the page: a refusal or a wait between attempts. */
+function retry() {
+  state.refused = false;
+  state.refusal = "";
+  state.failures = 0;
+  socket.disconnect();
+  socket.connect();
+  watchConnecting();
+  updateStatus();
+}
+
 window.addEventListener("offline", () => {
   socket.disconnect();
   updateStatus();
 });
 window.addEventListener("online", () => {
-  if (!state.removed && !state.refused) socket.connect();
+  if (!state.removed && !state.refused) {
+    socket.connect();
+    watchConnecting();
+  }
   updateStatus();
 });
 
@@ -395,10 +452,12 @@ root.addEventListener("keydown", (event) => {
 });
 
 $("commitment-cancel").addEventListener("click", view.resetCommitmentForm);
+$("board-retry").addEventListener("click", retry);
 
 // --- start ---------------------------------------------------------------------------
 
 for (const comment of json("board-comments")) view.addComment(comment);
 setInterval(view.renderTimer, 1000);
 view.renderTimer();
+watchConnecting();
 updateStatus();
