@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+from typing import Any
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
 worker_class = "geventwebsocket.gunicorn.workers.GeventWebSocketWorker"
@@ -32,3 +33,15 @@ logging.basicConfig(
     format="%(asctime)s [%(process)d] [%(levelname)s] %(name)s: %(message)s",
 )
 logging.getLogger("greenpact").setLevel(logging.INFO)
+
+
+def post_worker_init(worker: Any) -> None:
+    """As `python app.py` does at start-up, warn when PUBLIC_URL names this machine
+    but not where this process listens; not behind a trusted proxy, whose address
+    PUBLIC_URL then is (the cluster's nginx, on another port)."""
+    from config import served_address
+    from core.origins import warn_about_public_url
+
+    app = worker.wsgi
+    if not app.config["TRUSTED_PROXY_HOPS"]:
+        warn_about_public_url(app, *served_address(os.environ))

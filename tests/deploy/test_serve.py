@@ -1,16 +1,26 @@
 """One production process as `make serve` runs it (gunicorn with gevent-websocket's
 worker, deploy/gunicorn_conf.py), on its own without a proxy: it serves pages and the
-live board over WebSocket and long-polling, and believes no X-Forwarded-For by
-default."""
+live board over WebSocket and long-polling, believes no X-Forwarded-For by default,
+and warns at start-up, as `python app.py` does, when PUBLIC_URL is not where it
+listens (unless a proxy is in front)."""
 
 from __future__ import annotations
 
+import logging
+import runpy
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 import pytest
 import requests
 
-from deploy.cluster import gunicorn_command, launch, wait_until_serving
+from app import create_app
+from deploy.cluster import (
+    GUNICORN_CONFIG,
+    gunicorn_command,
+    launch,
+    wait_until_serving,
+)
 from tests.board.conftest import LiveBoard, LiveServers, Seeder, Server, server_env
 from tests.conftest import free_port
 from tests.deploy.conftest import REGISTRATION_LIMIT, register, visitor
@@ -91,3 +101,30 @@ def test_a_forged_x_forwarded_for_is_ignored_when_no_proxy_hop_is_trusted(
     ]
 
     assert statuses == [302] * REGISTRATION_LIMIT + [429]
+
+
+@pytest.mark.parametrize(
+    ("hops", "warned"), [(0, True), (1, False)], ids=["alone", "behind-a-proxy"]
+)
+def test_the_serve_process_warns_when_public_url_is_not_where_it_listens(
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    hops: int,
+    warned: bool,
+):
+    settings = runpy.run_path(str(GUNICORN_CONFIG))
+    monkeypatch.setenv("HOST", "127.0.0.1")
+    monkeypatch.setenv("PORT", "8080")
+    app = create_app(
+        {
+            "TESTING": True,
+            "PUBLIC_URL": "http://127.0.0.1:5000",
+            "TRUSTED_PROXY_HOPS": hops,
+        }
+    )
+
+    with caplog.at_level(logging.WARNING, logger="greenpact"):
+        settings["post_worker_init"](SimpleNamespace(wsgi=app))
+
+    warning = "PUBLIC_URL is http://127.0.0.1:5000 but this server listens on"
+    assert (warning in caplog.text) == warned, caplog.text
