@@ -156,13 +156,17 @@ def node_of(client: BoardClient) -> str:
 def land_on(
     board: LiveBoard, node: str, token: str, transport: str, attempts: int = 8
 ) -> BoardClient:
-    """A client connected through nginx whose session the node `node` holds. nginx
-    picks the node (the fewest connections, else in turn), so connect until one
-    lands there; the others are closed."""
+    """A client connected through nginx whose session the node `node` holds, sending
+    the `Origin` of a page served through nginx, as a browser does. nginx picks the
+    node (the fewest connections, else in turn), so connect until one lands there;
+    the others are closed."""
+    # websocket-client sends the URL's origin by itself (a second one would make
+    # the header a list); over long-polling `requests` sends none.
+    origin = {"Origin": board.url} if transport == "polling" else None
     seen = []
     for _attempt in range(attempts):
         client = board.client()
-        client.open(board.url, token, transport=transport)
+        client.open(board.url, token, origin, transport=transport)
         seen.append(node_of(client))
         if seen[-1] == node:
             return client

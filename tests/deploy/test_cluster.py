@@ -234,3 +234,17 @@ def test_behind_nginx_a_forged_x_forwarded_for_does_not_escape_the_rate_limit(
     ]
 
     assert statuses == [302] * REGISTRATION_LIMIT + [429]
+
+
+def test_through_nginx_the_page_s_own_origin_may_open_a_session_and_no_other(
+    shared_cluster: LiveCluster,
+):
+    handshake = f"{shared_cluster.url}/socket.io/?EIO=4&transport=polling"
+    with visitor("127.0.0.5") as browser:
+        own = browser.get(handshake, headers={"Origin": shared_cluster.url}, timeout=10)
+        other = browser.get(
+            handshake, headers={"Origin": "https://elsewhere.example"}, timeout=10
+        )
+
+    assert own.status_code == 200, own.text
+    assert (other.status_code, other.text) == (400, '"Not an accepted origin."')
