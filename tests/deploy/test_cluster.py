@@ -4,7 +4,8 @@ Redis and PostgreSQL. Through nginx, clients on both processes and over both
 transports see every change once, in order, gap-free; when one process is killed its
 clients come back through nginx on the other and resync, and nothing acknowledged is
 lost; a dead process leaves nobody "here now"; rate limits count each visitor
-behind nginx, whatever X-Forwarded-For the visitor sends."""
+behind nginx, whatever X-Forwarded-For the visitor sends; and the Socket.IO origin
+check still knows the page's own origin."""
 
 from __future__ import annotations
 
