@@ -9,7 +9,7 @@ FLASK := $(VENV)/bin/flask --app app
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: install install-dev translations vendor pango chromium run test test-js lint bench bench-board extract-messages clean
+.PHONY: install install-dev translations vendor pango chromium nginx run serve serve-cluster test test-js lint bench bench-board extract-messages clean
 
 ## install: create .venv and install the pinned runtime requirements (idempotent)
 install: pango $(VENV)/.runtime translations vendor
@@ -40,6 +40,11 @@ static/vendor/socket.io.esm.min.js: package.json package-lock.json
 	mkdir -p static/vendor
 	cp node_modules/socket.io-client/dist/socket.io.esm.min.js static/vendor/
 
+## nginx: Debian's nginx, run in the foreground by serve-cluster and the tests (never
+## as the system service)
+nginx:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; }
+
 ## chromium: Debian's Chromium for the browser tests (never a downloaded browser)
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
@@ -50,9 +55,20 @@ run: install
 	$(FLASK) seed-demo
 	$(PY) app.py
 
+## serve: one production process on $HOST:$PORT (default 127.0.0.1:5000): gunicorn with
+## gevent-websocket's worker, after migrating $DATABASE_URL (deploy/gunicorn_conf.py)
+serve: install
+	$(FLASK) init-db
+	exec $(VENV)/bin/gunicorn --config deploy/gunicorn_conf.py 'app:create_app()'
+
+## serve-cluster: nginx on $HOST:$PORT in front of $CLUSTER_PROCESSES (default 2) such
+## processes on the next ports, sharing Redis and PostgreSQL; Ctrl-C stops them all
+serve-cluster: install nginx
+	$(PY) -m deploy.cluster
+
 ## test: lint, type-check, the import contracts, the board's JavaScript units and the
 ## whole pytest suite (unit, HTTP, SMTP, PostgreSQL, Redis, browser)
-test: install-dev chromium
+test: install-dev chromium nginx
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports

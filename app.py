@@ -24,8 +24,16 @@ from flask_babel import get_locale
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config import ROOT, Config, TestConfig, served_address
+from config import (
+    NODE_NAME_PATTERN,
+    ROOT,
+    SID_SEPARATOR,
+    Config,
+    TestConfig,
+    served_address,
+)
 
 log = logging.getLogger("greenpact")
 
@@ -89,11 +97,36 @@ def _init_extensions(app: Flask) -> None:
         # answers an over-64 KB message with the protocol's `too_large` ack.
         max_http_buffer_size=1024 * 1024,
     )
+    _name_sessions_after_node(app.config["NODE_NAME"])
+    # Outermost, around Socket.IO's middleware: the Engine.IO origin check, the rate
+    # limits and the consent records all see the visitor, not the proxy.
+    hops = app.config["TRUSTED_PROXY_HOPS"]
+    app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+        app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+    )
     from workshops.board.broadcast import init_board_fanout
     from workshops.board.events import register_board_events
 
     init_board_fanout(app.config)
     register_board_events()
+
+
+def _name_sessions_after_node(node: str) -> None:
+    """Start every Engine.IO session id of this process with `<node>.`, so that
+    nginx sends the requests of a long-polling session (`?sid=…`) to the process
+    holding it (deploy/README.md). The rest of the id stays Engine.IO's own random
+    one; its alphabet (URL-safe base64) has no `.`."""
+    if not node:
+        return
+    if not NODE_NAME_PATTERN.fullmatch(node):
+        raise ValueError(
+            f"NODE_NAME {node!r}: use 1-32 letters, digits, '-' or '_' (e.g. app1)"
+        )
+    from extensions import socketio
+
+    engine = socketio.server.eio
+    generate = engine.generate_id
+    engine.generate_id = lambda: f"{node}{SID_SEPARATOR}{generate()}"
 
 
 def import_models() -> None:

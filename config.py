@@ -5,6 +5,7 @@ top of either."""
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
@@ -14,6 +15,10 @@ from core.origins import local_url
 
 ROOT = Path(__file__).resolve().parent
 INSTANCE = ROOT / "instance"
+# A NODE_NAME, as nginx's routing (deploy/nginx-site.conf) and systemd instance
+# names can carry it, and what separates it from the rest of a session id.
+NODE_NAME_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,32}")
+SID_SEPARATOR = "."
 
 
 def dev_secret_key(instance: Path) -> str:
@@ -26,6 +31,19 @@ def dev_secret_key(instance: Path) -> str:
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+# Settings taken from the environment as they are, when set (else the default).
+_OPTIONAL = (
+    "MAIL_DEFAULT_SENDER",
+    "RATELIMIT_STORAGE_URI",
+    "RATELIMIT_KEY_PREFIX",
+    "REGISTRATION_RATE_LIMIT",
+    "LOGIN_FAILURE_LIMIT",
+    "WALK_IN_RATE_LIMIT",
+    "NEW_LINK_RATE_LIMIT",
+    "NODE_NAME",
+)
 
 
 class Config:
@@ -74,6 +92,14 @@ class Config:
     # Guessing a 6-character walk-in code (31^6 ≈ 887 million) at this rate is hopeless.
     WALK_IN_RATE_LIMIT = "10 per minute"
     NEW_LINK_RATE_LIMIT = "5 per hour"
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are
+    # believed (ProxyFix): 0 believes none, so a visitor cannot pose as another by
+    # sending the headers; 1 behind one nginx (deploy/).
+    TRUSTED_PROXY_HOPS = 0
+    # This process's name among several behind nginx: every Engine.IO session id
+    # starts with it, so that nginx routes a long-polling session's requests to the
+    # process that holds it (deploy/README.md). Empty for a single process.
+    NODE_NAME = ""
     REGISTRATIONS_PER_PAGE = 25
     # argon2id cost: argon2-cffi's RFC 9106 "low memory" profile.
     ARGON2_TIME_COST = 3
@@ -118,14 +144,13 @@ class Config:
                 "DOCUMENT_CACHE_FOLDER", cls.DOCUMENT_CACHE_FOLDER
             ),
         }
+        settings.update({name: env[name] for name in _OPTIONAL if env.get(name)})
+        if env.get("TRUSTED_PROXY_HOPS"):
+            settings["TRUSTED_PROXY_HOPS"] = int(env["TRUSTED_PROXY_HOPS"])
         if env.get("DATABASE_URL"):
             settings["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
                 env["DATABASE_URL"]
             )
-        if env.get("MAIL_DEFAULT_SENDER"):
-            settings["MAIL_DEFAULT_SENDER"] = env["MAIL_DEFAULT_SENDER"]
-        if env.get("RATELIMIT_STORAGE_URI"):
-            settings["RATELIMIT_STORAGE_URI"] = env["RATELIMIT_STORAGE_URI"]
         if env.get("SOCKETIO_ALLOWED_ORIGINS"):
             settings["SOCKETIO_ALLOWED_ORIGINS"] = env[
                 "SOCKETIO_ALLOWED_ORIGINS"

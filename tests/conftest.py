@@ -15,10 +15,12 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import psycopg
 import pytest
+import redis
 from aiosmtpd.controller import Controller
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
@@ -71,9 +73,24 @@ def postgres_available() -> bool:
         return False
 
 
+def redis_available() -> bool:
+    try:
+        return bool(redis.Redis.from_url(TEST_REDIS_URL, socket_timeout=3).ping())
+    except redis.RedisError:
+        return False
+
+
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A new, empty PostgreSQL database for this test, dropped afterwards."""
+    with throwaway_postgres_database() as url:
+        yield url
+
+
+@contextmanager
+def throwaway_postgres_database() -> Iterator[str]:
+    """A new, empty PostgreSQL database (its SQLAlchemy URL), dropped on leaving;
+    for fixtures of a wider scope than `postgres_url`."""
     require_service(postgres_available(), "PostgreSQL (TEST_DATABASE_URL)")
     name = f"greenpact_test_{uuid.uuid4().hex[:12]}"
     admin = _pg_admin_url()

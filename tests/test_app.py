@@ -6,11 +6,11 @@ import logging
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, request
 from flask.testing import FlaskClient
 
 from app import create_app
-from config import dev_secret_key, normalise_database_url
+from config import Config, dev_secret_key, normalise_database_url
 
 
 def test_dev_secret_is_random_kept_in_instance_and_private(tmp_path: Path):
@@ -76,3 +76,67 @@ def test_home_lists_pacts_with_their_registration_links(client: FlaskClient, mak
     make_pact("ilfov")
     html = client.get("/").get_data(as_text=True)
     assert "/p/ilfov/register" in html
+
+
+def test_proxy_node_and_rate_limit_settings_come_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    monkeypatch.setenv("SECRET_KEY", "from-the-environment")
+    monkeypatch.setenv("TRUSTED_PROXY_HOPS", "1")
+    monkeypatch.setenv("NODE_NAME", "app2")
+    monkeypatch.setenv("REGISTRATION_RATE_LIMIT", "3 per hour")
+    monkeypatch.setenv("RATELIMIT_KEY_PREFIX", "county")
+    # Read without building an app: Flask-Limiter's one limiter keeps the first key
+    # prefix any app of the process gave it.
+    settings = Config.from_environment()
+    assert settings["TRUSTED_PROXY_HOPS"] == 1
+    assert settings["NODE_NAME"] == "app2"
+    assert settings["REGISTRATION_RATE_LIMIT"] == "3 per hour"
+    assert settings["RATELIMIT_KEY_PREFIX"] == "county"
+
+
+def _seen_by_the_app(hops: int) -> tuple[str, str, str]:
+    app = create_app({"TESTING": True, "TRUSTED_PROXY_HOPS": hops})
+
+    @app.get("/who")
+    def who() -> dict[str, str]:
+        return {"addr": request.remote_addr or "", "url": request.host_url}
+
+    response = app.test_client().get(
+        "/who",
+        environ_base={"REMOTE_ADDR": "127.0.0.1"},
+        headers={
+            "X-Forwarded-For": "198.51.100.7, 203.0.113.9",
+            "X-Forwarded-Proto": "https",
+            "X-Forwarded-Host": "pact.example.org",
+        },
+    )
+    seen = response.get_json()
+    return seen["addr"], seen["url"], str(response.status_code)
+
+
+def test_with_no_trusted_proxy_hop_forwarded_headers_are_ignored():
+    assert _seen_by_the_app(0) == ("127.0.0.1", "http://localhost/", "200")
+
+
+def test_with_one_trusted_hop_the_visitor_is_what_that_proxy_forwarded():
+    assert _seen_by_the_app(1) == ("203.0.113.9", "https://pact.example.org/", "200")
+
+
+def test_session_ids_start_with_the_node_name_and_a_dot():
+    from extensions import socketio
+
+    create_app({"TESTING": True, "NODE_NAME": "app7"})
+    named = socketio.server.eio.generate_id()
+    create_app({"TESTING": True})
+    plain = socketio.server.eio.generate_id()
+
+    assert named.startswith("app7.")
+    assert len(named) == len("app7.") + len(plain)
+    assert "." not in plain
+
+
+@pytest.mark.parametrize("name", ["app 1", "app1.eu", "x" * 33])
+def test_a_node_name_unfit_for_a_session_id_prefix_is_refused(name: str):
+    with pytest.raises(ValueError, match="NODE_NAME"):
+        create_app({"TESTING": True, "NODE_NAME": name})

@@ -18,15 +18,9 @@ from tests.conftest import (
     build_app,
     csrf_from,
     form_data,
+    redis_available,
     require_service,
 )
-
-
-def redis_available() -> bool:
-    try:
-        return bool(redis.Redis.from_url(TEST_REDIS_URL, socket_timeout=3).ping())
-    except redis.RedisError:
-        return False
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ servers on PostgreSQL and Redis with the same machinery."""
 from __future__ import annotations
 
 import os
+import random
 import subprocess
 import sys
 import threading
@@ -27,7 +28,7 @@ import pytest
 import requests
 import socketio
 from flask_migrate import upgrade
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from app import create_app
 from core.choices import Role
@@ -258,6 +259,18 @@ class Seeder:
             db.engine.dispose()
 
 
+def isolate_board_ids(seeder: Seeder) -> None:
+    """Start this database's board ids at a random point. Every app process on the
+    Redis server shares Flask-SocketIO's default channel (the app configures none),
+    and rooms are named after board ids, so two test runs at once must not both
+    have a board 1."""
+    start = random.randrange(10**6, 10**9)  # noqa: S311 - isolation, not secrecy
+    with seeder.app.app_context():
+        db.session.execute(text(f"ALTER SEQUENCE board_id_seq RESTART WITH {start}"))
+        db.session.commit()
+        db.session.remove()
+
+
 # --- clients -----------------------------------------------------------------------
 
 
@@ -348,6 +361,25 @@ class BoardClient(socketio.Client):  # type: ignore[misc]
             f"{event}: the ack is not an object: {answer!r}"
         )
         return answer
+
+    def ack_unless_cut_off(
+        self, event: str, payload: Any, timeout: float = ACK_TIMEOUT
+    ) -> dict[str, Any] | None:
+        """Send one client event; its ack, or None as soon as the connection is
+        gone (or was already), since then no ack will come."""
+        answers: list[dict[str, Any]] = []
+
+        def answered(ack: dict[str, Any]) -> None:
+            self._notify(lambda: answers.append(ack))
+
+        if self.disconnects:
+            return None
+        try:
+            self.emit(event, payload, namespace=NAMESPACE, callback=answered)
+        except socketio.exceptions.SocketIOError:
+            return None  # cut off between the check and the send
+        self.wait_until(lambda: bool(answers) or self.disconnects > 0, timeout)
+        return answers[0] if answers else None
 
     def change(self, board: int, event: str, **fields: Any) -> dict[str, Any]:
         """A mutating event with a fresh `cid`."""

@@ -5,16 +5,12 @@ gap-free while both servers write to the same board at once."""
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import redis
-from sqlalchemy import text
 
-from extensions import db
 from tests.board.conftest import (
     BoardClient,
     LiveBoard,
@@ -22,34 +18,16 @@ from tests.board.conftest import (
     Seeder,
     consecutive,
     in_threads,
+    isolate_board_ids,
     new_cid,
     server_env,
     start_servers,
     stop_server,
 )
-from tests.conftest import TEST_REDIS_URL, require_service
+from tests.conftest import TEST_REDIS_URL, redis_available, require_service
 
 CARDS_PER_SERVER = 50
 PRESENCE_TTL = 2.0  # seconds; the servers' heartbeat refreshes every third of it
-
-
-def redis_available() -> bool:
-    try:
-        return bool(redis.Redis.from_url(TEST_REDIS_URL, socket_timeout=3).ping())
-    except redis.RedisError:
-        return False
-
-
-def isolate_board_ids(seeder: Seeder) -> None:
-    """Start this database's board ids at a random point. Every app process on the
-    Redis server shares Flask-SocketIO's default channel (the app configures none),
-    and rooms are named after board ids, so two test runs at once must not both
-    have a board 1."""
-    start = random.randrange(10**6, 10**9)  # noqa: S311 - isolation, not secrecy
-    with seeder.app.app_context():
-        db.session.execute(text(f"ALTER SEQUENCE board_id_seq RESTART WITH {start}"))
-        db.session.commit()
-        db.session.remove()
 
 
 @pytest.fixture
