@@ -18,6 +18,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -514,14 +515,15 @@ class LiveBoard:
                 client.shutdown()
 
 
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServers]:
-    """One `python app.py` for the module, on a SQLite file of its own."""
-    directory = tmp_path_factory.mktemp("live_board")
+@contextmanager
+def served(directory: Path, **settings: str) -> Iterator[LiveServers]:
+    """One `python app.py` on a SQLite file of its own in `directory`, with these
+    settings in its environment."""
     database_url = f"sqlite:///{directory / 'board.sqlite3'}"
     seeder = Seeder(database_url)
     try:
-        server = start_server(server_env(database_url), directory / "server.log")
+        env = server_env(database_url, **settings)
+        server = start_server(env, directory / "server.log")
         try:
             yield LiveServers([server], seeder)
         finally:
@@ -530,13 +532,27 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         seeder.close()
 
 
-@pytest.fixture
-def live_board(live_server: LiveServers) -> Iterator[LiveBoard]:
-    board = LiveBoard(live_server)
+@contextmanager
+def watched(live: LiveServers) -> Iterator[LiveBoard]:
+    """A test's view of the servers; its clients are disconnected at the end."""
+    board = LiveBoard(live)
     try:
         yield board
     finally:
         board.close()
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServers]:
+    """One `python app.py` for the module, on a SQLite file of its own."""
+    with served(tmp_path_factory.mktemp("live_board")) as live:
+        yield live
+
+
+@pytest.fixture
+def live_board(live_server: LiveServers) -> Iterator[LiveBoard]:
+    with watched(live_server) as board:
+        yield board
 
 
 # --- boards for the in-process tests ------------------------------------------------

@@ -14,14 +14,14 @@ import pytest
 import requests
 
 from tests.board.conftest import (
+    BoardClient,
+    BoardSetup,
     LiveBoard,
     LiveServers,
-    Seeder,
     consecutive,
     in_threads,
-    server_env,
-    start_server,
-    stop_server,
+    served,
+    watched,
 )
 
 QUEUE_LIMIT = 5
@@ -34,26 +34,22 @@ def short_queue_server(
 ) -> Iterator[LiveServers]:
     """A server that cuts off clients more than five frames behind."""
     directory = tmp_path_factory.mktemp("fanout")
-    database_url = f"sqlite:///{directory / 'board.sqlite3'}"
-    seeder = Seeder(database_url)
-    try:
-        env = server_env(database_url, BOARD_CLIENT_QUEUE_LIMIT=str(QUEUE_LIMIT))
-        server = start_server(env, directory / "server.log")
-        try:
-            yield LiveServers([server], seeder)
-        finally:
-            stop_server(server)
-    finally:
-        seeder.close()
+    with served(directory, BOARD_CLIENT_QUEUE_LIMIT=str(QUEUE_LIMIT)) as live:
+        yield live
 
 
 @pytest.fixture
 def board(short_queue_server: LiveServers) -> Iterator[LiveBoard]:
-    live = LiveBoard(short_queue_server)
-    try:
+    with watched(short_queue_server) as live:
         yield live
-    finally:
-        live.close()
+
+
+def in_ideas(board: LiveBoard, participants: int) -> tuple[BoardSetup, BoardClient]:
+    """A new board in the ideas phase, and its facilitator's client."""
+    setup = board.new_board(participants)
+    facilitator = board.joined(setup.facilitator, setup.board)
+    assert facilitator.change(setup.board, "board:phase", phase="ideas")["ok"]
+    return setup, facilitator
 
 
 def burst(client: Any, board: int, theme: int, count: int) -> list[int]:
@@ -69,9 +65,7 @@ def burst(client: Any, board: int, theme: int, count: int) -> list[int]:
 def test_a_busy_board_reaches_everyone_in_fewer_frames_than_events_in_order(
     board: LiveBoard,
 ):
-    setup = board.new_board(4)
-    facilitator = board.joined(setup.facilitator, setup.board)
-    assert facilitator.change(setup.board, "board:phase", phase="ideas")["ok"]
+    setup, facilitator = in_ideas(board, 4)
     writers = [board.joined(seat.token, setup.board) for seat in setup.participants]
     watcher = board.joined(setup.participants[0].token, setup.board)
     frames_before = watcher.frames
@@ -94,9 +88,7 @@ def test_a_busy_board_reaches_everyone_in_fewer_frames_than_events_in_order(
 def test_in_a_batch_a_hidden_card_reaches_participants_without_its_words(
     board: LiveBoard,
 ):
-    setup = board.new_board(2)
-    facilitator = board.joined(setup.facilitator, setup.board)
-    assert facilitator.change(setup.board, "board:phase", phase="ideas")["ok"]
+    setup, facilitator = in_ideas(board, 2)
     participant = board.joined(setup.participants[1].token, setup.board)
     author = board.joined(setup.participants[0].token, setup.board)
     card = author.change(
@@ -141,17 +133,23 @@ class StalledPoller:
         opened = self.http.get(base, timeout=5).text
         self.url = f"{base}&sid={json.loads(opened[1:])['sid']}"
         self.send("40/board," + json.dumps({"token": token}))
-        assert self.receive().startswith("40/board,")
+        self.receive_until("40/board,")
         self.send("42/board,1" + json.dumps(["join", {"board": board}]))
-        joined = self.receive()
-        assert joined.startswith("43/board,1"), joined
+        joined = self.receive_until("43/board,1")
         self.seq = json.loads(joined[len("43/board,1") :])[0]["seq"]
 
     def send(self, packet: str) -> None:
         assert self.http.post(self.url, data=packet, timeout=5).status_code == 200
 
-    def receive(self) -> str:
-        return self.http.get(self.url, timeout=10).text
+    def receive_until(self, prefix: str) -> str:
+        """Poll until a packet starting with `prefix` comes (a poll may bring
+        several, separated by the record separator); that packet."""
+        for _poll in range(10):
+            packets = self.http.get(self.url, timeout=10).text.split("\x1e")
+            found = [packet for packet in packets if packet.startswith(prefix)]
+            if found:
+                return found[0]
+        raise AssertionError(f"no {prefix!r} packet came")
 
     def gone(self) -> bool:
         """Whether the server has closed the session (asking drains nothing left)."""
@@ -165,9 +163,7 @@ class StalledPoller:
 def test_a_client_that_stops_reading_is_cut_off_and_the_room_goes_on(
     board: LiveBoard,
 ):
-    setup = board.new_board(2)
-    facilitator = board.joined(setup.facilitator, setup.board)
-    assert facilitator.change(setup.board, "board:phase", phase="ideas")["ok"]
+    setup, facilitator = in_ideas(board, 2)
     listener = board.joined(setup.participants[1].token, setup.board)
     stalled = StalledPoller(board.url, setup.participants[0].token, setup.board)
 
