@@ -9,14 +9,18 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 from app import create_app
 from bench.__main__ import build, published_pact
-from bench.board import QUICK, table_rows, writers_for
+from bench.board import QUICK, run_cluster, table_rows, writers_for
 from bench.board_joins import measure
 from bench.board_setup import create_boards
 from bench.report import (
@@ -29,6 +33,7 @@ from bench.report import (
     verdict,
 )
 from bench.servers import (
+    PRODUCT,
     ROOT,
     bare_flask,
     free_port,
@@ -292,6 +297,39 @@ def test_the_registration_load_generator_registers_through_the_form(tmp_path: Pa
             answer = load.request({"cmd": "post", "rate": 10, "seconds": 0.5})
     assert answer["sent"] == 5
     assert answer["statuses"] == {"accepted": 5}
+
+
+@contextmanager
+def one_process_cluster(workdir: Path, processes: int = 2) -> Iterator[Any]:
+    """A stand-in for deploy.cluster.running: one `python app.py` on SQLite."""
+    workdir.mkdir()
+    port = free_port()
+    env = product_env(workdir, port)
+    with serving("cluster", PRODUCT, port, env, core=None) as server:
+        settings = ("DATABASE_URL", "SECRET_KEY", "PUBLIC_URL")
+        yield SimpleNamespace(
+            url=server.url,
+            env={key: env[key] for key in settings},
+            app_pids=server.pids,
+        )
+
+
+def test_the_cluster_scenario_drives_many_boards_through_deploy_cluster(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    require_node()
+    monkeypatch.setitem(sys.modules, "deploy.cluster", SimpleNamespace())
+    assert "has no running()" in run_cluster(tmp_path, QUICK)["unavailable"]
+    monkeypatch.setitem(
+        sys.modules, "deploy.cluster", SimpleNamespace(running=one_process_cluster)
+    )
+    small = replace(QUICK, cluster_boards=2, cluster_clients=3, cluster_seconds=1)
+    result = run_cluster(tmp_path, small)
+    assert result["joined"]["failures"] == {}
+    steady = result["steady"]
+    assert (steady["boards"], steady["clients"], steady["sent"]) == (2, 6, 10)
+    assert steady["errors"] == {}
+    assert steady["delivered"] == steady["expected"] == 10 * 3
 
 
 def test_the_board_data_comes_from_the_operator_commands(tmp_path: Path):
