@@ -104,6 +104,9 @@ QUIET = {"cmd": "quiet", "ms": 1000, "max_ms": 30000}
 # A load generator this busy is measuring its own queueing too.
 LOADGEN_BUSY_PERCENT = 90.0
 
+# What a session runs once its clients joined: named steps with the load generator.
+Phases = list[tuple[str, Callable[[LoadGenerator], Any]]]
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -155,7 +158,7 @@ QUICK = Settings(
     small=50,
     rate=50,
     seconds=3,
-    drain_seconds=5,
+    drain_seconds=3,
     ramp_start=50,
     ramp_limit=200,
     ramp_seconds=2,
@@ -164,7 +167,7 @@ QUICK = Settings(
     cards=300,
     replay=150,
     registration_rates=(300,),
-    registration_seconds=1,
+    registration_seconds=0.5,
     cluster_boards=4,
     cluster_clients=25,
     cluster_rate=5,
@@ -216,7 +219,7 @@ def board_session(
     server: Server,
     plan: dict[str, Any],
     folder: Path,
-    phases: list[tuple[str, Callable[[LoadGenerator], Any]]],
+    phases: Phases,
     core: int | None = LOAD_CORE,
 ) -> dict[str, Any]:
     """Join every client of the plan, then run the phases in order; each phase's
@@ -230,7 +233,7 @@ def board_session(
         result["rss_joined_mb"] = rss_mb(server.pids)
         for name, phase in phases:
             progress(f"  {server.name}: {name}")
-            result[name] = phase(generator)
+            result[name] = attempt(lambda: phase(generator))  # noqa: B023
     return result
 
 
@@ -250,29 +253,40 @@ def storm_phase(server: Server, behind: int) -> Callable[[LoadGenerator], Any]:
     return run
 
 
+def big_board_phases(server: Server, s: Settings) -> Phases:
+    """Scenarios 1 and 3 on the big board, on the same connections."""
+    return [
+        ("steady", steady_phase(server, s.rate, s.seconds, s.drain_seconds)),
+        ("ramp", lambda g: ramp(g, server, s)),
+    ]
+
+
+def big_board_phases_and_storm(server: Server, s: Settings) -> Phases:
+    """... and the reconnect storm (scenario 4: the product's `since`)."""
+    return [*big_board_phases(server, s), ("storm", storm_phase(server, s.behind))]
+
+
 def sessions(
     start: Callable[[], Any],
     plans: tuple[dict[str, Any], dict[str, Any]],
     folder: Path,
     s: Settings,
-    storm: bool,
+    big_phases: Callable[[Server, Settings], Phases],
 ) -> dict[str, Any]:
-    """Scenarios 1, 3 (and 4) on the big board, 2 on the small one, each with a
+    """The big board's phases, then scenario 2 on the small board, each with a
     fresh server."""
     big, small = plans
-    out: dict[str, Any] = {}
-    with start() as server:
-        phases = [
-            ("steady", steady_phase(server, s.rate, s.seconds, s.drain_seconds)),
-            ("ramp", lambda g: ramp(g, server, s)),
-        ]
-        if storm:
-            phases.append(("storm", storm_phase(server, s.behind)))
-        out["big"] = board_session(server, big, folder, phases)
-    with start() as server:
-        phases = [("steady", steady_phase(server, s.rate, s.seconds, s.drain_seconds))]
-        out["small"] = board_session(server, small, folder, phases)
-    return out
+
+    def big_session() -> dict[str, Any]:
+        with start() as server:
+            return board_session(server, big, folder, big_phases(server, s))
+
+    def small_session() -> dict[str, Any]:
+        with start() as server:
+            phase = steady_phase(server, s.rate, s.seconds, s.drain_seconds)
+            return board_session(server, small, folder, [("steady", phase)])
+
+    return {"big": attempt(big_session), "small": attempt(small_session)}
 
 
 def anonymous(clients: int) -> dict[str, Any]:
@@ -286,7 +300,7 @@ def run_bare(name: str, command: Callable[[int], list[str]]) -> Any:
             return serving(name, command(port), port)
 
         plans = (anonymous(s.big), anonymous(s.small))
-        return sessions(start, plans, folder, s, storm=False)
+        return sessions(start, plans, folder, s, big_board_phases)
 
     return run
 
@@ -320,7 +334,7 @@ def run_product(folder: Path, s: Settings) -> dict[str, Any]:
         return serving(GREENPACT, PRODUCT, port, product_env(folder, port))
 
     plans = (board_plan(made, [big]), board_plan(made, [small]))
-    return sessions(start, plans, folder, s, storm=True)
+    return sessions(start, plans, folder, s, big_board_phases_and_storm)
 
 
 def run_joins(folder: Path, s: Settings) -> dict[str, Any]:
@@ -381,8 +395,9 @@ RUNNERS: dict[str, Callable[[Path, Settings], dict[str, Any]]] = {
 }
 
 
-def attempt(action: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """The part's results, or the error that stopped it (the other parts go on)."""
+def attempt(action: Callable[[], Any]) -> Any:
+    """The results of a part, session or phase, or the error that stopped it (the
+    others go on)."""
     try:
         return action()
     except Exception as exc:  # noqa: BLE001 - one broken part must not lose the rest
@@ -436,8 +451,22 @@ def phase_row(
     )
 
 
+def first_error(found: Any) -> str | None:
+    """The first `error` in nested results (a part's, a session's or a phase's)."""
+    if isinstance(found, dict):
+        if isinstance(found.get("error"), str):
+            return str(found["error"])
+        found = list(found.values())
+    if isinstance(found, list):
+        for item in found:
+            if (error := first_error(item)) is not None:
+                return error
+    return None
+
+
 def failed_row(scenario: str, server: str, part: dict[str, Any]) -> Row:
-    return Row(scenario, server, verdict="ERROR", note=part.get("error", "no result"))
+    note = first_error(part) or "no result"
+    return Row(scenario, server, verdict="ERROR", note=note)
 
 
 def add_ratios(rows: dict[str, Row]) -> None:

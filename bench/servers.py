@@ -15,7 +15,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -212,14 +212,24 @@ def measured(
     generator: LoadGenerator, server: Server, command: dict[str, Any]
 ) -> dict[str, Any]:
     """The generator's answer to `command`, with the server's CPU use meanwhile (in
-    % of one core) and its memory afterwards."""
-    before = cpu_seconds(server.pids)
+    % of one core) and its memory afterwards (None if the server is gone)."""
+    before = _or_none(cpu_seconds, server.pids)
     started = time.monotonic()
     answer = generator.request(command)
     elapsed = time.monotonic() - started
-    answer["server_cpu_percent"] = 100 * (cpu_seconds(server.pids) - before) / elapsed
-    answer["server_rss_mb"] = rss_mb(server.pids)
+    after = _or_none(cpu_seconds, server.pids)
+    answer["server_cpu_percent"] = (
+        None if before is None or after is None else 100 * (after - before) / elapsed
+    )
+    answer["server_rss_mb"] = _or_none(rss_mb, server.pids)
     return answer
+
+
+def _or_none(read: Callable[[Sequence[int]], float], pids: Sequence[int]) -> Any:
+    try:
+        return read(pids)
+    except FileNotFoundError:  # the process exited
+        return None
 
 
 class ClusterUnavailable(Exception):
