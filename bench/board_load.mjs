@@ -29,12 +29,12 @@ import { io } from "socket.io-client";
 import {
   Samples,
   answer,
-  cpuMeter,
   nowMs,
   progress,
   serveCommands,
   sleep,
   summarise,
+  usageMeter,
 } from "./load_common.mjs";
 
 const plan = JSON.parse(readFileSync(process.argv[2], "utf8"));
@@ -218,7 +218,7 @@ async function steady({ name, rate, seconds, writers, drain_seconds: drainSecond
   };
   phases.push(phase);
   const before = { ...counters };
-  const cpu = cpuMeter();
+  const usage = usageMeter();
   const perSecond = rate * ids.length;
   const startedAt = nowMs();
   while (phase.sent < phase.total) {
@@ -258,7 +258,7 @@ async function steady({ name, rate, seconds, writers, drain_seconds: drainSecond
     frames: { event: counters.event - before.event, events: counters.events - before.events },
     repeated: counters.repeated - before.repeated,
     dropped: counters.dropped - before.dropped,
-    loadgen_cpu_percent: cpu(),
+    ...usage(),
   };
   phase.quarters = null; // late deliveries still count, their latencies no more
   phase.acks = null;
@@ -300,7 +300,7 @@ async function storm({ behind }) {
   for (const client of clients) client.socket.disconnect();
   await sleep(500);
   const written = await writeMissed(behind);
-  const cpu = cpuMeter();
+  const usage = usageMeter();
   const startedAt = nowMs();
   const outcomes = await Promise.all(
     clients.map(async (client) => {
@@ -329,7 +329,7 @@ async function storm({ behind }) {
     replayed_max: replayed.length ? replayed[replayed.length - 1] : null,
     all_resynced_seconds: done.length ? Math.max(...done.map((o) => o.ms)) / 1000 : null,
     resync: summarise(Float64Array.from(done.map((o) => o.ms)).sort()),
-    loadgen_cpu_percent: cpu(),
+    ...usage(),
   };
 }
 

@@ -1,7 +1,7 @@
 // Shared pieces of the benchmark's load generators (board_load.mjs,
 // registration_load.mjs): wall-clock time in milliseconds, a growable array of
 // samples, nearest-rank percentiles, and the line protocol with the Python side
-// (commands as JSON lines on stdin, one JSON line on stdout per answer).
+// (commands as JSON lines on stdin, one JSON line on stdout per answer), and how busy the generator itself was.
 import { createInterface } from "node:readline";
 
 /** Milliseconds since the epoch, with sub-millisecond resolution. */
@@ -58,14 +58,20 @@ export function summarise(sorted) {
   };
 }
 
-/** This process's CPU use between two calls, in percent of one core. */
-export function cpuMeter() {
+/** This process's use between two calls: CPU in percent of one core, and how much
+ * of the time its event loop was busy (near 100, the generator itself is the
+ * bottleneck, whether from its own work or from waiting for a core). */
+export function usageMeter() {
   const startedAt = nowMs();
-  const start = process.cpuUsage();
+  const cpu = process.cpuUsage();
+  const loop = performance.eventLoopUtilization();
   return () => {
-    const used = process.cpuUsage(start);
+    const used = process.cpuUsage(cpu);
     const wall = nowMs() - startedAt;
-    return round(wall > 0 ? (100 * (used.user + used.system)) / 1000 / wall : 0);
+    return {
+      loadgen_cpu_percent: round(wall > 0 ? (100 * (used.user + used.system)) / 1000 / wall : 0),
+      loadgen_busy_percent: round(100 * performance.eventLoopUtilization(loop).utilization),
+    };
   };
 }
 

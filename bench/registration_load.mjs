@@ -16,7 +16,7 @@
 //
 // usage: node bench/registration_load.mjs PLAN.json
 import { readFileSync } from "node:fs";
-import { Samples, cpuMeter, nowMs, answer, serveCommands, sleep, summarise } from "./load_common.mjs";
+import { Samples, answer, nowMs, serveCommands, sleep, summarise, usageMeter } from "./load_common.mjs";
 
 const plan = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const form = `${plan.url}/p/${plan.slug}/register`;
@@ -101,7 +101,7 @@ async function postOne(session, step) {
 async function post({ rate, seconds }) {
   const total = Math.max(1, Math.round(rate * seconds));
   const step = { latencies: new Samples(), statuses: {} };
-  const cpu = cpuMeter();
+  const usage = usageMeter();
   const pending = [];
   const startedAt = nowMs();
   let sent = 0;
@@ -123,7 +123,7 @@ async function post({ rate, seconds }) {
     statuses: step.statuses,
     accepted_per_second: (step.statuses.accepted ?? 0) / elapsed,
     latency: summarise(Samples.sorted(step.latencies)),
-    loadgen_cpu_percent: cpu(),
+    ...usage(),
   };
 }
 

@@ -20,7 +20,7 @@ import pytest
 
 from app import create_app
 from bench.__main__ import build, published_pact
-from bench.board import QUICK, run_cluster, table_rows, writers_for
+from bench.board import QUICK, load_note, run_cluster, table_rows, writers_for
 from bench.board_joins import measure
 from bench.board_setup import create_boards
 from bench.report import (
@@ -98,6 +98,7 @@ def phase(rate: float = 50, p99: float = 100.0, **changes: Any) -> dict[str, Any
         "repeated": 0,
         "dropped": 0,
         "loadgen_cpu_percent": 40.0,
+        "loadgen_busy_percent": 50.0,
         "server_cpu_percent": 60.0,
         "server_rss_mb": 100.0,
     }
@@ -141,6 +142,13 @@ def test_the_best_passing_step_is_below_the_lowest_failure():
     steps = [phase(10), phase(20), phase(40, p99=900), phase(28.3, lost=2)]
     assert best_passing(steps, 250)["rate"] == 20
     assert best_passing([phase(10, p99=300)], 250) is None
+
+
+def test_a_saturated_load_generator_or_refused_sends_are_noted():
+    assert load_note(phase()) == ""
+    assert "load generator saturated" in load_note(phase(loadgen_busy_percent=95.0))
+    assert "rate_limited" in load_note(phase(errors={"rate_limited": 3}))
+    assert "2 dropped" in load_note(phase(dropped=2))
 
 
 def test_ratios_and_verdicts():
