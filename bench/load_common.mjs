@@ -1,7 +1,8 @@
 // Shared pieces of the benchmark's load generators (board_load.mjs,
 // registration_load.mjs): wall-clock time in milliseconds, a growable array of
-// samples, nearest-rank percentiles, and the line protocol with the Python side
-// (commands as JSON lines on stdin, one JSON line on stdout per answer), and how busy the generator itself was.
+// samples, nearest-rank percentiles, how busy the generator itself was, and the line
+// protocol with the Python side (commands as JSON lines on stdin, one JSON line on
+// stdout per answer).
 import { createInterface } from "node:readline";
 
 /** Milliseconds since the epoch, with sub-millisecond resolution. */
