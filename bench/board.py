@@ -117,6 +117,7 @@ class Settings:
     rate: float  # edits/s of scenarios 1 and 2
     seconds: float
     drain_seconds: float
+    join_deadline: float  # seconds to join a board's clients; the late ones leave
     ramp_start: float
     ramp_limit: float
     ramp_seconds: float
@@ -139,6 +140,7 @@ FULL = Settings(
     rate=50,
     seconds=20,
     drain_seconds=15,
+    join_deadline=300,
     ramp_start=10,
     ramp_limit=1280,
     ramp_seconds=10,
@@ -160,6 +162,7 @@ QUICK = Settings(
     rate=50,
     seconds=3,
     drain_seconds=3,
+    join_deadline=60,
     ramp_start=50,
     ramp_limit=200,
     ramp_seconds=2,
@@ -276,7 +279,8 @@ def sessions(
 ) -> dict[str, Any]:
     """The big board's phases, then scenario 2 on the small board, each with a
     fresh server."""
-    big, small = plans
+    deadline = {"join_deadline_seconds": s.join_deadline}
+    big, small = ({**plan, **deadline} for plan in plans)
 
     def big_session() -> dict[str, Any]:
         with start() as server:
@@ -378,6 +382,7 @@ def run_cluster(folder: Path, s: Settings) -> dict[str, Any]:
             sizes = [s.cluster_clients] * s.cluster_boards
             made = setup_boards(env, sizes)
             plan = board_plan(made, made["boards"])
+            plan["join_deadline_seconds"] = s.join_deadline
             rate = s.cluster_rate
             phase = steady_phase(server, rate, s.cluster_seconds, s.drain_seconds)
             # The cluster spreads over every core: nothing is pinned.
@@ -469,6 +474,23 @@ def first_error(found: Any) -> str | None:
     return None
 
 
+def all_joined(session: dict[str, Any]) -> bool:
+    joined = session["joined"]
+    return bool(joined["clients"] == joined.get("planned", joined["clients"]))
+
+
+def session_row(session: dict[str, Any]) -> Row:
+    """The row of a session's steady phase, saying if some clients never joined."""
+    row = phase_row("", "", session["steady"], session["rss_joined_mb"])
+    joined = session["joined"]
+    if not all_joined(session):
+        missing = f"{joined['clients']} of {joined['planned']} joined"
+        row.note = "; ".join(
+            filter(None, [f"{missing} {joined['failures']}", row.note])
+        )
+    return row
+
+
 def failed_row(scenario: str, server: str, part: dict[str, Any]) -> Row:
     note = first_error(part) or "no result"
     return Row(scenario, server, verdict="ERROR", note=note)
@@ -506,9 +528,7 @@ def per_server(
 
 def latency_rows(results: dict[str, Any], s: Settings) -> list[Row]:
     def of(size: str) -> Callable[[dict[str, Any]], Row]:
-        return lambda part: phase_row(
-            "", "", part[size]["steady"], part[size]["rss_joined_mb"]
-        )
+        return lambda part: session_row(part[size])
 
     big = per_server(results, f"1 board, N={s.big}, {s.rate:g}/s", of("big"))
     small = per_server(results, f"1 board, N={s.small}, {s.rate:g}/s", of("small"))
@@ -520,13 +540,15 @@ def latency_rows(results: dict[str, Any], s: Settings) -> list[Row]:
             at_most(product.p99, P99_LIMIT_MS),
             product.lost == 0,
             not product.backlog,
+            all_joined(results["product"]["big"]),
         )
     if (product := small.get("product")) and product.verdict != "ERROR":
         product.target = "p99 ≤ 1.5 × Flask's"
         limit = (
             flask_small.p99 * N200_FACTOR if flask_small and flask_small.p99 else None
         )
-        product.verdict = verdict(at_most(product.p99, limit))
+        joined = all_joined(results["product"]["small"])
+        product.verdict = verdict(at_most(product.p99, limit), joined)
     return [*big.values(), *memory_rows(big, s), *small.values()]
 
 
@@ -706,11 +728,13 @@ def cluster_rows(results: dict[str, Any], s: Settings) -> list[Row]:
             )
         ]
     try:
-        row = phase_row(scenario, server, part["steady"], part["rss_joined_mb"])
+        row = session_row(part)
     except (KeyError, TypeError):
         return [failed_row(scenario, server, part)]
+    row.scenario, row.server = scenario, server
     row.target = "p99 ≤ 250 ms, 0 lost"
-    row.verdict = verdict(at_most(row.p99, P99_LIMIT_MS), row.lost == 0)
+    complete = all_joined(part)
+    row.verdict = verdict(at_most(row.p99, P99_LIMIT_MS), row.lost == 0, complete)
     return [row]
 
 

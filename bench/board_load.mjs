@@ -4,8 +4,9 @@
 // Started with a plan (a JSON file): the server's URL, the clients (each a board id
 // and an `auth.token`, null for the bare servers) and optionally a facilitator's token
 // to open the boards' ideas phase first. It connects every client and joins its board,
-// 50 at a time, answers {"type": "joined", ...}, then runs the commands it reads on
-// stdin, one JSON line each, and answers each with one JSON line on stdout:
+// 50 at a time (until `join_deadline_seconds`, if given; a client that did not join
+// leaves the run), answers {"type": "joined", ...}, then runs the commands it reads
+// on stdin, one JSON line each, and answers each with one JSON line on stdout:
 //
 // - {"cmd": "steady", "rate": R, "seconds": D, "writers": W, "drain_seconds": S}:
 //   the first W clients of every board send `card:create` at R per second per board
@@ -45,18 +46,24 @@ const STORM_CARDS_PER_WRITER = 20;
 // A run id in every cid: the product answers a repeated cid with its first result.
 const RUN = `${process.pid}-${Date.now()}`;
 
-const clients = plan.clients.map((entry) => ({
+// The clients that joined (all planned until joinAll), and each board's.
+let clients = plan.clients.map((entry) => ({
   board: entry.board,
   token: entry.token,
   socket: null,
   lastSeq: 0,
   theme: plan.theme ?? 1,
+  joined: false,
 }));
 const boards = new Map(); // board id -> its clients
-for (const client of clients) {
-  if (!boards.has(client.board)) boards.set(client.board, []);
-  boards.get(client.board).push(client);
+function group() {
+  boards.clear();
+  for (const client of clients) {
+    if (!boards.has(client.board)) boards.set(client.board, []);
+    boards.get(client.board).push(client);
+  }
 }
+group();
 const phases = [];
 const counters = { event: 0, events: 0, presence: 0, repeated: 0, dropped: 0 };
 let lastFrameAt = 0;
@@ -154,17 +161,31 @@ function count(tally, key) {
   tally[key] = (tally[key] ?? 0) + 1;
 }
 
+/** Join every client, `connect_batch` at a time; those that fail, or are not tried
+ * by `join_deadline_seconds`, leave the run (counted in `failures`). */
 async function joinAll() {
   const startedAt = nowMs();
   const failures = {};
   const batch = plan.connect_batch ?? 50;
-  for (let i = 0; i < clients.length; i += batch) {
-    const acks = await Promise.all(clients.slice(i, i + batch).map((client) => open(client)));
-    for (const ack of acks) if (!ack.ok) count(failures, ack.error?.code ?? "?");
+  const deadline = startedAt + 1000 * (plan.join_deadline_seconds ?? Infinity);
+  const planned = clients.length;
+  for (let i = 0; i < clients.length && nowMs() < deadline; i += batch) {
+    const some = clients.slice(i, i + batch);
+    const acks = await Promise.all(some.map((client) => open(client)));
+    acks.forEach((ack, k) => {
+      some[k].joined = Boolean(ack.ok);
+      if (!ack.ok) count(failures, ack.error?.code ?? "?");
+    });
     if (i % 500 === 0 && i) progress(`${i} joined`);
   }
+  const late = clients.filter((client) => !client.socket).length;
+  if (late) failures.deadline = late;
+  for (const client of clients) if (!client.joined) client.socket?.disconnect();
+  clients = clients.filter((client) => client.joined);
+  group();
   return {
     type: "joined",
+    planned,
     clients: clients.length,
     boards: boards.size,
     connect_seconds: (nowMs() - startedAt) / 1000,

@@ -222,6 +222,16 @@ def test_the_table_has_each_scenario_per_server_with_ratios_and_verdicts():
     assert "(not available: deploy.cluster cannot be imported)" in table
 
 
+def test_clients_that_never_joined_are_said_and_miss_the_target():
+    product = bare(60.0, 20)
+    product["small"]["joined"] = {"planned": 50, "clients": 45, "failures": {"x": 5}}
+    rows = table_rows({"flask": bare(100.0, 40), "product": product}, QUICK)
+    scenario = f"1 board, N={QUICK.small}, 50/s"
+    small = next(r for r in rows if (r.scenario, r.server) == (scenario, "GreenPact"))
+    assert small.verdict == "MISS"
+    assert small.note.startswith("45 of 50 joined")
+
+
 def test_a_ramp_where_no_step_passed_shows_a_bound_and_misses():
     product = bare(120.0, 20)
     product["big"]["ramp"] = [phase(10, p99=400)]
