@@ -593,6 +593,8 @@ def ramp_row(part: dict[str, Any]) -> Row:
             f"failed at {failure['rate']:g}/s: p99 {failure['latency']['p99']} ms, "
             f"{failure['lost']} lost"
         )
+    else:
+        notes.append("no step failed: the ramp's highest rate passed")
     row.note = "; ".join(note for note in [*notes, load_note(shown)] if note)
     return row
 
