@@ -36,13 +36,15 @@ import argparse
 import json
 import math
 import os
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -58,6 +60,7 @@ from bench.report import (
     format_table,
     growing_backlog,
     next_ramp_rate,
+    number,
     ratio,
     registration_passes,
     step_passes,
@@ -86,6 +89,7 @@ from bench.servers import (
 )
 
 RESULTS = ROOT / "bench" / "results"
+LOGS = "logs"  # the servers' output, in the run's folder, then beside the results
 FLASK, NODE, GREENPACT = "bare Flask-SocketIO", "bare Node socket.io", "GreenPact"
 
 # Issue 15's targets.
@@ -103,7 +107,7 @@ MAX_PER_WRITER = 10
 QUIET = {"cmd": "quiet", "ms": 1000, "max_ms": 30000}
 # A load generator whose event loop is this busy (in % of the time) measures its own
 # queueing too: its latencies are an upper bound.
-LOADGEN_BUSY_PERCENT = 90.0
+LOADGEN_BUSY_PERCENT = 80.0
 
 # What a session runs once its clients joined: named steps with the load generator.
 Phases = list[tuple[str, Callable[[LoadGenerator], Any]]]
@@ -294,6 +298,12 @@ def sessions(
     return {"big": attempt(big_session), "small": attempt(small_session)}
 
 
+def log_file(folder: Path, name: str, port: int) -> Path:
+    """Where a server's output goes; kept with the results (see `run`)."""
+    slug = re.sub(r"\W+", "-", name.lower()).strip("-")
+    return folder / LOGS / f"{slug}-{port}.log"
+
+
 def anonymous(clients: int) -> dict[str, Any]:
     return {"clients": [{"board": 1, "token": None}] * clients}
 
@@ -302,7 +312,8 @@ def run_bare(name: str, command: Callable[[int], list[str]]) -> Any:
     def run(folder: Path, s: Settings) -> dict[str, Any]:
         def start() -> Any:
             port = free_port()
-            return serving(name, command(port), port)
+            log = log_file(folder, name, port)
+            return serving(name, command(port), port, log=log)
 
         plans = (anonymous(s.big), anonymous(s.small))
         return sessions(start, plans, folder, s, big_board_phases)
@@ -336,7 +347,9 @@ def run_product(folder: Path, s: Settings) -> dict[str, Any]:
 
     def start() -> Any:
         port = free_port()
-        return serving(GREENPACT, PRODUCT, port, product_env(folder, port))
+        env = product_env(folder, port)
+        log = log_file(folder, GREENPACT, port)
+        return serving(GREENPACT, PRODUCT, port, env, log=log)
 
     plans = (board_plan(made, [big]), board_plan(made, [small]))
     return sessions(start, plans, folder, s, big_board_phases_and_storm)
@@ -364,7 +377,8 @@ def run_registration(folder: Path, s: Settings) -> dict[str, Any]:
     env = product_env(folder / "registration", port)
     command = [sys.executable, "-m", "bench.registration_server", str(port), slug]
     steps: list[dict[str, Any]] = []
-    with serving(GREENPACT, command, port, env) as server:
+    log = log_file(folder, "registration", port)
+    with serving(GREENPACT, command, port, env, log=log) as server:
         plan = {"url": server.url, "slug": slug, "sessions": 50}
         with load_generator("registration_load.mjs", plan, folder) as generator:
             for rate in s.registration_rates:
@@ -411,7 +425,8 @@ def attempt(action: Callable[[], Any]) -> Any:
         return {"error": f"{type(exc).__name__}: {exc}"}
 
 
-def run(s: Settings, parts: list[str]) -> dict[str, Any]:
+def run(s: Settings, parts: list[str], logs: Path) -> dict[str, Any]:
+    """Every part's results; the servers' output is copied to `logs`."""
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="bench-board-") as name:
         for part in parts:
@@ -419,6 +434,8 @@ def run(s: Settings, parts: list[str]) -> dict[str, Any]:
             started = time.monotonic()
             results[part] = attempt(lambda: RUNNERS[part](Path(name), s))  # noqa: B023
             results[part]["elapsed_seconds"] = round(time.monotonic() - started, 1)
+        if (Path(name) / LOGS).is_dir():
+            shutil.copytree(Path(name) / LOGS, logs)
     return results
 
 
@@ -433,8 +450,11 @@ def load_note(phase: dict[str, Any]) -> str:
             f"load generator saturated: event loop {busy:.0f}% busy, "
             f"{phase['loadgen_cpu_percent']:.0f}% CPU"
         )
-    if errors(phase):
-        notes.append(f"sends refused or unanswered: {phase['errors']}")
+    failed = [f"{n} {code}" for code, n in phase["errors"].items()]
+    if phase["unanswered"]:
+        failed.append(f"{phase['unanswered']} unanswered")
+    if failed:
+        notes.append(f"of {phase['sent']} cards sent: {', '.join(failed)}")
     for key in ("dropped", "repeated"):
         if phase.get(key):
             notes.append(f"{phase[key]} {key}")
@@ -477,6 +497,12 @@ def first_error(found: Any) -> str | None:
 def all_joined(session: dict[str, Any]) -> bool:
     joined = session["joined"]
     return bool(joined["clients"] == joined.get("planned", joined["clients"]))
+
+
+def complete(session: dict[str, Any]) -> tuple[bool, bool]:
+    """Every client joined, and every card sent was acknowledged (a card never
+    acknowledged is not expected anywhere, so it counts in no `lost`)."""
+    return all_joined(session), errors(session["steady"]) == 0
 
 
 def session_row(session: dict[str, Any]) -> Row:
@@ -536,19 +562,20 @@ def latency_rows(results: dict[str, Any], s: Settings) -> list[Row]:
     if (product := big.get("product")) and product.verdict != "ERROR":
         product.target = "p99 ≤ Flask's, ≤ 250 ms; 0 lost; no backlog"
         product.verdict = verdict(
+            *complete(results["product"]["big"]),
             at_most(product.p99, flask_big.p99 if flask_big else None),
             at_most(product.p99, P99_LIMIT_MS),
             product.lost == 0,
             not product.backlog,
-            all_joined(results["product"]["big"]),
         )
     if (product := small.get("product")) and product.verdict != "ERROR":
         product.target = "p99 ≤ 1.5 × Flask's"
         limit = (
             flask_small.p99 * N200_FACTOR if flask_small and flask_small.p99 else None
         )
-        joined = all_joined(results["product"]["small"])
-        product.verdict = verdict(at_most(product.p99, limit), joined)
+        product.verdict = verdict(
+            *complete(results["product"]["small"]), at_most(product.p99, limit)
+        )
     return [*big.values(), *memory_rows(big, s), *small.values()]
 
 
@@ -590,8 +617,8 @@ def ramp_row(part: dict[str, Any]) -> Row:
         notes.append(f"no step passed; p50/p99 of the first, {shown['rate']:g}/s")
     if failure:
         notes.append(
-            f"failed at {failure['rate']:g}/s: p99 {failure['latency']['p99']} ms, "
-            f"{failure['lost']} lost"
+            f"failed at {failure['rate']:g}/s: p99 "
+            f"{number(failure['latency']['p99'], 1)} ms, {failure['lost']} lost"
         )
     else:
         notes.append("no step failed: the ramp's highest rate passed")
@@ -605,6 +632,8 @@ def ramp_rows(results: dict[str, Any], s: Settings) -> list[Row]:
     if (product := rows.get("product")) and product.verdict != "ERROR":
         product.target = "≥ 2 × Flask's (p99 ≤ 250 ms, 0 lost)"
         limit = flask.result * RAMP_FACTOR if flask and flask.result else None
+        if flask and flask.result is None:
+            product.note += "; bare Flask-SocketIO passed no step either: no ratio"
         # No step passed: below the first step, short of any target.
         sustained = product.result if product.result_text == "" else 0.0
         product.verdict = verdict(at_least(sustained, limit))
@@ -735,8 +764,9 @@ def cluster_rows(results: dict[str, Any], s: Settings) -> list[Row]:
         return [failed_row(scenario, server, part)]
     row.scenario, row.server = scenario, server
     row.target = "p99 ≤ 250 ms, 0 lost"
-    complete = all_joined(part)
-    row.verdict = verdict(at_most(row.p99, P99_LIMIT_MS), row.lost == 0, complete)
+    row.verdict = verdict(
+        *complete(part), at_most(row.p99, P99_LIMIT_MS), row.lost == 0
+    )
     return [row]
 
 
@@ -770,11 +800,28 @@ def header(
     )
 
 
+def reprint(path: Path) -> None:
+    """The table of a stored run, judged again (`--table FILE`)."""
+    document = json.loads(path.read_text())
+    stored: dict[str, Any] = {
+        key: tuple(value) if isinstance(value, list) else value
+        for key, value in document["settings"].items()
+        if key in Settings.__dataclass_fields__
+    }
+    settings = replace(FULL, **stored)
+    print(f"make bench-board ({settings.name}), {document['started']}: {path.name}")
+    print(format_table(table_rows(document["results"], settings)))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--only", default=",".join(RUNNERS))
+    parser.add_argument("--table", type=Path, help="reprint a stored run's table")
     options = parser.parse_args()
+    if options.table:
+        reprint(options.table)
+        return
     settings = QUICK if options.quick else FULL
     parts = [part for part in options.only.split(",") if part]
     unknown = set(parts) - set(RUNNERS)
@@ -782,7 +829,9 @@ def main() -> None:
         parser.error(f"unknown parts {sorted(unknown)}; known: {','.join(RUNNERS)}")
     started = datetime.now(UTC)
     load_before = os.getloadavg()
-    results = run(settings, parts)
+    path = RESULTS / f"board-{started:%Y%m%d-%H%M%S}.json"
+    logs = path.with_name(f"{path.stem}-logs")
+    results = run(settings, parts, logs)
     load_after = os.getloadavg()
     rows = table_rows(results, settings)
     print(header(settings, started, load_before, load_after))
@@ -790,7 +839,6 @@ def main() -> None:
         print("quick: smaller boards and shorter runs; the verdicts are indicative")
     print(format_table(rows))
     RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"board-{started:%Y%m%d-%H%M%S}.json"
     document = {
         "settings": asdict(settings),
         "started": started.isoformat(),
@@ -801,7 +849,7 @@ def main() -> None:
         "table": [asdict(row) for row in rows],
     }
     path.write_text(json.dumps(document, indent=1))
-    print(f"raw results: {path.relative_to(ROOT)}")
+    print(f"raw results: {path.relative_to(ROOT)}; servers' output: {logs.name}/")
 
 
 if __name__ == "__main__":

@@ -107,11 +107,11 @@ def next_ramp_rate(
 
 
 def verdict(*conditions: bool | None) -> str:
-    """PASS when every condition holds, MISS when one fails, n/a when one is
-    unknown (a measurement is missing)."""
-    if any(condition is None for condition in conditions):
-        return "n/a"
-    return "PASS" if all(conditions) else "MISS"
+    """MISS when a condition fails, else n/a when one is unknown (a measurement is
+    missing), else PASS."""
+    if any(condition is False for condition in conditions):
+        return "MISS"
+    return "n/a" if any(condition is None for condition in conditions) else "PASS"
 
 
 def at_most(value: float | None, limit: float | None) -> bool | None:

@@ -94,15 +94,32 @@ def serving(
     port: int,
     env: Mapping[str, str] | None = None,
     core: int | None = SERVER_CORE,
+    log: Path | None = None,
 ) -> Iterator[Server]:
     """Run a server (on the server core, unless told otherwise) until the block
-    ends."""
+    ends; its output goes to `log`, if given."""
+    with contextlib.ExitStack() as stack:
+        output: Any = subprocess.DEVNULL
+        if log is not None:
+            log.parent.mkdir(parents=True, exist_ok=True)
+            output = stack.enter_context(log.open("w"))
+        yield from _serve(name, command, port, env, core, output)
+
+
+def _serve(
+    name: str,
+    command: Sequence[str],
+    port: int,
+    env: Mapping[str, str] | None,
+    core: int | None,
+    output: Any,
+) -> Iterator[Server]:
     process = subprocess.Popen(
         pinned(command, core),
         cwd=ROOT,
         env=dict(env or os.environ),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=output,
+        stderr=subprocess.STDOUT,
     )
     try:
         wait_for_port(port, process, 60)

@@ -11,7 +11,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -20,7 +20,14 @@ import pytest
 
 from app import create_app
 from bench.__main__ import build, published_pact
-from bench.board import QUICK, load_note, run_cluster, table_rows, writers_for
+from bench.board import (
+    QUICK,
+    load_note,
+    reprint,
+    run_cluster,
+    table_rows,
+    writers_for,
+)
 from bench.board_joins import measure
 from bench.board_setup import create_boards
 from bench.report import (
@@ -66,7 +73,7 @@ def test_the_pdf_benchmark_builds_a_published_pact_with_reports(tmp_path: Path):
 # bench-board: the pure pieces.
 
 
-def latency(p50: float, p99: float) -> dict[str, Any]:
+def latency(p50: float | None, p99: float | None) -> dict[str, Any]:
     return {"count": 100, "p50": p50, "p90": p99, "p99": p99, "max": p99}
 
 
@@ -147,7 +154,9 @@ def test_the_best_passing_step_is_below_the_lowest_failure():
 def test_a_saturated_load_generator_or_refused_sends_are_noted():
     assert load_note(phase()) == ""
     assert "load generator saturated" in load_note(phase(loadgen_busy_percent=95.0))
-    assert "rate_limited" in load_note(phase(errors={"rate_limited": 3}))
+    assert load_note(phase(errors={"rate_limited": 3}, unanswered=2)) == (
+        "of 500 cards sent: 3 rate_limited, 2 unanswered"
+    )
     assert "2 dropped" in load_note(phase(dropped=2))
 
 
@@ -158,6 +167,7 @@ def test_ratios_and_verdicts():
     assert verdict(True, True) == "PASS"
     assert verdict(True, False) == "MISS"
     assert verdict(True, None) == "n/a"
+    assert verdict(None, False) == "MISS"
     assert writers_for(50) == 50
     assert writers_for(5) == 5
     assert writers_for(800) == 80
@@ -222,6 +232,22 @@ def test_the_table_has_each_scenario_per_server_with_ratios_and_verdicts():
     assert "(not available: deploy.cluster cannot be imported)" in table
 
 
+def test_a_stored_run_is_judged_again_from_its_raw_results(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    stored = tmp_path / "board.json"
+    document = {
+        "settings": asdict(QUICK),
+        "started": "2026-12-06T14:00:00+00:00",
+        "results": {"flask": bare(100.0, 40), "product": bare(60.0, 20)},
+    }
+    stored.write_text(json.dumps(document))
+    reprint(stored)
+    printed = capsys.readouterr().out
+    assert printed.startswith("make bench-board (quick), 2026-12-06T14:00:00+00:00")
+    assert "max sustained, N=200" in printed
+
+
 def test_clients_that_never_joined_are_said_and_miss_the_target():
     product = bare(60.0, 20)
     product["small"]["joined"] = {"planned": 50, "clients": 45, "failures": {"x": 5}}
@@ -230,6 +256,17 @@ def test_clients_that_never_joined_are_said_and_miss_the_target():
     small = next(r for r in rows if (r.scenario, r.server) == (scenario, "GreenPact"))
     assert small.verdict == "MISS"
     assert small.note.startswith("45 of 50 joined")
+
+
+def test_cards_never_acknowledged_miss_the_target_though_nothing_is_lost():
+    product = bare(60.0, 20)
+    unanswered = phase(acked=0, unanswered=500, expected=0, delivered=0)
+    product["big"]["steady"] = unanswered | {"latency": latency(None, None)}
+    rows = table_rows({"flask": bare(100.0, 40), "product": product}, QUICK)
+    scenario = f"1 board, N={QUICK.big}, 50/s"
+    big = next(r for r in rows if (r.scenario, r.server) == (scenario, "GreenPact"))
+    assert (big.lost, big.verdict) == (0, "MISS")
+    assert "500 unanswered" in big.note
 
 
 def test_a_ramp_where_no_step_passed_shows_a_bound_and_misses():
