@@ -9,7 +9,7 @@ FLASK := $(VENV)/bin/flask --app app
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: install install-dev translations vendor pango chromium nginx run serve serve-cluster test test-js lint bench bench-board extract-messages clean
+.PHONY: install install-dev translations vendor pango chromium nginx run serve serve-cluster test test-js lint bench bench-board bench-board-quick bench-node extract-messages clean
 
 ## install: create .venv and install the pinned runtime requirements (idempotent)
 install: pango $(VENV)/.runtime translations vendor
@@ -91,11 +91,19 @@ lint: install-dev
 bench: install-dev
 	$(PY) -m bench
 
-## bench-board: N clients on one live board at a given edit rate (p50/p95/p99, CPU)
-BOARD_CLIENTS ?= 200 1000
-BOARD_RATE ?= 50
-bench-board: install-dev vendor
-	$(PY) -m bench.board $(BOARD_CLIENTS) --rate $(BOARD_RATE)
+## bench-board: the live board against a bare Flask-SocketIO and a bare Node socket.io
+## server, same run, same load generator (issue 15): one table of the scenarios with
+## ratios and targets; raw results in bench/results/ (about 15-20 minutes)
+bench-board: install-dev vendor bench-node
+	$(PY) -m bench.board $(BENCH_BOARD_ARGS)
+
+## bench-board-quick: the same scenarios, smaller and shorter (under 2 minutes)
+bench-board-quick: install-dev vendor bench-node
+	$(PY) -m bench.board --quick $(BENCH_BOARD_ARGS)
+
+## bench-node: the Node socket.io server of the baseline (pinned in package.json)
+bench-node: vendor
+	@test -f node_modules/socket.io/package.json || npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 
 ## extract-messages: refresh the translation catalogues after changing strings
 extract-messages: install
