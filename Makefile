@@ -94,11 +94,11 @@ bench: install-dev
 ## bench-board: the live board against a bare Flask-SocketIO and a bare Node socket.io
 ## server, same run, same load generator (issue 15): one table of the scenarios with
 ## ratios and targets; raw results in bench/results/ (about 15-20 minutes)
-bench-board: install-dev vendor bench-node
+bench-board: install-dev vendor bench-node nginx
 	$(PY) -m bench.board $(BENCH_BOARD_ARGS)
 
 ## bench-board-quick: the same scenarios, smaller and shorter (under 2 minutes)
-bench-board-quick: install-dev vendor bench-node
+bench-board-quick: install-dev vendor bench-node nginx
 	$(PY) -m bench.board --quick $(BENCH_BOARD_ARGS)
 
 ## bench-node: the Node socket.io server of the baseline (pinned in package.json)

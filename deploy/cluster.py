@@ -15,14 +15,17 @@ from __future__ import annotations
 import os
 import pwd
 import resource
+import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -383,3 +386,67 @@ if __name__ == "__main__":
     sys.exit(
         serve(os.environ, Path(os.environ.get("CLUSTER_FOLDER", INSTANCE / "cluster")))
     )
+
+
+@dataclass
+class Running:
+    """A cluster started by `running`: where visitors go, the environment the
+    operator's commands need (the same database and signing key), and the app
+    processes that do the work (each node's gunicorn worker)."""
+
+    url: str
+    env: dict[str, str]
+    app_pids: list[int]
+
+
+@contextmanager
+def running(workdir: Path, processes: int = 2) -> Iterator[Running]:
+    """A throw-away cluster for benchmarks: its own new PostgreSQL database (dropped
+    afterwards) beside the machine's Redis, `processes` nodes and nginx on free
+    ports; everything stopped on exit."""
+    base = cluster_environment(os.environ)
+    name = f"greenpact_bench_{secrets.token_hex(4)}"
+    database = make_url(base["DATABASE_URL"]).set(database=name)
+    env = {
+        **base,
+        "DATABASE_URL": database.render_as_string(hide_password=False),
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_hex(16),
+        "MAIL_SENDER": "0",
+    }
+    ports = [_free_port() for _n in range(processes + 1)]
+    try:
+        prepare_database(env, workdir)
+        cluster = start_cluster(env, workdir, ("127.0.0.1", ports[0]), ports[1:])
+        try:
+            workers = [_children(node.process.popen.pid) for node in cluster.nodes]
+            shared = {**env, "PUBLIC_URL": cluster.url}
+            yield Running(
+                cluster.url, shared, [pid for pids in workers for pid in pids]
+            )
+        finally:
+            cluster.stop()
+    finally:
+        drop_database(env["DATABASE_URL"])
+
+
+def drop_database(url: str) -> None:
+    parsed = make_url(url)
+    admin = parsed.set(drivername="postgresql", database="postgres")
+    with psycopg.connect(
+        admin.render_as_string(hide_password=False), autocommit=True
+    ) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _children(pid: int) -> list[int]:
+    """A gunicorn master's workers (the master itself when it has none)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found or [pid]
