@@ -74,6 +74,7 @@ def _init_extensions(app: Flask) -> None:
     from core import mail
     from core.origins import accepted_origins
     from extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
+    from workshops.board.packets import BoardPacket
 
     import_models()
     db.init_app(app)
@@ -96,6 +97,8 @@ def _init_extensions(app: Flask) -> None:
         # The engine refuses anything over 1 MB outright; up to that size the board
         # answers an over-64 KB message with the protocol's `too_large` ack.
         max_http_buffer_size=1024 * 1024,
+        # JSON written by orjson, once per frame (workshops.board.packets).
+        serializer=BoardPacket,
     )
     _name_sessions_after_node(app.config["NODE_NAME"])
     # Outermost, around Socket.IO's middleware: the Engine.IO origin check, the rate

@@ -77,7 +77,7 @@ class Config:
     SOCKETIO_ALLOWED_ORIGINS: list[str] = []
     # A board's events are sent together when they come closer than this (seconds):
     # a quiet board's event leaves at once, a busy board sends one frame per window.
-    BOARD_BATCH_SECONDS = 0.04
+    BOARD_BATCH_SECONDS = 0.05
     # Frames waiting for one client beyond which it is cut off (it reconnects and
     # catches up with `since`); about four seconds of a busy board.
     BOARD_CLIENT_QUEUE_LIMIT = 100

@@ -15,8 +15,6 @@ from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 from core.choices import COMMITMENT_STATUS_LABELS
 from core.links import public_url
@@ -115,6 +113,11 @@ def _render_pdf(html: str) -> bytes:
 
 
 def _write_pdf(html: str, base_url: str) -> bytes:
+    # Imported here: WeasyPrint is a quarter of an idle process's memory (26 MB),
+    # and most processes never render a PDF.
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
     # Only the stylesheet under static/ is loaded: a file URL, never the network.
     fetcher = URLFetcher(allowed_protocols=("file",))
     document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)

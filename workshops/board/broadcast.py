@@ -35,8 +35,11 @@ log = logging.getLogger("greenpact.board")
 
 # Seconds: the longest a board change may hold the cross-process board lock.
 LOCK_TIMEOUT = 10
-# Seconds between two presence lists of one board while people keep arriving.
+# Seconds between two presence lists of one board while people keep arriving: at
+# least this, and more on a big board (a list of a thousand people is 80 KB for each
+# of them), up to the longest.
 PRESENCE_WINDOW = 0.5
+PRESENCE_LONGEST = 5.0
 
 _locks: dict[int, threading.Lock] = defaultdict(threading.Lock)
 _locks_guard = threading.Lock()
@@ -228,4 +231,6 @@ def _emit_presence(board_id: int, _changes: list[dict[str, Any]]) -> None:
     socketio.emit("presence", payload, to=board_room(board_id), namespace=NAMESPACE)
 
 
-_presence_batcher = fanout.Batcher(PRESENCE_WINDOW, _emit_presence)
+_presence_batcher = fanout.Batcher(
+    PRESENCE_LONGEST, _emit_presence, floor=PRESENCE_WINDOW, share=0.1
+)

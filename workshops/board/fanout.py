@@ -30,20 +30,33 @@ from workshops.board.rules import FACILITATOR, PARTICIPANT
 
 log = logging.getLogger("greenpact.board")
 
+# Seconds: a board's frames are at least this far apart (a burst of changes shares
+# frames even on a small board, at a cost of at most this much waiting).
+FLOOR = 0.01
+
 Event = dict[str, Any]
 Deliver = Callable[[int, list[Event]], None]
 
 
 class Batcher:
-    """Each board's pending events, flushed by one background task per process: at
-    once when the board's last frame is older than `window` seconds, else when it
-    is."""
+    """Each board's pending events, flushed by one background task per process.
 
-    def __init__(self, window: float, deliver: Deliver) -> None:
+    A board's next frame leaves once the previous one has been handed to every
+    socket and a gap has passed since it started: the time that delivery took over
+    `share` (so that a board's fan-out takes at most that share of the process),
+    never less than `floor` nor more than `window` seconds. On a small or quiet board
+    that is at once; on a board of a thousand the events of several tens of
+    milliseconds share a frame, and the busier the process, the more they do."""
+
+    def __init__(
+        self, window: float, deliver: Deliver, floor: float = 0.0, share: float = 0.33
+    ) -> None:
         self.window = window
+        self.floor = min(floor, window)
+        self.share = share
         self.deliver = deliver
         self.pending: dict[int, list[Event]] = {}
-        self.last_flush: dict[int, float] = {}
+        self.due: dict[int, float] = {}
         self.wake: Any = None
         # Under gevent nothing switches inside these few lines; threads (`flask run`)
         # could, and an event appended to a list being delivered would be lost.
@@ -62,25 +75,36 @@ class Batcher:
             self.wake.wait()
             self.wake.clear()
             while self.pending:
-                socketio.sleep(self.flush_due(time.monotonic()))
+                started = time.monotonic()
+                flushed = self.flush_due(started)
+                if flushed:
+                    # The sockets' writers run now and send what was just queued.
+                    socketio.sleep(0)
+                    took = time.monotonic() - started
+                    gap = min(self.window, max(self.floor, took / self.share))
+                    for board_id in flushed:
+                        self.due[board_id] = started + gap
+                socketio.sleep(self.wait(time.monotonic()))
 
-    def flush_due(self, now: float) -> float:
-        """Flush every board whose window has passed; the seconds until the next
-        board is due (0 when none waits)."""
-        waits = []
+    def flush_due(self, now: float) -> list[int]:
+        """Deliver every board whose gap has passed; those boards."""
+        flushed = []
         for board_id in list(self.pending):
-            due = self.last_flush.get(board_id, 0.0) + self.window
-            if due > now:
-                waits.append(due - now)
+            if self.due.get(board_id, 0.0) > now:
                 continue
             with self.guard:
                 events = self.pending.pop(board_id)
-            self.last_flush[board_id] = now
+            flushed.append(board_id)
             try:
                 self.deliver(board_id, events)
             except Exception:  # one board's failure must not stop the others
                 log.exception("delivering board %s's events failed", board_id)
-        return min(waits, default=0.0)
+        return flushed
+
+    def wait(self, now: float) -> float:
+        """Seconds until the next waiting board is due (0 when one is)."""
+        dues = [self.due.get(board_id, 0.0) for board_id in list(self.pending)]
+        return max(0.0, min(dues, default=0.0) - now)
 
 
 class SlowClients:
@@ -148,7 +172,7 @@ class Fanout:
 
     def __init__(self, window: float, queue_limit: int) -> None:
         self.slow = SlowClients(queue_limit)
-        self.batcher = Batcher(window, self.deliver)
+        self.batcher = Batcher(window, self.deliver, floor=FLOOR)
 
     def deliver(self, board_id: int, events: list[Event]) -> None:
         self.slow.cut_off(board_id, time.monotonic())
@@ -194,7 +218,7 @@ class RedisFanout(Fanout):
                 socketio.sleep(1)
 
 
-_fanout: Fanout = Fanout(0.04, 100)
+_fanout: Fanout = Fanout(0.05, 100)
 
 
 def init_fanout(config: dict[str, Any]) -> None:
