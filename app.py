@@ -6,6 +6,7 @@ if __name__ == "__main__":
 
     monkey.patch_all()
 
+import gc
 import logging
 import os
 import traceback
@@ -240,6 +241,16 @@ def format_number(value: float | int) -> str:
     return str(format_decimal(value, format="#,##0.###"))
 
 
+def settle_memory() -> None:
+    """Before serving: what start-up made (modules, the app) is set aside from the
+    garbage collector (`gc.freeze`), and its youngest generation is collected less
+    often. With a thousand people on a board, a collection that walks everything is
+    a pause of tens of milliseconds for all of them."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 20, 20)
+
+
 def serve(application: Flask, host: str, port: int) -> None:
     """Serve HTTP and Socket.IO (WebSocket and long-polling) on gevent. As
     `socketio.run` does, plus TCP_NODELAY: a board event and its ack are two small
@@ -257,6 +268,7 @@ def serve(application: Flask, host: str, port: int) -> None:
     )  # inherited on accept
     listener.bind((host, port))
     listener.listen(1024)
+    settle_memory()
     pywsgi.WSGIServer(
         listener, application, handler_class=WebSocketHandler, log=None
     ).serve_forever()

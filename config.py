@@ -75,8 +75,8 @@ class Config:
     MAIL_SWEEP_SECONDS = 60.0
     SOCKETIO_MESSAGE_QUEUE = ""
     SOCKETIO_ALLOWED_ORIGINS: list[str] = []
-    # A board's events are sent together when they come closer than this (seconds):
-    # a quiet board's event leaves at once, a busy board sends one frame per window.
+    # The longest (seconds) a busy board's changes wait to share a frame; a quiet
+    # board's event leaves at once (workshops.board.fanout.Batcher).
     BOARD_BATCH_SECONDS = 0.05
     # Frames waiting for one client beyond which it is cut off (it reconnects and
     # catches up with `since`); about four seconds of a busy board.

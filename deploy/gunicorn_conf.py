@@ -36,12 +36,15 @@ logging.getLogger("greenpact").setLevel(logging.INFO)
 
 
 def post_worker_init(worker: Any) -> None:
-    """As `python app.py` does at start-up, warn when PUBLIC_URL names this machine
+    """As `python app.py` does at start-up, set the garbage collector for a long
+    run and warn when PUBLIC_URL names this machine
     but not where this process listens; not behind a trusted proxy, whose address
     PUBLIC_URL then is (the cluster's nginx, on another port)."""
+    from app import settle_memory
     from config import served_address
     from core.origins import warn_about_public_url
 
+    settle_memory()
     app = worker.wsgi
     if not app.config["TRUSTED_PROXY_HOPS"]:
         warn_about_public_url(app, *served_address(os.environ))
