@@ -28,13 +28,17 @@ import redis
 from extensions import socketio
 from workshops.board import fanout
 from workshops.board.rooms import NAMESPACE, board_room, person_room, role_room
+from workshops.board.rules import BoardError
 
 __all__ = ["NAMESPACE", "board_room", "person_room", "role_room"]
 
 log = logging.getLogger("greenpact.board")
 
 # Seconds: the longest a board change may hold the cross-process board lock.
-LOCK_TIMEOUT = 10
+# A process that dies holding it leaves the board's writers waiting this long; a
+# change that outlives it is still committed and acknowledged (its event may then
+# reach clients after a later one, which they put back in order).
+LOCK_TIMEOUT = 3
 # Seconds between two presence lists of one board while people keep arriving: at
 # least this, and more on a big board (a list of a thousand people is 80 KB for each
 # of them), up to the longest.
@@ -165,8 +169,20 @@ def board_lock(board_id: int) -> Iterator[None]:
         if _shared is None:
             yield
             return
-        with _shared.board_lock(board_id):
+        shared = _shared.board_lock(board_id)
+        if not shared.acquire():
+            raise BoardError("internal", "the board is busy; try again")
+        try:
             yield
+        finally:
+            _release(shared)
+
+
+def _release(lock: Any) -> None:
+    try:
+        lock.release()
+    except redis.exceptions.LockNotOwnedError:
+        log.warning("a board change outlived its lock (%s s)", LOCK_TIMEOUT)
 
 
 def publish_event(event: dict[str, Any]) -> None:
