@@ -210,7 +210,7 @@ function send(phase, ids, writers) {
     if (!error && ack?.ok) {
       phase.acked += 1;
       phase.expected += boards.get(board).length;
-      phase.acks.push(nowMs() - sentAt);
+      phase.acks?.push(nowMs() - sentAt); // an ack after the phase's end is not timed
       return;
     }
     count(phase.errors, error ? "timeout" : (ack?.error?.code ?? "no ack"));

@@ -39,6 +39,10 @@ log = logging.getLogger("greenpact.board")
 # change that outlives it is still committed and acknowledged (its event may then
 # reach clients after a later one, which they put back in order).
 LOCK_TIMEOUT = 3
+# How long a change waits for the lock before it is refused (`internal`, nothing
+# changed): under heavy load a board's queue of writers may take longer than one
+# lock's life to pass.
+LOCK_WAIT = 10
 # Seconds between two presence lists of one board while people keep arriving: at
 # least this, and more on a big board (a list of a thousand people is 80 KB for each
 # of them), up to the longest.
@@ -88,7 +92,7 @@ class SharedPresence:
             f"greenpact:board-lock:{board_id}",
             timeout=LOCK_TIMEOUT,
             sleep=0.002,
-            blocking_timeout=LOCK_TIMEOUT,
+            blocking_timeout=LOCK_WAIT,
         )
 
     def remove(self, board_id: int, sid: str) -> None:
