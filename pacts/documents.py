@@ -112,18 +112,17 @@ def _render_pdf(html: str) -> bytes:
     # makes locks as it loads must not load in the render thread): WeasyPrint is a
     # quarter of an idle process's memory (26 MB) and most processes never render a
     # PDF; the first rendering of a process waits for it once (about 0.4 s).
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
+    import weasyprint.urls  # noqa: F401
 
     static = Path(str(current_app.static_folder))
-    return bytes(
-        off_the_event_loop(_write_pdf, HTML, URLFetcher, html, f"{static.as_uri()}/")
-    )
+    return bytes(off_the_event_loop(_write_pdf, html, f"{static.as_uri()}/"))
 
 
-def _write_pdf(html_class: Any, fetcher_class: Any, html: str, base_url: str) -> bytes:
+def _write_pdf(html: str, base_url: str) -> bytes:
+    from weasyprint import HTML  # loaded by _render_pdf: only looked up here
+    from weasyprint.urls import URLFetcher
+
     # Only the stylesheet under static/ is loaded: a file URL, never the network.
-    HTML, URLFetcher = html_class, fetcher_class  # noqa: N806
     fetcher = URLFetcher(allowed_protocols=("file",))
     document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
     return bytes(document.write_pdf())

@@ -155,8 +155,8 @@ def init_board_fanout(config: dict[str, Any]) -> None:
 def _connected(board_id: int) -> dict[str, dict[str, Any]]:
     if _shared:
         return _shared.people(board_id)
-    by_arrival = sorted(_present[board_id].items(), key=lambda item: item[1]["at"])
-    return {sid: _without_time(entry) for sid, entry in by_arrival}
+    # In the order they arrived: the order they were added in.
+    return {sid: _without_time(entry) for sid, entry in _present[board_id].items()}
 
 
 def _without_time(entry: dict[str, Any]) -> dict[str, Any]:

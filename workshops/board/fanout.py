@@ -4,13 +4,13 @@ batched per board.
 A committed event is published once, after its commit and under the board's lock (so
 in `seq` order): in-process straight to this process's batcher, or, with a message
 queue, to one Redis channel that every app process listens to, each delivering to its
-own clients. The batcher collects each board's events: on a board that has been quiet
-for a window an event leaves at once; under load a board gets at most one frame per
-window. A frame is `event` (one event) or `events` (several, in `seq` order), encoded
-once per recipient group (everyone, or facilitators and participants apart when a
-hidden card must reach participants without its text) and handed straight to this
-process's sockets. A client whose send queue holds more than the limit is cut off: it
-reconnects and catches up with `since`, and the room never waits for it."""
+own clients. The batcher collects each board's events: on a quiet board an event
+leaves at once; under load a board's frames are paced by what delivering them costs
+(`Batcher`). A frame is `event` (one event) or `events` (several, in `seq` order),
+encoded once per recipient group (everyone, or facilitators and participants apart
+when a hidden card must reach participants without its text) and handed straight to
+this process's sockets. A client whose send queue holds more than the limit is cut
+off: it reconnects and catches up with `since`, and the room never waits for it."""
 
 from __future__ import annotations
 

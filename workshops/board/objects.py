@@ -128,11 +128,15 @@ def redact_card(card: dict[str, Any]) -> dict[str, Any]:
     return {**card, "text": "", "author": None}
 
 
+# Where an event's data lists cards besides its `card`.
+CARD_LISTS = ("merged", "reclustered")
+
+
 def needs_redaction(event: dict[str, Any]) -> bool:
     """Whether participants must get this event without some card's words."""
     data = event.get("data") or {}
     cards = [data.get("card")]
-    for key in ("merged", "reclustered"):
+    for key in CARD_LISTS:
         if isinstance(data.get(key), list):
             cards += data[key]
     return any(isinstance(card, dict) and card.get("hidden") for card in cards)
@@ -143,7 +147,7 @@ def redact_event(event: dict[str, Any]) -> dict[str, Any]:
     redacted = dict(data)
     if isinstance(data.get("card"), dict):
         redacted["card"] = redact_card(data["card"])
-    for key in ("merged", "reclustered"):
+    for key in CARD_LISTS:
         if isinstance(data.get(key), list):
             redacted[key] = [redact_card(card) for card in data[key]]
     return {**event, "data": redacted}

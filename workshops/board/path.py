@@ -56,7 +56,7 @@ from workshops.board.objects import (
     event_dict,
     redact_card,
 )
-from workshops.board.replay import replay
+from workshops.board.replay import replay, with_person
 from workshops.board.rules import (
     FACILITATOR,
     PARTICIPANT,
@@ -111,9 +111,10 @@ def identify_member(
 
 @functools.cache
 def _standing_query() -> Any:
-    """Board, workshop, person (with their organisation), enrolment and staff
-    membership of the pact in one statement, built once (building it is most of the
-    cost of running it), on first use: once every model is mapped."""
+    """The board's workshop, the person (with their organisation), their enrolment
+    and whether they are staff of the pact, in one statement, built once (building
+    it is most of the cost of running it), on first use: once every model is
+    mapped."""
     staff_of_pact = (
         select(staff_pact.c.pact_id)
         .where(
@@ -208,7 +209,7 @@ def snapshot(board: Board, member: Member) -> dict[str, Any]:
         select(Card)
         .where(Card.board_id == board.id, Card.deleted.is_(False))
         .order_by(Card.id)
-        .options(_with_person(Card.author))
+        .options(with_person(Card.author))
     )
     commitments = db.session.scalars(
         select(Commitment)
@@ -219,7 +220,7 @@ def snapshot(board: Board, member: Member) -> dict[str, Any]:
             selectinload(Commitment.co_signers),
             selectinload(Commitment.source_cards),
             selectinload(Commitment.signatures).options(
-                joinedload(Signature.organisation), _with_person(Signature.person)
+                joinedload(Signature.organisation), with_person(Signature.person)
             ),
         )
     )
@@ -251,12 +252,6 @@ def snapshot(board: Board, member: Member) -> dict[str, Any]:
     }
 
 
-def _with_person(relationship: Any) -> Any:
-    """Load the people an object names, with their organisations, in the same
-    statement (a snapshot or replay names hundreds of them)."""
-    return joinedload(relationship).joinedload(Person.organisation)
-
-
 def _redacted_card(card: Card) -> dict[str, Any]:
     return redact_card(card_dict(card))
 
@@ -268,7 +263,7 @@ def _comments(board: Board) -> list[Comment]:
             .join(Card, Card.id == Comment.card_id)
             .where(Card.board_id == board.id, Card.deleted.is_(False))
             .order_by(Comment.id)
-            .options(_with_person(Comment.author))
+            .options(with_person(Comment.author))
         )
     )
 

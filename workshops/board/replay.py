@@ -61,7 +61,7 @@ def _load(board_id: int, first: int, last: int) -> dict[int, Shown]:
             BoardEvent.seq >= first,
             BoardEvent.seq <= last,
         )
-        .options(joinedload(BoardEvent.actor).joinedload(Person.organisation))
+        .options(with_person(BoardEvent.actor))
     )
     loaded = {}
     for row in rows:
@@ -71,6 +71,12 @@ def _load(board_id: int, first: int, last: int) -> dict[int, Shown]:
             redact_event(event) if needs_redaction(event) else event,
         )
     return loaded
+
+
+def with_person(relationship: Any) -> Any:
+    """Load the people objects name, with their organisations, in the same statement
+    (a snapshot or a replay names hundreds of them)."""
+    return joinedload(relationship).joinedload(Person.organisation)
 
 
 def replay(board_id: int, since: int, upto: int, role: str, depth: int) -> list[Any]:
