@@ -12,9 +12,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, ViewportSize, expect
 
 from tests.browser.conftest import (
+    PHONE,
     TIMEOUT_MS,
     LiveBoardServer,
     Pages,
@@ -147,11 +148,12 @@ def test_a_refused_origin_says_so_plainly_and_offers_to_try_again(
         context.close()
 
 
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["laptop", "phone"])
 def test_an_unauthorized_refusal_shows_the_servers_reason_and_try_again_reconnects(
-    pages: Pages, live: LiveBoardServer
+    pages: Pages, live: LiveBoardServer, viewport: ViewportSize | None
 ):
     setup = live.new_board(phase="ideas")
-    page = pages.participant(setup, 0)
+    page = pages.participant(setup, 0, viewport)
     retry = page.get_by_role("button", name="Try again")
     expect(retry).to_be_hidden()
 
@@ -165,6 +167,7 @@ def test_an_unauthorized_refusal_shows_the_servers_reason_and_try_again_reconnec
         "try again. The server said: log in, open your join link, or send auth.token."
     )
     expect(retry).to_be_visible()
+    expect(retry).to_be_in_viewport()
 
     rejoin = page.context.new_page()
     rejoin.goto(live.url + f"/w/{setup.workshop}/join/{setup.participants[0].token}")
