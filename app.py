@@ -33,6 +33,7 @@ from config import (
     SID_SEPARATOR,
     Config,
     TestConfig,
+    https_settings,
     served_address,
 )
 
@@ -50,6 +51,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_object(Config)
         app.config.update(Config.from_environment())
     app.config.update(overrides)
+    derived = https_settings(app.config["PUBLIC_URL"])
+    app.config.update({k: v for k, v in derived.items() if k not in overrides})
     _init_extensions(app)
     _register_blueprints(app)
     _register_error_pages(app)
@@ -72,14 +75,16 @@ def select_locale() -> str:
 
 
 def _init_extensions(app: Flask) -> None:
-    from core import mail
+    from core import headers, mail, redaction
     from core.origins import accepted_origins
     from extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
     from workshops.board.packets import BoardPacket
 
+    redaction.install()
     import_models()
     db.init_app(app)
     mail.init_app(app)
+    headers.init_app(app)
     migrate.init_app(app, db, render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

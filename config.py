@@ -54,6 +54,12 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
     SECRET_KEY = ""
     SESSION_COOKIE_HTTPONLY = True
+    # `Secure` cookies and HSTS follow PUBLIC_URL (`https_settings`): on when it is
+    # https, off on plain http so that the development server keeps working.
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    # Strict-Transport-Security's max-age (seconds) when PUBLIC_URL is https.
+    HSTS_MAX_AGE = 365 * 24 * 3600
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     WTF_CSRF_TIME_LIMIT = 8 * 3600  # a long workshop day on one open form
@@ -175,6 +181,13 @@ class TestConfig(Config):
     # Each test app gets its own folder (tests/conftest.py `build_app`).
     EVIDENCE_FOLDER = ""
     DOCUMENT_CACHE_FOLDER = ""
+
+
+def https_settings(public_url: str) -> dict[str, Any]:
+    """What follows from PUBLIC_URL's scheme: cookies sent over HTTPS only when the
+    site is served over HTTPS (never on plain http, where they would be lost)."""
+    secure = public_url.strip().lower().startswith("https://")
+    return {"SESSION_COOKIE_SECURE": secure, "REMEMBER_COOKIE_SECURE": secure}
 
 
 def served_address(env: Mapping[str, str]) -> tuple[str, int]:

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Response, abort, current_app, request
 
+from core.headers import public_page
 from core.models import Pact
 from core.pacts import find_pact
 from pacts import bp
@@ -46,6 +47,7 @@ def _json(document: dict[str, Any], mimetype: str) -> Response:
 
 
 @bp.get("/p/<slug>/pact.pdf")
+@public_page
 def pact_document(slug: str) -> Response:
     pact = _published(slug)
     pdf, digest = cached_pact_pdf(pact)
@@ -57,23 +59,27 @@ def pact_document(slug: str) -> Response:
 
 
 @bp.get("/p/<slug>/open-data/commitments.json")
+@public_page
 def commitments_open_json(slug: str) -> Response:
     return _json(commitments_json(_published(slug)), "application/json")
 
 
 @bp.get("/p/<slug>/open-data/commitments.csv")
+@public_page
 def commitments_open_csv(slug: str) -> Response:
     pact = _published(slug)
     return _open(commitments_csv(pact), CSV, f"{pact.slug}-commitments.csv")
 
 
 @bp.get("/p/<slug>/open-data/progress.csv")
+@public_page
 def progress_open_csv(slug: str) -> Response:
     pact = _published(slug)
     return _open(progress_csv(pact), CSV, f"{pact.slug}-progress.csv")
 
 
 @bp.get(SCHEMA_PATH)
+@public_page
 def commitments_schema() -> Response:
     """The schema file, its `$id` being this installation's address of it."""
     path = Path(str(current_app.static_folder)) / SCHEMA_PATH.removeprefix("/")

@@ -17,6 +17,7 @@ from commitments.models import PACT_STATUSES, Commitment
 from commitments.operations import pact_commitment
 from core.choices import COMMITMENT_STATUS_LABELS, PROGRESS_BUCKET_LABELS
 from core.errors import DomainError
+from core.headers import public_page
 from core.models import Pact
 from core.pacts import find_pact, list_pacts
 from pacts import bp
@@ -51,6 +52,7 @@ def iso_date(value: str, format: str = "medium") -> str:
 
 
 @bp.get("/")
+@public_page
 def home() -> str:
     return render_template("pacts/home.html", pacts=list_pacts())
 
@@ -75,6 +77,7 @@ def _public_commitment(slug: str, commitment_id: int) -> Commitment:
 
 
 @bp.get("/p/<slug>")
+@public_page
 def pact_page(slug: str) -> str:
     pact = _pact(slug)
     if pact.published_at is None:
@@ -91,6 +94,7 @@ def started_on(commitment: Commitment) -> date:
 
 
 @bp.get("/p/<slug>/commitments/<int:commitment_id>")
+@public_page
 def commitment_page(slug: str, commitment_id: int) -> str:
     commitment = _public_commitment(slug, commitment_id)
     chart = progress_line(

@@ -25,6 +25,7 @@ from werkzeug.wrappers import Response
 
 from core.errors import DomainError
 from core.forms import ActionForm, NewLinkForm
+from core.headers import public_page
 from core.pacts import find_pact
 from extensions import db, limiter
 from stakeholders.consent import CONSENT_VERSION, consent_text
@@ -243,6 +244,7 @@ def _join(form: WalkInForm, text: str) -> str | Response:
 
 
 @bp.get("/p/<slug>/workshops.ics")
+@public_page
 def calendar(slug: str) -> Response:
     pact = find_pact(slug)
     if pact is None:
