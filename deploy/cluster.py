@@ -274,9 +274,6 @@ def nginx_main_config(folder: Path) -> str:
         f"error_log {folder / 'nginx.log'} warn;\n"
         "events {\n    worker_connections 10000;\n}\n"
         "http {\n"
-        '    log_format upstream \'$remote_addr "$request" $status'
-        " -> $upstream_addr';\n"
-        f"    access_log {folder / 'nginx-access.log'} upstream;\n"
         f"{temporary}"
         f"    include {folder / 'greenpact-site.conf'};\n"
         "}\n"
@@ -284,7 +281,8 @@ def nginx_main_config(folder: Path) -> str:
 
 
 def start_nginx(nodes: Sequence[NodeAddress], listen: str, folder: Path) -> Process:
-    (folder / "greenpact-site.conf").write_text(render_site(nodes, listen, "_"))
+    site = render_site(nodes, listen, "_", str(folder / "nginx-access.log"))
+    (folder / "greenpact-site.conf").write_text(site)
     config = folder / "nginx.conf"
     config.write_text(nginx_main_config(folder))
     (folder / "nginx-temp").mkdir(exist_ok=True)

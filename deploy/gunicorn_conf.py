@@ -13,6 +13,9 @@ import logging
 import os
 from typing import Any
 
+from core import redaction
+from deploy.access_log import MaskingLogger
+
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
 worker_class = "geventwebsocket.gunicorn.workers.GeventWebSocketWorker"
 workers = 1
@@ -26,13 +29,21 @@ graceful_timeout = int(os.environ.get("GRACEFUL_TIMEOUT", "10"))
 # path per user, and nothing here uses `gunicornc`.
 control_socket_disable = True
 errorlog = "-"
+# nginx keeps the access log; one turned on here (`--access-logfile -`) masks
+# personal tokens and e-mail addresses as nginx's does (deploy/access_log.py).
+logger_class = MaskingLogger
+# Every log record of the process (gunicorn's, the app's, the libraries') is masked
+# the same way when it is made (core/redaction.py; create_app installs it too).
+redaction.install()
 # The app's own log lines beside gunicorn's, on stderr (the journal): GreenPact's at
-# INFO, the libraries' warnings and errors (nginx keeps the access log).
+# INFO, and the rate limits hit (which limit, on which page: never the key); the
+# libraries' warnings and errors.
 logging.basicConfig(
     level=logging.WARNING,
     format="%(asctime)s [%(process)d] [%(levelname)s] %(name)s: %(message)s",
 )
 logging.getLogger("greenpact").setLevel(logging.INFO)
+logging.getLogger("flask-limiter").setLevel(logging.INFO)
 
 
 def post_worker_init(worker: Any) -> None:

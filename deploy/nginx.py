@@ -43,9 +43,17 @@ class NodeAddress:
         return cls(name, address)
 
 
-def render_site(nodes: Sequence[NodeAddress], listen: str, server_name: str) -> str:
+DEFAULT_ACCESS_LOG = "/var/log/nginx/greenpact-access.log"  # Debian's log folder
+
+
+def render_site(
+    nodes: Sequence[NodeAddress],
+    listen: str,
+    server_name: str,
+    access_log: str = DEFAULT_ACCESS_LOG,
+) -> str:
     """The site configuration for these nodes, nginx listening on `listen` (a port,
-    or `address:port`)."""
+    or `address:port`), its access log (tokens masked) written to `access_log`."""
     if not nodes:
         raise ValueError("at least one node is needed")
     # The separator is a literal character inside a character class ([.]), so that
@@ -64,6 +72,7 @@ def render_site(nodes: Sequence[NodeAddress], listen: str, server_name: str) -> 
         ),
         "@LISTEN@": listen,
         "@SERVER_NAME@": server_name,
+        "@ACCESS_LOG@": access_log,
     }
     text = TEMPLATE.read_text()
     for placeholder, value in fields.items():
@@ -78,13 +87,22 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--listen", default="80", help="port or address:port")
     parser.add_argument("--server-name", default="_", help="the site's host name")
+    parser.add_argument(
+        "--access-log",
+        default=DEFAULT_ACCESS_LOG,
+        help="the access log's file (tokens and e-mail addresses masked)",
+    )
     parser.add_argument("nodes", nargs="+", help="NODE_NAME=HOST:PORT, one per node")
     arguments = parser.parse_args(argv)
     try:
         nodes = [NodeAddress.parse(text) for text in arguments.nodes]
     except ValueError as error:
         parser.error(str(error))
-    sys.stdout.write(render_site(nodes, arguments.listen, arguments.server_name))
+    sys.stdout.write(
+        render_site(
+            nodes, arguments.listen, arguments.server_name, arguments.access_log
+        )
+    )
 
 
 if __name__ == "__main__":
