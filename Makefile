@@ -53,7 +53,7 @@ chromium:
 run: install
 	$(FLASK) init-db
 	$(FLASK) seed-demo
-	$(PY) app.py
+	MAIL_LOG_BODIES=1 $(PY) app.py
 
 ## serve: one production process on $HOST:$PORT (default 127.0.0.1:5000): gunicorn with
 ## gevent-websocket's worker, after migrating $DATABASE_URL (deploy/gunicorn_conf.py)

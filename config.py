@@ -73,6 +73,9 @@ class Config:
     MAIL_USERNAME = ""
     MAIL_PASSWORD = ""
     MAIL_DEFAULT_SENDER = "GreenPact <no-reply@greenpact.local>"
+    # Without MAIL_SERVER, write each e-mail in full to the log (development only:
+    # it holds names and personal links); otherwise only that it was not sent.
+    MAIL_LOG_BODIES = False
     # The background sender delivers the outbox after each commit; off, e-mail waits
     # for `flask --app app send-outbox` (cron).
     MAIL_SENDER = True
@@ -131,6 +134,7 @@ class Config:
             "MAIL_USERNAME": env.get("MAIL_USERNAME", ""),
             "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
             "MAIL_SENDER": env.get("MAIL_SENDER", "1") == "1",
+            "MAIL_LOG_BODIES": env.get("MAIL_LOG_BODIES", "") == "1",
             "SOCKETIO_MESSAGE_QUEUE": env.get("SOCKETIO_MESSAGE_QUEUE", ""),
             "BOARD_BATCH_SECONDS": float(
                 env.get("BOARD_BATCH_SECONDS", cls.BOARD_BATCH_SECONDS)

@@ -260,7 +260,14 @@ class _SMTPSession:
 
     def send(self, message_id: int, email: EmailMessage) -> None:
         if not self._config["MAIL_SERVER"]:
-            log.info("e-mail %s (no MAIL_SERVER set, not sent):\n%s", message_id, email)
+            # The body names the person and carries their links: it goes to the log
+            # only where a developer asked for it (MAIL_LOG_BODIES, `make run`).
+            if self._config["MAIL_LOG_BODIES"]:
+                log.info(
+                    "e-mail %s (no MAIL_SERVER set, not sent):\n%s", message_id, email
+                )
+            else:
+                log.info("e-mail %s not sent: no MAIL_SERVER set", message_id)
             return
         if self._smtp is None:
             self._smtp = self._open()

@@ -98,6 +98,24 @@ def test_without_mail_server_the_message_is_logged_and_kept(
     assert db.session.scalars(select(OutboxMessage)).one().status == "sent"
 
 
+@pytest.mark.parametrize("bodies", [False, True], ids=["production", "make-run"])
+def test_an_unsent_message_reaches_the_log_in_full_only_when_asked(
+    app: Flask,
+    client: FlaskClient,
+    make_pact: Callable[..., int],
+    caplog: pytest.LogCaptureFixture,
+    bodies: bool,
+):
+    app.config["MAIL_LOG_BODIES"] = bodies
+    make_pact("ilfov")
+    token = csrf_from(client.get("/p/ilfov/register").get_data(as_text=True))
+    client.post("/p/ilfov/register", data={**form_data(), "csrf_token": token})
+    with caplog.at_level(logging.INFO, logger="greenpact.mail"):
+        deliver_due()
+    assert "not sent" in caplog.text
+    assert ("Maria Popescu" in caplog.text) is bodies  # the contact's name
+
+
 def test_nothing_is_sent_when_the_transaction_rolls_back(
     app: Flask, make_pact: Callable[..., int]
 ):
