@@ -87,3 +87,10 @@ def replay(board_id: int, since: int, upto: int, role: str, depth: int) -> list[
         cache = extensions["board_replay"] = ReplayCache(depth)
     events: list[Any] = cache.events(board_id, since, upto, role)
     return events
+
+
+def forget_replays() -> None:
+    """Drop this app's shaped events (after an erasure rewrote some of them)."""
+    cache = current_app.extensions.get("board_replay")
+    if cache is not None:
+        cache.boards.clear()
