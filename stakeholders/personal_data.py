@@ -17,6 +17,7 @@ from core.downloads import rowcount
 from core.erasure import ERASED_NAME
 from core.errors import DomainError
 from core.mail import OutboxMessage, queue_template_email
+from core.models import Pact
 from core.time import utcnow
 from core.transactions import use_case
 from extensions import db
@@ -65,11 +66,14 @@ def person_record(person: Person) -> dict[str, Any]:
         "active": person.active,
         "created_at": iso(person.created_at),
         "erased_at": iso(person.erased_at),
-        "pact": {"slug": person.pact.slug, "title": person.pact.title}
-        if person.pact_id is not None and person.pact is not None
-        else None,
+        "pact": _pact(person.pact_id),
         "staff_of_pacts": [pact.slug for pact in person.pacts],
     }
+
+
+def _pact(pact_id: int | None) -> dict[str, str] | None:
+    pact = db.session.get(Pact, pact_id) if pact_id is not None else None
+    return {"slug": pact.slug, "title": pact.title} if pact is not None else None
 
 
 def registration_record(person: Person) -> dict[str, Any] | None:
