@@ -155,7 +155,7 @@ class Person(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Erased (anonymised) at the person's request: the row stays for the history it
     # is named in (cards, signatures, board events), without anything personal.
-    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     organisation: Mapped[Organisation | None] = relationship(
         back_populates="people", foreign_keys=[organisation_id]

@@ -1,8 +1,8 @@
 """Personal-data rights, the workshops' part: a person's places in workshops, the
 cards, comments and votes they made on boards and how many board events they caused
-(export), and, on erasure, their join links revoked and every app's replays of board
-events dropped once the erasure has rewritten them. The pacts package composes this
-with the other parts (`pacts.personal_data`)."""
+(export), and, on erasure, their join links revoked (the replays of board events
+each app keeps notice the erasure by themselves: `workshops.board.replay`). The
+pacts package composes this with the other parts (`pacts.personal_data`)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,9 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from core.transactions import after_commit
 from extensions import db
 from stakeholders.models import Person
 from stakeholders.personal_data import iso
-from workshops.board.replay import forget_replays
 from workshops.models import Board, BoardEvent, Card, Comment, Enrolment, Vote
 
 
@@ -120,5 +118,3 @@ def revoke_join_links(person: Person) -> None:
         .values(revoked=True, token_version=Enrolment.token_version + 1)
         .execution_options(synchronize_session=False)
     )
-    # Events shaped before the erasure quote what it removed.
-    after_commit(forget_replays)

@@ -17,6 +17,7 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('person', schema=None) as batch_op:
         batch_op.add_column(sa.Column('erased_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.create_index(batch_op.f('ix_person_erased_at'), ['erased_at'], unique=False)
     with op.batch_alter_table('consent', schema=None) as batch_op:
         batch_op.add_column(sa.Column('withdrawn_at', sa.DateTime(timezone=True), nullable=True))
 
@@ -25,4 +26,5 @@ def downgrade():
     with op.batch_alter_table('consent', schema=None) as batch_op:
         batch_op.drop_column('withdrawn_at')
     with op.batch_alter_table('person', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_person_erased_at'))
         batch_op.drop_column('erased_at')
