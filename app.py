@@ -168,6 +168,7 @@ def _register_blueprints(app: Flask) -> None:
     from demo.cli import bp as demo_commands_bp
     from pacts import bp as pacts_bp
     from pacts.member import bp as member_bp
+    from pacts.my_data import bp as my_data_bp
     from pacts.staff import bp as pact_staff_bp
     from stakeholders import bp as stakeholders_bp
     from stakeholders.auth import bp as auth_bp
@@ -180,6 +181,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (
         pacts_bp,
         member_bp,
+        my_data_bp,
         stakeholders_bp,
         auth_bp,
         staff_bp,

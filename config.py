@@ -8,6 +8,7 @@ import os
 import re
 import secrets
 from collections.abc import Mapping
+from email.utils import formataddr, parseaddr
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,17 @@ def dev_secret_key(instance: Path) -> str:
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def derived_reply_to(sender: str) -> str:
+    """The Reply-To when MAIL_REPLY_TO is not set: the sender's mailbox, with a
+    no-reply local part replaced by `privacy` (the team's address for data
+    requests, at the sender's domain)."""
+    name, address = parseaddr(sender)
+    local, _, domain = address.rpartition("@")
+    if local.lower().replace("-", "").replace("_", "") in {"noreply", "donotreply"}:
+        local = "privacy"
+    return formataddr((name, f"{local}@{domain}")) if domain else ""
 
 
 # Settings taken from the environment as they are, when set (else the default).
@@ -76,6 +88,9 @@ class Config:
     # Without MAIL_SERVER, write each e-mail in full to the log (development only:
     # it holds names and personal links); otherwise only that it was not sent.
     MAIL_LOG_BODIES = False
+    # Where replies and personal-data requests go (every e-mail's Reply-To, named in
+    # the consent text and the e-mails' footer). Unset: derived from the sender.
+    MAIL_REPLY_TO = derived_reply_to(MAIL_DEFAULT_SENDER)
     # The background sender delivers the outbox after each commit; off, e-mail waits
     # for `flask --app app send-outbox` (cron).
     MAIL_SENDER = True
@@ -110,6 +125,10 @@ class Config:
     # process that holds it (deploy/README.md). Empty for a single process.
     NODE_NAME = ""
     REGISTRATIONS_PER_PAGE = 25
+    # `purge-expired` (cron): registrations never approved are deleted this many
+    # days after they were made, and the bodies of delivered e-mails blanked.
+    REGISTRATION_RETENTION_DAYS = 180
+    OUTBOX_RETENTION_DAYS = 30
     # argon2id cost: argon2-cffi's RFC 9106 "low memory" profile.
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 65536  # KiB
@@ -155,6 +174,12 @@ class Config:
             ),
         }
         settings.update({name: env[name] for name in _OPTIONAL if env.get(name)})
+        settings["MAIL_REPLY_TO"] = env.get("MAIL_REPLY_TO") or derived_reply_to(
+            settings.get("MAIL_DEFAULT_SENDER", cls.MAIL_DEFAULT_SENDER)
+        )
+        for name in ("REGISTRATION_RETENTION_DAYS", "OUTBOX_RETENTION_DAYS"):
+            if env.get(name):
+                settings[name] = int(env[name])
         if env.get("TRUSTED_PROXY_HOPS"):
             settings["TRUSTED_PROXY_HOPS"] = int(env["TRUSTED_PROXY_HOPS"])
         if env.get("DATABASE_URL"):

@@ -38,6 +38,8 @@ class RegistrationStatus(StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
+    # The contact withdrew their consent to data processing (from their page).
+    WITHDRAWN = "withdrawn"
 
 
 class Role(StrEnum):
@@ -76,6 +78,7 @@ STATUS_LABELS = {
     RegistrationStatus.PENDING: _l("Pending"),
     RegistrationStatus.APPROVED: _l("Approved"),
     RegistrationStatus.REJECTED: _l("Rejected"),
+    RegistrationStatus.WITHDRAWN: _l("Withdrawn"),
 }
 
 

@@ -18,6 +18,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     EmailField,
     Field,
     Form,
@@ -195,6 +196,15 @@ CHOOSE = SelectChoice("", _l("Choose…"))
 
 class ActionForm(FlaskForm):
     """A button that changes something: only the CSRF token to check."""
+
+
+class ConfirmForm(FlaskForm):
+    """A step that cannot be undone: the box must be ticked."""
+
+    confirm = BooleanField(
+        _l("I understand that this cannot be undone."),
+        validators=[DataRequired(_l("Please tick the box to confirm."))],
+    )
 
 
 class NewLinkForm(FlaskForm):

@@ -18,8 +18,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import make_msgid
-from typing import Any
+from email.utils import make_msgid, parseaddr
+from typing import Any, Protocol, runtime_checkable
 
 from flask import Flask, current_app, render_template
 from flask_babel import force_locale
@@ -91,19 +91,45 @@ def queue_email(
     return message
 
 
+@runtime_checkable
+class Addressee(Protocol):
+    """A person an e-mail is about and to (passed as `person=`): one who withdrew
+    their consent, or was erased, is no longer written to."""
+
+    @property
+    def accepts_email(self) -> bool: ...
+
+
 def queue_template_email(
     recipient: str,
     language: str,
     template: str,
     attachment: Attachment | None = None,
     **context: Any,
-) -> OutboxMessage:
+) -> OutboxMessage | None:
     """Render `templates/email/<template>.subject.txt` and `.txt` in the recipient's
-    language and queue the message."""
+    language and queue the message; nothing when the `person` it is written to
+    accepts no more e-mail. Every message ends with where to see, download or erase
+    one's data and whom to write to (`reply_to`, `privacy_page`)."""
+    person = context.get("person")
+    if isinstance(person, Addressee) and not person.accepts_email:
+        return None
+    context.setdefault("reply_to", reply_to_address())
+    context.setdefault("privacy_page", privacy_page())
     with force_locale(language):
         subject = render_template(f"email/{template}.subject.txt", **context)
         body = render_template(f"email/{template}.txt", **context)
     return queue_email(recipient, " ".join(subject.split()), body, attachment)
+
+
+def reply_to_address() -> str:
+    """The address people can write to about their data (MAIL_REPLY_TO), bare."""
+    return parseaddr(str(current_app.config["MAIL_REPLY_TO"]))[1]
+
+
+def privacy_page() -> str:
+    """The person's page where they see, download or erase their data."""
+    return str(current_app.config["PUBLIC_URL"]).rstrip("/") + "/me/data"
 
 
 def wake_sender() -> None:
@@ -237,6 +263,9 @@ def _build(message: OutboxMessage) -> EmailMessage:
     email["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     email["To"] = message.recipient
     email["Subject"] = message.subject
+    # Replies reach someone who reads them (the From: is a no-reply address).
+    if current_app.config["MAIL_REPLY_TO"]:
+        email["Reply-To"] = current_app.config["MAIL_REPLY_TO"]
     email["Message-ID"] = make_msgid(domain="greenpact.local")
     email.set_content(message.body)
     if message.attachment and message.attachment_name and message.attachment_type:

@@ -29,12 +29,18 @@ from core.choices import (
     RegistrationStatus,
     Role,
 )
+from core.downloads import json_attachment
 from core.errors import DomainError
-from core.forms import RegistrationFilterForm
+from core.forms import ConfirmForm, RegistrationFilterForm
 from core.models import Pact
 from core.spreadsheets import write_csv, write_xlsx
 from dashboards.forms import DecisionForm
 from extensions import db
+from pacts.personal_data import (
+    erase_registration_contact,
+    export_filename,
+    export_registration,
+)
 from stakeholders.auth import official_required, pact_staff_required, staff_required
 from stakeholders.exports import COLUMNS, export_rows
 from stakeholders.queries import (
@@ -160,4 +166,46 @@ def export(pact: Pact, fmt: str) -> Response:
             "Content-Disposition": f'attachment; filename="{filename}"',
             "Cache-Control": "no-store",
         },
+    )
+
+
+# --- personal data of a registration's contact ----------------------------------------
+
+
+@bp.get("/p/<slug>/registrations/<int:organisation_id>/personal-data.json")
+@official_required
+def personal_data(pact: Pact, organisation_id: int) -> Response:
+    """The contact's personal data as their own download has it (this pact's)."""
+    try:
+        export = export_registration(current_user.id, pact.id, organisation_id)
+    except DomainError:
+        abort(404)
+    return json_attachment(export, export_filename())
+
+
+@bp.route(
+    "/p/<slug>/registrations/<int:organisation_id>/erase", methods=["GET", "POST"]
+)
+@official_required
+def erase(pact: Pact, organisation_id: int) -> str | Response:
+    """Erase (anonymise) the registration's contact person, after a confirmation."""
+    organisation = registration_detail(pact.id, organisation_id)
+    if organisation is None or organisation.contact is None:
+        abort(404)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return render_template(
+            "stakeholders/registration_erase.html",
+            pact=pact,
+            organisation=organisation,
+            form=form,
+        )
+    try:
+        erase_registration_contact(current_user.id, pact.id, organisation_id)
+    except DomainError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(_("The contact person's personal data is erased."), "success")
+    return redirect(
+        url_for(".registration", slug=pact.slug, organisation_id=organisation_id)
     )

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("pacts", __name__, cli_group=None)
 
-from pacts import cli, open_data, views  # noqa: E402, F401
+from pacts import cli, open_data, privacy_cli, views  # noqa: E402, F401

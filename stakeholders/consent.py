@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-CONSENT_VERSION = "2026-11-01"
+from core.mail import privacy_page, reply_to_address
+
+CONSENT_VERSION = "2026-12-08"
 
 
 def consent_text(pact_title: str) -> str:
@@ -17,9 +19,12 @@ def consent_text(pact_title: str) -> str:
             "form (organisation details, my name, position, e-mail and phone) to "
             "handle this registration, to contact me about the pact's workshops and"
             " services, and to list my organisation among the pact's stakeholders. "
-            "My data is not shared with third parties for marketing. I can ask to "
-            "see, correct or delete it at any time by replying to the confirmation "
-            "e-mail, and I can withdraw this consent the same way.",
+            "My data is not shared with third parties for marketing. At any time I "
+            "can see and download it, or withdraw this consent, on my page "
+            "%(page)s, and ask to have it corrected or erased by writing to "
+            "%(address)s.",
             pact=pact_title,
+            page=privacy_page(),
+            address=reply_to_address(),
         )
     )

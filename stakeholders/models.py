@@ -153,6 +153,9 @@ class Person(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     password_hash: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Erased (anonymised) at the person's request: the row stays for the history it
+    # is named in (cards, signatures, board events), without anything personal.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     organisation: Mapped[Organisation | None] = relationship(
         back_populates="people", foreign_keys=[organisation_id]
@@ -166,6 +169,23 @@ class Person(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.active
+
+    @property
+    def is_authenticated(self) -> bool:  # Flask-Login
+        # A session opened before the person was deactivated or erased counts as
+        # logged out on its next request, wherever it is checked.
+        return self.active
+
+    @property
+    def accepts_email(self) -> bool:
+        """Whether GreenPact may still write to this person: not erased or
+        deactivated, and their registration's consent not withdrawn."""
+        organisation = self.organisation
+        withdrawn = (
+            organisation is not None
+            and organisation.status == RegistrationStatus.WITHDRAWN
+        )
+        return self.active and not withdrawn
 
     def get_id(self) -> str:  # Flask-Login
         return str(self.id)
@@ -187,6 +207,9 @@ class Consent(db.Model):  # type: ignore[name-defined,misc]
     text: Mapped[str] = mapped_column(Text)
     given_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ip_address: Mapped[str | None] = mapped_column(String(45))
+    # When the person withdrew it (from their page); the record itself stays as the
+    # proof of what was agreed, and until when.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation] = relationship(back_populates="consents")
     person: Mapped[Person] = relationship()

@@ -150,6 +150,10 @@ def decide_registration(
         raise DomainError("invalid", _("Unknown decision."))
     actor = official_of(actor_id, pact_id)
     organisation = _registration_of(pact_id, organisation_id)
+    if organisation.status == RegistrationStatus.WITHDRAWN:
+        raise DomainError(
+            "conflict", _("The contact withdrew their consent: nothing to decide.")
+        )
     if organisation.status == status:
         raise DomainError("conflict", _("This registration already has that status."))
     organisation.status = status

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from core.tokens import participant_token
 from extensions import db
+from stakeholders.consent import CONSENT_VERSION
 from stakeholders.models import Consent, Organisation, Person
 from tests.conftest import csrf_from
 from tests.workshops.conftest import join_path, open_participant_session
@@ -749,7 +750,7 @@ def walk_in(code: str, /, **overrides: str) -> dict[str, str]:
         "organisation_name": "Ferma Verde SRL",
         "kind": "sme",
         "consent": "y",
-        "consent_version": "2026-11-01",
+        "consent_version": CONSENT_VERSION,
         **overrides,
     }
 
@@ -792,7 +793,7 @@ def test_the_walk_in_consent_names_the_pact_of_the_code_in_the_address(
 
     consent = db.session.scalars(select(Consent)).one()
     assert consent.text.startswith("I agree that Ilfov Local Green Pact")
-    assert consent.version == "2026-11-01"
+    assert consent.version == CONSENT_VERSION
 
 
 def test_a_workshop_started_by_its_facilitator_takes_walk_ins_early(

@@ -1,15 +1,18 @@
 """Replays for `join` with `since`: a board's recent events as the wire shows them,
-kept by each app. A committed BoardEvent never changes, so once read and shaped it
-can be handed to every client that rejoins (a venue's Wi-Fi drops and two hundred
-people rejoin at once) without reading and shaping it again."""
+kept by each app. A committed BoardEvent changes only when a person is erased (the
+erasure rewrites the events that quote them), so once read and shaped it can be
+handed to every client that rejoins (a venue's Wi-Fi drops and two hundred people
+rejoin at once) without reading and shaping it again, until the latest erasure time
+in the database (one indexed lookup, whichever process erased) moves on."""
 
 from __future__ import annotations
 
 from collections import OrderedDict
+from datetime import datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from extensions import db
@@ -32,6 +35,16 @@ class ReplayCache:
         self.depth = depth
         self.size = boards
         self.boards: OrderedDict[int, dict[int, Shown]] = OrderedDict()
+        # The latest erasure the shaped events already reflect.
+        self.erased_mark: datetime | None = None
+
+    def check_erasures(self) -> None:
+        """Forget every shaped event once someone was erased since they were
+        shaped (by this process or another: `erase-person` runs on its own)."""
+        mark = db.session.scalar(select(func.max(Person.erased_at)))
+        if mark != self.erased_mark:
+            self.boards.clear()
+            self.erased_mark = mark
 
     def events(self, board_id: int, since: int, upto: int, role: str) -> list[Any]:
         """The events after `since` up to `upto` (committed), as `role` sees them."""
@@ -85,5 +98,6 @@ def replay(board_id: int, since: int, upto: int, role: str, depth: int) -> list[
     cache = extensions.get("board_replay")
     if cache is None:
         cache = extensions["board_replay"] = ReplayCache(depth)
+    cache.check_erasures()
     events: list[Any] = cache.events(board_id, since, upto, role)
     return events
