@@ -136,6 +136,7 @@ def _name_sessions_after_node(node: str) -> None:
 def import_models() -> None:
     """Import every package's models so that relationships by name resolve."""
     import commitments.models  # noqa: F401
+    import core.audit  # noqa: F401
     import core.mail  # noqa: F401
     import core.models  # noqa: F401
     import pacts.models  # noqa: F401
