@@ -160,6 +160,7 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from dashboards.audit import bp as audit_bp
     from dashboards.registrations import bp as staff_bp
     from demo.cli import bp as demo_commands_bp
     from pacts import bp as pacts_bp
@@ -179,6 +180,7 @@ def _register_blueprints(app: Flask) -> None:
         stakeholders_bp,
         auth_bp,
         staff_bp,
+        audit_bp,
         delivery_bp,
         workshops_bp,
         workshop_staff_bp,

@@ -101,6 +101,7 @@ class Config:
     # process that holds it (deploy/README.md). Empty for a single process.
     NODE_NAME = ""
     REGISTRATIONS_PER_PAGE = 25
+    AUDIT_ENTRIES_PER_PAGE = 50
     # argon2id cost: argon2-cffi's RFC 9106 "low memory" profile.
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 65536  # KiB
