@@ -118,7 +118,7 @@ def document_form() -> dict[str, Any]:
     }
 
 
-# --- the staff routes: each builds what it acts on, and says what it must leave -----
+# --- the staff routes: each builds what it acts on, and says what it must leave -------
 
 
 def approve(w: World) -> Step:
