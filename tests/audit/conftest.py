@@ -22,7 +22,7 @@ def app(db_app: Flask) -> Flask:
 
 
 @pytest.fixture
-def pact(make_pact: Callable[..., int]) -> int:
+def pact(app: Flask, make_pact: Callable[..., int]) -> int:
     return make_pact("ilfov", timezone=TIMEZONE)
 
 
