@@ -141,6 +141,7 @@ def _name_sessions_after_node(node: str) -> None:
 def import_models() -> None:
     """Import every package's models so that relationships by name resolve."""
     import commitments.models  # noqa: F401
+    import core.audit  # noqa: F401
     import core.mail  # noqa: F401
     import core.models  # noqa: F401
     import pacts.models  # noqa: F401
@@ -164,6 +165,7 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from dashboards.audit import bp as audit_bp
     from dashboards.registrations import bp as staff_bp
     from demo.cli import bp as demo_commands_bp
     from pacts import bp as pacts_bp
@@ -185,6 +187,7 @@ def _register_blueprints(app: Flask) -> None:
         stakeholders_bp,
         auth_bp,
         staff_bp,
+        audit_bp,
         delivery_bp,
         workshops_bp,
         workshop_staff_bp,

@@ -129,6 +129,7 @@ class Config:
     # days after they were made, and the bodies of delivered e-mails blanked.
     REGISTRATION_RETENTION_DAYS = 180
     OUTBOX_RETENTION_DAYS = 30
+    AUDIT_ENTRIES_PER_PAGE = 50
     # argon2id cost: argon2-cffi's RFC 9106 "low memory" profile.
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 65536  # KiB

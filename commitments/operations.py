@@ -21,6 +21,7 @@ from commitments.models import (
     Signature,
     commitment_co_signer,
 )
+from core.audit import AuditAction, record_staff_action
 from core.choices import CommitmentStatus, RegistrationStatus, Role
 from core.errors import DomainError
 from core.links import public_url
@@ -114,6 +115,7 @@ def add_commitment(actor_id: int, pact_id: int, data: CommitmentData) -> dict[st
     )
     db.session.add(commitment)
     db.session.flush()
+    _record(actor.id, commitment, AuditAction.ADD_COMMITMENT)
     return {"commitment": commitment.id}
 
 
@@ -172,8 +174,10 @@ def edit_commitment(
             setattr(commitment, name, value)
         commitment.co_signers = co_signers
 
-    if revise_commitment(commitment, actor.id, Standing.OFFICIAL, apply):
+    fields = revise_commitment(commitment, actor.id, Standing.OFFICIAL, apply)
+    if fields:
         commitment_changed.send(commitment, type="commitment:update", actor=actor.id)
+        _record(actor.id, commitment, AuditAction.EDIT, fields=fields)
     return {"commitment": commitment.id, "version": commitment.version}
 
 
@@ -202,17 +206,19 @@ def revise_commitment(
     actor_id: int,
     standing: Standing,
     apply: Callable[[], None],
-) -> bool:
+) -> list[str]:
     """The one edit of a commitment, from the board or the staff pages: `apply`
     changes its fields; the change is kept in its history, every signature goes, the
     status follows the lifecycle (an official's edit keeps the agreement, anybody
     else's is a new proposal) and, when the agreement stays, the signatories are
-    asked to sign again. False when nothing changed (then nothing else happens)."""
+    asked to sign again. The names of the fields changed; none when nothing changed
+    (then nothing else happens)."""
     lifecycle.check(standing, commitment.status, Action.EDIT)
     before = commitment_data(commitment)
     apply()
-    if not record_revision(commitment, before, actor_id):
-        return False
+    fields = record_revision(commitment, before, actor_id)
+    if not fields:
+        return []
     lost = len(commitment.signatures)
     commitment.signatures.clear()
     commitment.status = lifecycle.after_edit(standing, commitment.status)
@@ -220,15 +226,16 @@ def revise_commitment(
     commitment.updated_at = utcnow()
     if lifecycle.asks_to_sign_again(commitment.status, lost):
         _ask_to_sign(commitment, "commitment_sign_again")
-    return True
+    return fields
 
 
 def record_revision(
     commitment: Commitment, before: CommitmentData, actor_id: int
-) -> bool:
+) -> list[str]:
     """Keep an edit (already applied to `commitment`) in its history: each changed
     field's old and new value, the version it replaced, and how many signatures it
-    invalidates. False when nothing changed (and nothing is kept)."""
+    invalidates. The changed fields' names; none when nothing changed (and nothing
+    is kept)."""
     old, new = asdict(before), asdict(commitment_data(commitment))
     changes = {
         name: {"from": _jsonable(old[name]), "to": _jsonable(value)}
@@ -236,7 +243,7 @@ def record_revision(
         if value != old[name]
     }
     if not changes:
-        return False
+        return []
     db.session.add(
         CommitmentRevision(
             commitment=commitment,
@@ -247,7 +254,7 @@ def record_revision(
             changed_at=utcnow(),
         )
     )
-    return True
+    return sorted(changes)
 
 
 @use_case
@@ -263,6 +270,7 @@ def agree_commitment(actor_id: int, commitment_id: int) -> dict[str, Any]:
     commitment.updated_at = utcnow()
     _ask_to_sign(commitment, "commitment_sign")
     commitment_changed.send(commitment, type="commitment:update", actor=actor_id)
+    _record(actor_id, commitment, AuditAction.AGREE, status=commitment.status)
     return {"commitment": commitment.id, "status": commitment.status}
 
 
@@ -301,7 +309,16 @@ def move_commitment(actor_id: int, commitment_id: int, step: int) -> dict[str, A
         siblings[index], siblings[other] = siblings[other], siblings[index]
     for position, sibling in enumerate(siblings, start=1):
         sibling.position = position
+    _record(actor_id, commitment, AuditAction.MOVE, position=commitment.position)
     return {"commitment": commitment.id, "position": commitment.position}
+
+
+def _record(
+    actor_id: int, commitment: Commitment, action: AuditAction, **details: Any
+) -> None:
+    record_staff_action(
+        actor_id, commitment.pact_id, action, "commitment", commitment.id, **details
+    )
 
 
 def _commitment(commitment_id: int) -> Commitment:
@@ -453,4 +470,13 @@ def add_signature(
     db.session.flush()
     commitment.status = _settled(commitment)
     db.session.flush()
+    if authority:
+        # The public authority's signature, from the staff pages or the board.
+        _record(
+            person.id,
+            commitment,
+            AuditAction.SIGN,
+            version=commitment.version,
+            status=commitment.status,
+        )
     return signature

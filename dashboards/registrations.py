@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from core.audit import AuditAction, record_staff_action
 from core.choices import (
     KIND_LABELS,
     SECTOR_LABELS,
@@ -152,13 +153,26 @@ def decide(pact: Pact, organisation_id: int, decision: str) -> Response:
 def export(pact: Pact, fmt: str) -> Response:
     filters_form = RegistrationFilterForm(request.args)
     filters_form.validate()
-    rows = export_rows(pact.id, filters_form.filters())
+    filters = filters_form.filters()
+    rows = export_rows(pact.id, filters)
     filename = f"{pact.slug}-registrations-{date.today().isoformat()}.{fmt}"
     if fmt == "csv":
         body, mimetype = write_csv(rows, COLUMNS), "text/csv; charset=utf-8"
     else:
         body = write_xlsx(rows, pact.slug, COLUMNS)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    # The filters' names only: a search may be someone's name.
+    record_staff_action(
+        current_user.id,
+        pact.id,
+        AuditAction.EXPORT,
+        "pact",
+        pact.id,
+        export="registrations",
+        format=fmt,
+        rows=len(rows),
+        filters=sorted(filters),
+    )
     return Response(
         body,
         mimetype=mimetype,

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from commitments.models import Commitment
+from core.audit import AuditAction, record_staff_action
 from core.choices import Service
 from core.errors import DomainError
 from core.transactions import use_case
@@ -59,6 +60,15 @@ def add_programme_indicator(
     )
     db.session.add(indicator)
     db.session.flush()
+    record_staff_action(
+        actor_id,
+        pact_id,
+        AuditAction.ADD_INDICATOR,
+        "indicator",
+        indicator.id,
+        source=data.source,
+        commitments=sorted(c.id for c in commitments),
+    )
     return {"indicator": indicator.id}
 
 
@@ -100,5 +110,12 @@ def delete_programme_indicator(actor_id: int, indicator_id: int) -> dict[str, An
     if indicator is None:
         raise DomainError("not_found", _("This indicator does not exist."))
     official_of(actor_id, indicator.pact_id)
+    record_staff_action(
+        actor_id,
+        indicator.pact_id,
+        AuditAction.DELETE_INDICATOR,
+        "indicator",
+        indicator_id,
+    )
     db.session.delete(indicator)
     return {"indicator": indicator_id}

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from commitments.models import PACT_STATUSES, Commitment
+from core.audit import AuditAction, changed_fields, record_staff_action
 from core.errors import DomainError
 from core.models import Pact, PactStatus
 from core.time import utcnow
@@ -40,8 +41,14 @@ def update_pact_document(
     schedule and open-data licence."""
     official_of(actor_id, pact_id)
     pact = _pact(pact_id)
-    for name, value in asdict(data).items():
+    after = asdict(data)
+    fields = changed_fields({name: getattr(pact, name) for name in after}, after)
+    for name, value in after.items():
         setattr(pact, name, value)
+    if fields:
+        record_staff_action(
+            actor_id, pact.id, AuditAction.EDIT, "pact", pact.id, fields=fields
+        )
     return {"pact": pact.id}
 
 
@@ -75,4 +82,7 @@ def publish_pact(actor_id: int, pact_id: int) -> dict[str, Any]:
     pact.published_at = utcnow()
     pact.signed_by_id = actor.id
     pact.status = PactStatus.PUBLISHED
+    record_staff_action(
+        actor.id, pact.id, AuditAction.PUBLISH, "pact", pact.id, commitments=signed
+    )
     return {"pact": pact.id, "published_at": pact.published_at.isoformat()}

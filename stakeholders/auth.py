@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from core.audit import record_staff_login
 from core.choices import Role
 from core.models import Pact
 from extensions import db, limiter, login_manager
@@ -75,6 +76,7 @@ def login() -> str | Response:
         person_id = authenticate_staff(form.email.data or "", form.password.data or "")
         if person_id is not None:
             login_user(cast(Person, db.session.get(Person, person_id)))
+            record_staff_login(person_id, [pact.id for pact in current_user.pacts])
             return redirect(_safe_next(request.args.get("next")))
         form.form_errors.append(_("Wrong e-mail or password."))
     return render_template("stakeholders/login.html", form=form)

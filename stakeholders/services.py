@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from core.audit import AuditAction, record_staff_action
 from core.choices import PASSWORD_MIN, STAFF_ROLES, RegistrationStatus, Role
 from core.errors import DomainError
 from core.mail import queue_template_email
@@ -165,6 +166,14 @@ def decide_registration(
         _email_person(
             contact, f"registration_{status}", pact=organisation.pact, reason=reason
         )
+    action = (
+        AuditAction.APPROVE
+        if status == RegistrationStatus.APPROVED
+        else AuditAction.REJECT
+    )
+    record_staff_action(
+        actor.id, pact_id, action, "organisation", organisation.id, reason=bool(reason)
+    )
     return {"organisation": organisation.id, "status": organisation.status}
 
 

@@ -27,6 +27,7 @@ from workshops.enrolment import enrol_self
 # Every use case, by module: the public functions that change data.
 USE_CASES = {
     "core.pacts": {"create_pact"},
+    "core.audit": {"record_staff_action", "record_staff_login"},
     "stakeholders.services": {
         "register_organisation",
         "decide_registration",

@@ -13,6 +13,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
+from core.audit import AuditAction, record_staff_action
 from core.choices import RegistrationStatus
 from core.errors import DomainError
 from core.transactions import use_case
@@ -47,6 +48,14 @@ def enrol_people(
         enrolment = _enrol(workshop, person, EnrolmentSource.OFFICIAL)
         bucket = "skipped" if enrolment is None else str(enrolment.status)
         result[bucket].append(person_id)
+    record_staff_action(
+        actor_id,
+        workshop.pact_id,
+        AuditAction.ENROL,
+        "workshop",
+        workshop.id,
+        **{bucket: len(ids) for bucket, ids in result.items()},
+    )
     return result
 
 
@@ -83,8 +92,19 @@ def decline_for(actor_id: int, enrolment_id: int) -> dict[str, Any]:
     enrolment = db.session.get(Enrolment, enrolment_id)
     if enrolment is None:
         raise DomainError("not_found", _("This enrolment does not exist."))
-    official_workshop(actor_id, enrolment.workshop_id)
-    return _decline(enrolment)
+    workshop = official_workshop(actor_id, enrolment.workshop_id)
+    declined = _decline(enrolment)
+    record_staff_action(
+        actor_id,
+        workshop.pact_id,
+        AuditAction.REMOVE_FROM_WORKSHOP,
+        "enrolment",
+        enrolment.id,
+        workshop=workshop.id,
+        person=enrolment.person_id,
+        promoted=len(declined["promoted"]),
+    )
+    return declined
 
 
 def _decline(enrolment: Enrolment) -> dict[str, Any]:

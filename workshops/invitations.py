@@ -9,6 +9,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from core.audit import AuditAction, record_staff_action
 from core.errors import DomainError
 from core.links import public_url
 from core.mail import Attachment, queue_template_email
@@ -83,6 +84,7 @@ def resend_invitation(actor_id: int, enrolment_id: int) -> dict[str, Any]:
         enrolment.revoked = False
         enrolment.token_version += 1
     email_invitation(enrolment, "workshop_invitation")
+    _record(actor_id, enrolment, AuditAction.RESEND_INVITATION)
     return {"enrolment": enrolment.id}
 
 
@@ -92,6 +94,7 @@ def revoke_invitation(actor_id: int, enrolment_id: int) -> dict[str, Any]:
     enrolment = _enrolment_for_official(actor_id, enrolment_id)
     enrolment.revoked = True
     enrolment.token_version += 1
+    _record(actor_id, enrolment, AuditAction.REVOKE_INVITATION)
     return {"enrolment": enrolment.id}
 
 
@@ -112,6 +115,22 @@ def request_new_link(workshop_id: int, email: str) -> None:
     if enrolment is None or enrolment.workshop.status == WorkshopStatus.CANCELLED:
         return
     email_invitation(enrolment, "workshop_invitation")
+
+
+def _record(
+    actor_id: int, enrolment: Enrolment, action: AuditAction, **details: Any
+) -> None:
+    workshop = enrolment.workshop
+    record_staff_action(
+        actor_id,
+        workshop.pact_id,
+        action,
+        "enrolment",
+        enrolment.id,
+        workshop=workshop.id,
+        person=enrolment.person_id,
+        **details,
+    )
 
 
 def _enrolment_for_official(actor_id: int, enrolment_id: int) -> Enrolment:
@@ -140,4 +159,5 @@ def mark_attendance(
             "conflict", _("Attendance can be marked once the workshop starts.")
         )
     enrolment.attendance = attendance
+    _record(actor_id, enrolment, AuditAction.MARK_ATTENDANCE, attendance=attendance)
     return {"enrolment": enrolment.id, "attendance": attendance}

@@ -14,6 +14,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from core.audit import AuditAction, changed_fields, record_staff_action
 from core.choices import Role
 from core.errors import DomainError
 from core.models import Pact
@@ -29,6 +30,13 @@ from workshops.models import Board, EnrolmentStatus, Workshop, WorkshopStatus
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 JOIN_CODE_LENGTH = 6
 SCHEDULE_FIELDS = ("starts_at", "ends_at", "place", "online_url")
+WORKSHOP_FIELDS = (
+    "title",
+    "description",
+    *SCHEDULE_FIELDS,
+    "capacity",
+    "language",
+)
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,7 @@ def create_workshop(actor_id: int, pact_id: int, data: WorkshopData) -> dict[str
     _apply(workshop, pact, data)
     db.session.add(workshop)
     db.session.flush()
+    _record(actor_id, workshop, AuditAction.CREATE_WORKSHOP)
     return {"workshop": workshop.id, "board": workshop.board.id}
 
 
@@ -73,15 +82,18 @@ def update_workshop(
         raise DomainError("conflict", _("A cancelled workshop cannot be changed."))
     _check_schedule(data)
     lock_enrolments(workshop)
-    before = [getattr(workshop, name) for name in SCHEDULE_FIELDS]
+    before = _fields(workshop)
     _apply(workshop, workshop.pact, data)
-    moved = before != [getattr(workshop, name) for name in SCHEDULE_FIELDS]
+    fields = changed_fields(before, _fields(workshop))
+    moved = bool(set(fields) & set(SCHEDULE_FIELDS))
     if moved:
         workshop.ics_sequence += 1
         for enrolment in active_enrolments(workshop, [EnrolmentStatus.ENROLLED]):
             email_invitation(enrolment, "workshop_moved")
     # A larger capacity gives the free places to the waiting list, in order.
     promote_waitlisted(workshop)
+    if fields:
+        _record(actor_id, workshop, AuditAction.EDIT, fields=fields)
     return {"workshop": workshop.id, "moved": moved, "sequence": workshop.ics_sequence}
 
 
@@ -96,6 +108,7 @@ def cancel_workshop(actor_id: int, workshop_id: int) -> dict[str, Any]:
     statuses = [EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITLISTED]
     for enrolment in active_enrolments(workshop, statuses):
         email_invitation(enrolment, "workshop_cancelled")
+    _record(actor_id, workshop, AuditAction.CANCEL_WORKSHOP)
     return {"workshop": workshop.id, "status": workshop.status}
 
 
@@ -113,7 +126,24 @@ def set_workshop_status(actor_id: int, workshop_id: int, status: str) -> dict[st
     if workshop.status == WorkshopStatus.CANCELLED:
         raise DomainError("conflict", _("A cancelled workshop cannot be changed."))
     workshop.status = status
+    _record(actor_id, workshop, AuditAction.SET_WORKSHOP_STATUS, status=status)
     return {"workshop": workshop.id, "status": workshop.status}
+
+
+def _record(
+    actor_id: int, workshop: Workshop, action: AuditAction, **details: Any
+) -> None:
+    record_staff_action(
+        actor_id, workshop.pact_id, action, "workshop", workshop.id, **details
+    )
+
+
+def _fields(workshop: Workshop) -> dict[str, Any]:
+    """A workshop's editable fields as they stand (what an edit changed)."""
+    values = {name: getattr(workshop, name) for name in WORKSHOP_FIELDS}
+    values["themes"] = sorted(theme.key for theme in workshop.themes)
+    values["facilitators"] = sorted(person.id for person in workshop.facilitators)
+    return values
 
 
 def _check_schedule(data: WorkshopData) -> None:

@@ -25,6 +25,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from core.audit import AuditAction, record_staff_action
 from core.choices import Role
 from core.errors import DomainError
 from core.forms import ActionForm, RegistrationFilterForm
@@ -337,6 +338,16 @@ def attendance_export(pact: Pact, workshop_id: int, fmt: str) -> Response:
     else:
         body = write_xlsx(rows, f"workshop-{workshop.id}", ATTENDANCE_COLUMNS)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    record_staff_action(
+        current_user.id,
+        pact.id,
+        AuditAction.EXPORT,
+        "workshop",
+        workshop.id,
+        export="attendance",
+        format=fmt,
+        rows=len(rows),
+    )
     return Response(
         body,
         mimetype=mimetype,

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.exc import IntegrityError
 
+from core.audit import AuditAction, record_staff_action
 from core.choices import EMAIL_MAX, SERVICE_LABELS, SHORT_TEXT_MAX, RegistrationStatus
 from core.choices import Service as ServiceKey
 from core.errors import DomainError
@@ -80,6 +81,7 @@ def assign_expert(
         delivery.assigned_at = utcnow()
         _flush_assignment()
         _tell_contact(organisation, delivery)
+        _record(actor.id, delivery, AuditAction.ASSIGN_EXPERT)
     return {"delivery": delivery.id, "changed": changed}
 
 
@@ -117,6 +119,7 @@ def log_session(
     if delivery.status == DeliveryStatus.ASSIGNED:
         delivery.status = DeliveryStatus.IN_PROGRESS
     db.session.flush()
+    _record(actor.id, delivery, AuditAction.LOG_SESSION, session=session.id)
     return {"session": session.id, "status": delivery.status}
 
 
@@ -133,7 +136,7 @@ def record_outcome(
     also says whether it was launched and how much it raised. Delivered services
     count towards the pact's service indicators from the moment they are marked so."""
     delivery = _delivery(delivery_id)
-    official_of(actor_id, delivery.organisation.pact_id)
+    actor = official_of(actor_id, delivery.organisation.pact_id)
     if status not in set(DeliveryStatus):
         raise DomainError("invalid", _("Unknown status."), "status")
     _check_length(outcome, OUTCOME_MAX, "outcome")
@@ -147,7 +150,26 @@ def record_outcome(
         if status == DeliveryStatus.DELIVERED
         else None
     )
+    _record(actor.id, delivery, AuditAction.RECORD_OUTCOME, status=status)
     return {"delivery": delivery.id, "status": delivery.status}
+
+
+def _record(
+    actor_id: int, delivery: ServiceDelivery, action: AuditAction, **details: Any
+) -> None:
+    """The audit entry of an official's action on a service request (its subject:
+    the organisation's request for the service)."""
+    organisation = delivery.organisation
+    record_staff_action(
+        actor_id,
+        organisation.pact_id,
+        action,
+        "service_request",
+        organisation.id,
+        service=str(delivery.service),
+        delivery=delivery.id,
+        **details,
+    )
 
 
 def _requester(pact_id: int, organisation_id: int, service: str) -> Organisation:

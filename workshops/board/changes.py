@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, select
 
+from core.audit import AuditAction, record_staff_action
 from core.models import Theme
 from core.time import utcnow
 from extensions import db
@@ -286,6 +287,15 @@ def participant_remove(change: Change) -> Outcome:
         raise BoardError("not_found", "no such participant on this board")
     enrolment.removed = True
     enrolment.removed_reason = change.data.get("reason") or ""
+    record_staff_action(
+        change.member.person_id,
+        change.member.pact_id,
+        AuditAction.REMOVE_PARTICIPANT,
+        "enrolment",
+        enrolment.id,
+        workshop=change.board.workshop_id,
+        person=person_id,
+    )
     person = db.session.get(Person, person_id)
     data = {
         "person": person_id,

@@ -29,6 +29,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as BaseResponse
 
+from core.audit import AuditAction, record_staff_action
 from core.choices import (
     BOARD_PHASE_LABELS,
     CARD_KIND_LABELS,
@@ -377,6 +378,16 @@ def summary_csv(board: Board, member: Member) -> Response:
     themes = _theme_names(board)
     rows = summary_rows(board_summary(board, themes), themes)
     filename = f"board-{board.workshop_id}-summary.csv"
+    record_staff_action(
+        member.person_id,
+        member.pact_id,
+        AuditAction.EXPORT,
+        "workshop",
+        board.workshop_id,
+        export="board_summary",
+        format="csv",
+        rows=len(rows),
+    )
     return Response(
         write_csv(rows, SUMMARY_COLUMNS),
         mimetype="text/csv; charset=utf-8",
