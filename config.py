@@ -40,9 +40,20 @@ _OPTIONAL = (
     "RATELIMIT_KEY_PREFIX",
     "REGISTRATION_RATE_LIMIT",
     "LOGIN_FAILURE_LIMIT",
+    "LOGIN_ADDRESS_FAILURE_LIMIT",
+    "LOGIN_LINK_LIMIT",
+    "LOGIN_LINK_ADDRESS_LIMIT",
     "WALK_IN_RATE_LIMIT",
     "NEW_LINK_RATE_LIMIT",
     "NODE_NAME",
+)
+
+# Whole numbers taken from the environment, when set.
+_INTEGERS = (
+    "PASSWORD_HASH_CONCURRENCY",
+    "PASSWORD_HASH_WAITING",
+    "LOGIN_LINK_TTL_SECONDS",
+    "LOGIN_SESSION_IDLE_SECONDS",
 )
 
 
@@ -88,7 +99,19 @@ class Config:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     REGISTRATION_RATE_LIMIT = "20 per hour"
+    # Failed staff logins per account (the e-mail asked for, whether or not it
+    # exists) and per address: a venue or an office shares one address, so its
+    # ceiling is higher. Validation errors are not failures. A locked account still
+    # gets in through an e-mailed login link (LOGIN_LINK_*).
     LOGIN_FAILURE_LIMIT = "5 per 15 minutes"
+    LOGIN_ADDRESS_FAILURE_LIMIT = "50 per 15 minutes"
+    # "E-mail me a login link" requests, per e-mail asked for and per address.
+    LOGIN_LINK_LIMIT = "5 per hour"
+    LOGIN_LINK_ADDRESS_LIMIT = "50 per hour"
+    # A login link works once, within this many seconds.
+    LOGIN_LINK_TTL_SECONDS = 20 * 60
+    # A login session unused for this long ends (it is refused, then purged).
+    LOGIN_SESSION_IDLE_SECONDS = 14 * 24 * 3600
     # Guessing a 6-character walk-in code (31^6 ≈ 887 million) at this rate is hopeless.
     WALK_IN_RATE_LIMIT = "10 per minute"
     NEW_LINK_RATE_LIMIT = "5 per hour"
@@ -104,6 +127,12 @@ class Config:
     # argon2id cost: argon2-cffi's RFC 9106 "low memory" profile.
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 65536  # KiB
+    # Password hashes running at once (each in a thread, off the event loop), how
+    # many more may wait for one, and for how long; beyond, a login is answered
+    # "busy, try again in a moment" (503) rather than left to stall.
+    PASSWORD_HASH_CONCURRENCY = 2
+    PASSWORD_HASH_WAITING = 8
+    PASSWORD_HASH_WAIT_SECONDS = 5.0
     # Unset in the environment, the address served (HOST, PORT): see `from_environment`.
     PUBLIC_URL = "http://127.0.0.1:5000"
     # Uploaded progress evidence (never under static/); uploads are at most 5 MB,
@@ -145,6 +174,13 @@ class Config:
             ),
         }
         settings.update({name: env[name] for name in _OPTIONAL if env.get(name)})
+        for name in _INTEGERS:
+            if env.get(name):
+                settings[name] = int(env[name])
+        if env.get("PASSWORD_HASH_WAIT_SECONDS"):
+            settings["PASSWORD_HASH_WAIT_SECONDS"] = float(
+                env["PASSWORD_HASH_WAIT_SECONDS"]
+            )
         if env.get("TRUSTED_PROXY_HOPS"):
             settings["TRUSTED_PROXY_HOPS"] = int(env["TRUSTED_PROXY_HOPS"])
         if env.get("DATABASE_URL"):
