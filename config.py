@@ -124,9 +124,12 @@ class Config:
     # process that holds it (deploy/README.md). Empty for a single process.
     NODE_NAME = ""
     REGISTRATIONS_PER_PAGE = 25
-    # argon2id cost: argon2-cffi's RFC 9106 "low memory" profile.
+    # argon2id cost: argon2-cffi's RFC 9106 "low memory" profile, on one lane: each
+    # hash takes one thread (one core), so PASSWORD_HASH_CONCURRENCY bounds the
+    # cores hashing takes; argon2's own lanes would start threads of their own.
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 65536  # KiB
+    ARGON2_PARALLELISM = 1
     # Password hashes running at once (each in a thread, off the event loop), how
     # many more may wait for one, and for how long; beyond, a login is answered
     # "busy, try again in a moment" (503) rather than left to stall.

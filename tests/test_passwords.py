@@ -168,3 +168,27 @@ def test_the_pool_is_sized_from_the_configuration(app: Flask):
     passwords.init_app(app)
     pool: PasswordPool = app.extensions[passwords.EXTENSION]
     assert (pool.concurrency, pool.waiting) == (3, 7)
+
+
+def test_the_limits_and_the_pool_are_read_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    from config import Config
+
+    settings = {
+        "PASSWORD_HASH_CONCURRENCY": "4",
+        "PASSWORD_HASH_WAITING": "16",
+        "PASSWORD_HASH_WAIT_SECONDS": "2.5",
+        "LOGIN_FAILURE_LIMIT": "3 per 10 minutes",
+        "LOGIN_ADDRESS_FAILURE_LIMIT": "100 per 15 minutes",
+        "LOGIN_LINK_LIMIT": "2 per hour",
+        "LOGIN_LINK_ADDRESS_LIMIT": "20 per hour",
+        "LOGIN_LINK_TTL_SECONDS": "600",
+        "LOGIN_SESSION_IDLE_SECONDS": "3600",
+    }
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+
+    read = Config.from_environment()
+
+    assert {name: str(read[name]) for name in settings} == settings
