@@ -75,7 +75,7 @@ def select_locale() -> str:
 
 
 def _init_extensions(app: Flask) -> None:
-    from core import headers, mail, redaction
+    from core import headers, mail, passwords, redaction
     from core.origins import accepted_origins
     from extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
     from workshops.board.packets import BoardPacket
@@ -85,6 +85,7 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     mail.init_app(app)
     headers.init_app(app)
+    passwords.init_app(app)
     migrate.init_app(app, db, render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
@@ -92,7 +93,10 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
-    login_manager.session_protection = "strong"
+    # Off: a person whose address changes (Wi-Fi to mobile data) stays logged in.
+    # A stolen session is ended on the server instead (logout, password change:
+    # stakeholders.logins), which binding to the address never did.
+    login_manager.session_protection = None
     socketio.init_app(
         app,
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"] or None,

@@ -52,9 +52,22 @@ _OPTIONAL = (
     "RATELIMIT_KEY_PREFIX",
     "REGISTRATION_RATE_LIMIT",
     "LOGIN_FAILURE_LIMIT",
+    "LOGIN_ADDRESS_FAILURE_LIMIT",
+    "LOGIN_LINK_LIMIT",
+    "LOGIN_LINK_ADDRESS_LIMIT",
     "WALK_IN_RATE_LIMIT",
     "NEW_LINK_RATE_LIMIT",
     "NODE_NAME",
+)
+
+# Whole numbers taken from the environment, when set.
+_INTEGERS = (
+    "PASSWORD_HASH_CONCURRENCY",
+    "PASSWORD_HASH_WAITING",
+    "LOGIN_LINK_TTL_SECONDS",
+    "LOGIN_SESSION_IDLE_SECONDS",
+    "REGISTRATION_RETENTION_DAYS",
+    "OUTBOX_RETENTION_DAYS",
 )
 
 
@@ -112,7 +125,19 @@ class Config:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     REGISTRATION_RATE_LIMIT = "20 per hour"
+    # Failed staff logins per account (the e-mail asked for, whether or not it
+    # exists) and per address: a venue or an office shares one address, so its
+    # ceiling is higher. Validation errors are not failures. A locked account still
+    # gets in through an e-mailed login link (LOGIN_LINK_*).
     LOGIN_FAILURE_LIMIT = "5 per 15 minutes"
+    LOGIN_ADDRESS_FAILURE_LIMIT = "50 per 15 minutes"
+    # "E-mail me a login link" requests, per e-mail asked for and per address.
+    LOGIN_LINK_LIMIT = "5 per hour"
+    LOGIN_LINK_ADDRESS_LIMIT = "50 per hour"
+    # A login link works once, within this many seconds.
+    LOGIN_LINK_TTL_SECONDS = 20 * 60
+    # A login session unused for this long ends (it is refused, then purged).
+    LOGIN_SESSION_IDLE_SECONDS = 14 * 24 * 3600
     # Guessing a 6-character walk-in code (31^6 ≈ 887 million) at this rate is hopeless.
     WALK_IN_RATE_LIMIT = "10 per minute"
     NEW_LINK_RATE_LIMIT = "5 per hour"
@@ -130,9 +155,18 @@ class Config:
     REGISTRATION_RETENTION_DAYS = 180
     OUTBOX_RETENTION_DAYS = 30
     AUDIT_ENTRIES_PER_PAGE = 50
-    # argon2id cost: argon2-cffi's RFC 9106 "low memory" profile.
+    # argon2id cost: argon2-cffi's RFC 9106 "low memory" profile, on one lane: each
+    # hash takes one thread (one core), so PASSWORD_HASH_CONCURRENCY bounds the
+    # cores hashing takes; argon2's own lanes would start threads of their own.
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 65536  # KiB
+    ARGON2_PARALLELISM = 1
+    # Password hashes running at once (each in a thread, off the event loop), how
+    # many more may wait for one, and for how long; beyond, a login is answered
+    # "busy, try again in a moment" (503) rather than left to stall.
+    PASSWORD_HASH_CONCURRENCY = 2
+    PASSWORD_HASH_WAITING = 8
+    PASSWORD_HASH_WAIT_SECONDS = 5.0
     # Unset in the environment, the address served (HOST, PORT): see `from_environment`.
     PUBLIC_URL = "http://127.0.0.1:5000"
     # Uploaded progress evidence (never under static/); uploads are at most 5 MB,
@@ -178,9 +212,13 @@ class Config:
         settings["MAIL_REPLY_TO"] = env.get("MAIL_REPLY_TO") or derived_reply_to(
             settings.get("MAIL_DEFAULT_SENDER", cls.MAIL_DEFAULT_SENDER)
         )
-        for name in ("REGISTRATION_RETENTION_DAYS", "OUTBOX_RETENTION_DAYS"):
+        for name in _INTEGERS:
             if env.get(name):
                 settings[name] = int(env[name])
+        if env.get("PASSWORD_HASH_WAIT_SECONDS"):
+            settings["PASSWORD_HASH_WAIT_SECONDS"] = float(
+                env["PASSWORD_HASH_WAIT_SECONDS"]
+            )
         if env.get("TRUSTED_PROXY_HOPS"):
             settings["TRUSTED_PROXY_HOPS"] = int(env["TRUSTED_PROXY_HOPS"])
         if env.get("DATABASE_URL"):

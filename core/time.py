@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime, format_time
-from flask_babel import get_locale
+from flask_babel import format_timedelta, get_locale
 from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
@@ -65,3 +65,11 @@ def local_time(value: datetime, timezone: str, format: str = "short") -> str:
 
 def _locale() -> str:
     return str(get_locale() or "en")
+
+
+def wait_in_words(seconds: int) -> str:
+    """A waiting time (a Retry-After) in the visitor's language, rounded up to the
+    minute beyond one: "45 seconds", "14 minutes", "90 minutes", "3 hours"."""
+    if seconds > 60:
+        seconds = -(-seconds // 60) * 60
+    return str(format_timedelta(timedelta(seconds=max(seconds, 1)), threshold=2))

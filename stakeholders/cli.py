@@ -1,5 +1,6 @@
-"""Operator commands of stakeholders (`flask --app app <command>`): staff accounts,
-importing registrations, retrying the e-mail outbox. Output is JSON on stdout."""
+"""Operator commands of stakeholders (`flask --app app <command>`): staff accounts and
+their passwords, importing registrations, retrying the e-mail outbox. Output is JSON
+on stdout."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from core.errors import DomainError
 from core.mail import deliver_pending
 from stakeholders import bp
 from stakeholders.exports import import_stakeholders
-from stakeholders.services import create_staff
+from stakeholders.services import create_staff, set_staff_password
 
 
 @bp.cli.command("create-user")
@@ -29,6 +30,23 @@ def create_user_command(
     """Create a staff member (official or facilitator)."""
     try:
         emit(create_staff(email, name, role, password, list(pacts)))
+    except DomainError as exc:
+        raise fail(exc) from None
+
+
+@bp.cli.command("set-password")
+@click.option("--email", required=True)
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Asked for when not given (so it stays out of the shell history).",
+)
+def set_password_command(email: str, password: str) -> None:
+    """Set a staff member's password; every session of theirs ends."""
+    try:
+        emit(set_staff_password(email, password))
     except DomainError as exc:
         raise fail(exc) from None
 

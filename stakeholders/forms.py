@@ -1,6 +1,7 @@
 """Forms of the stakeholders package: the public registration form (and the same fields
 reused, without CSRF or consent, to validate imported rows), the officials' filters and
-decisions, and staff login."""
+decisions, staff login (with a password or an e-mailed link) and the password
+change."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    EmailField,
     HiddenField,
     PasswordField,
     SelectField,
@@ -20,6 +20,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import (
     DataRequired,
+    EqualTo,
     InputRequired,
     Length,
     Optional,
@@ -27,10 +28,10 @@ from wtforms.validators import (
 )
 
 from core.choices import (
-    EMAIL_MAX,
     KIND_LABELS,
     MOTIVATION_MAX,
     NAME_MAX,
+    PASSWORD_MIN,
     PHONE_MAX,
     REGISTRATION_NUMBER_MAX,
     SECTOR_LABELS,
@@ -52,7 +53,6 @@ from core.forms import (
 )
 from core.validation import (
     NoMarkup,
-    lower,
     none_if_empty,
     strip,
 )
@@ -175,11 +175,40 @@ class RegistrationForm(StakeholderForm):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(
-        _l("E-mail"),
-        filters=[strip, lower],
-        validators=[DataRequired(message=REQUIRED), Length(max=EMAIL_MAX)],
-    )
+    email = email_field(_l("E-mail"))
     password = PasswordField(
         _l("Password"), validators=[DataRequired(message=REQUIRED), Length(max=200)]
+    )
+
+
+class LoginLinkForm(FlaskForm):
+    """ "E-mail me a login link"; on the login page under the prefix `link`."""
+
+    email = email_field(_l("E-mail"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(message=REQUIRED), Length(max=200)],
+    )
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[
+            DataRequired(message=REQUIRED),
+            Length(
+                min=PASSWORD_MIN,
+                max=200,
+                message=_l(
+                    "The password needs at least %(num)d characters.", num=PASSWORD_MIN
+                ),
+            ),
+        ],
+    )
+    confirm_password = PasswordField(
+        _l("New password, again"),
+        validators=[
+            DataRequired(message=REQUIRED),
+            EqualTo("new_password", message=_l("The two new passwords differ.")),
+        ],
     )

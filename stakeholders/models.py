@@ -274,3 +274,36 @@ class ServiceSession(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     delivery: Mapped[ServiceDelivery] = relationship(back_populates="sessions")
+
+
+class LoginSession(db.Model):  # type: ignore[name-defined,misc]
+    """A login, on the server: the session cookie carries only its token, and this
+    row holds the token's SHA-256 digest. Logging out deletes it, a password change
+    deletes the person's others, so a copy of the cookie stops working everywhere."""
+
+    __tablename__ = "login_session"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # digest of token
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    person: Mapped[Person] = relationship()
+
+
+class LoginLink(db.Model):  # type: ignore[name-defined,misc]
+    """A one-time login link e-mailed to a staff member: the digest of its token,
+    when it stops working, and when it was used (a link works once)."""
+
+    __tablename__ = "login_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -21,7 +21,14 @@ from core.models import Pact
 from core.time import utcnow
 from core.transactions import use_case
 from extensions import db
-from stakeholders.models import Consent, Organisation, Person, ServiceDelivery
+from stakeholders.logins import end_other_sessions
+from stakeholders.models import (
+    Consent,
+    LoginLink,
+    Organisation,
+    Person,
+    ServiceDelivery,
+)
 
 # Where an erased person's address points: a domain that never receives mail.
 ERASED_DOMAIN = "erased.invalid"
@@ -181,10 +188,10 @@ def anonymise_person(person: Person) -> None:
         select(Consent).where(Consent.person_id == person.id)
     ):
         consent.ip_address = None
-    # TODO(integrator): the auth part's server-side LoginSession rows of the person
-    # are to be deleted here (e.g. `end_sessions(person.id)`), in this same unit of
-    # work. Until then `Person.is_authenticated` (False once inactive) already
-    # logs out every cookie of the person on its next request.
+    # Every login session and login link of the person ends with the erasure, in
+    # this same unit of work.
+    end_other_sessions(person.id, keep=None)
+    db.session.execute(delete(LoginLink).where(LoginLink.person_id == person.id))
 
 
 def delete_emails_to(email: str) -> int:

@@ -1,7 +1,9 @@
 """Use cases of stakeholders: registering an organisation, deciding on a registration,
-staff accounts and authentication. Each takes its actor explicitly, commits once at its
-end, raises DomainError (after rolling back) when it cannot proceed, and sends e-mail
-only after the commit."""
+staff accounts, authentication and passwords. Each takes its actor explicitly, commits
+once at its end, raises DomainError (after rolling back) when it cannot proceed, and
+sends e-mail only after the commit. Passwords are hashed and verified while no
+transaction is open: each waits for a thread of the password pool (core.passwords),
+which may answer PasswordsBusy."""
 
 from __future__ import annotations
 
@@ -18,11 +20,12 @@ from core.errors import DomainError
 from core.mail import queue_template_email
 from core.models import Pact
 from core.pacts import theme_label
+from core.passwords import hash_password, needs_rehash, verify_password
 from core.time import utcnow
-from core.transactions import use_case
+from core.transactions import unit_of_work, use_case
 from extensions import db
+from stakeholders.logins import end_other_sessions
 from stakeholders.models import Consent, Organisation, OrganisationService, Person
-from stakeholders.passwords import hash_password, needs_rehash, verify_password
 
 
 @use_case
@@ -211,10 +214,9 @@ def create_staff(
         raise DomainError("invalid", "role must be official or facilitator", "role")
     if "@" not in email or not name.strip():
         raise DomainError("invalid", "a valid e-mail and a name are required", "email")
-    if len(password) < PASSWORD_MIN:
-        raise DomainError(
-            "invalid", f"the password needs {PASSWORD_MIN}+ characters", "password"
-        )
+    _check_password_length(password, "password")
+    # Hashed before the first query: no transaction is open while it waits.
+    password_hash = hash_password(password)
     pacts = db.session.scalars(select(Pact).where(Pact.slug.in_(pact_slugs))).all()
     missing = set(pact_slugs) - {pact.slug for pact in pacts}
     if missing:
@@ -222,12 +224,21 @@ def create_staff(
     if find_staff(email) is not None:
         raise DomainError("duplicate", f"staff {email} exists", "email")
     person = Person(
-        email=email, name=name.strip(), role=role, password_hash=hash_password(password)
+        email=email, name=name.strip(), role=role, password_hash=password_hash
     )
     person.pacts = list(pacts)
     db.session.add(person)
     db.session.flush()
     return {"id": person.id}
+
+
+def _check_password_length(password: str, field: str) -> None:
+    if len(password) < PASSWORD_MIN:
+        raise DomainError(
+            "invalid",
+            _("The password needs at least %(num)d characters.", num=PASSWORD_MIN),
+            field,
+        )
 
 
 def find_staff(email: str) -> Person | None:
@@ -238,16 +249,78 @@ def find_staff(email: str) -> Person | None:
     )
 
 
-@use_case
-def authenticate_staff(email: str, password: str) -> int | None:
-    """The staff member's id when the e-mail and password match an active account."""
-    person = find_staff(email)
-    valid = verify_password(person.password_hash if person else None, password)
-    if person is None or not valid or not person.active or not person.is_staff:
+def _staff_credentials(person: Person | None) -> tuple[int, str | None] | None:
+    if person is None or not person.active or not person.is_staff:
         return None
-    if person.password_hash and needs_rehash(person.password_hash):
-        person.password_hash = hash_password(password)
-    return person.id
+    return person.id, person.password_hash
+
+
+def authenticate_staff(email: str, password: str) -> int | None:
+    """The staff member's id when the e-mail and password match an active account.
+    An unknown e-mail costs one verify all the same (no enumeration by timing).
+    Raises PasswordsBusy when the password pool is full."""
+    with unit_of_work():  # a read, ended before the verify waits for its thread
+        credentials = _staff_credentials(find_staff(email))
+    stored = credentials[1] if credentials else None
+    if not verify_password(stored, password) or credentials is None:
+        return None
+    person_id, password_hash = credentials
+    if password_hash and needs_rehash(password_hash):
+        _upgrade_hash(person_id, password_hash, hash_password(password))
+    return person_id
+
+
+def change_password(
+    person_id: int, current: str, new: str, keep_session: str | None
+) -> None:
+    """A staff member changes their password: the current one must match. Every
+    other session of theirs ends (a copied cookie, a forgotten browser);
+    `keep_session` (the token of the session asking) stays."""
+    _check_password_length(new, "new_password")
+    with unit_of_work():
+        credentials = _staff_credentials(db.session.get(Person, person_id))
+    stored = credentials[1] if credentials else None
+    if not verify_password(stored, current) or stored is None:
+        raise DomainError(
+            "invalid", _("Your current password is not right."), "current_password"
+        )
+    _replace_password(person_id, stored, hash_password(new), keep_session)
+
+
+@use_case
+def set_staff_password(email: str, password: str) -> dict[str, Any]:
+    """An operator sets a staff member's password (`set-password`): every session
+    of theirs ends."""
+    _check_password_length(password, "password")
+    password_hash = hash_password(password)  # before the first query
+    person = find_staff(email)
+    if person is None:
+        raise DomainError("not_found", "no staff member with this e-mail", "email")
+    person.password_hash = password_hash
+    ended = end_other_sessions(person.id, keep=None)
+    return {"id": person.id, "sessions_ended": ended}
+
+
+@use_case
+def _replace_password(
+    person_id: int, expected: str, new_hash: str, keep_session: str | None
+) -> None:
+    """Replace the hash read before (unless it changed meanwhile: then the other
+    change stands) and end every other session of the person."""
+    person = db.session.get(Person, person_id)
+    if person is None or person.password_hash != expected:
+        raise DomainError("conflict", _("Your password was changed meanwhile."))
+    person.password_hash = new_hash
+    end_other_sessions(person_id, keep=keep_session)
+
+
+@use_case
+def _upgrade_hash(person_id: int, expected: str, new_hash: str) -> None:
+    """The same password, hashed with today's cost (at login); nothing if the
+    password changed meanwhile."""
+    person = db.session.get(Person, person_id)
+    if person is not None and person.password_hash == expected:
+        person.password_hash = new_hash
 
 
 def staff_pact(actor: Person, slug: str) -> Pact | None:

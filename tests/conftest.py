@@ -366,3 +366,18 @@ def _no_stray_smtp(
         pytest.fail(
             "this test opened an SMTP connection; mark it with @pytest.mark.smtp"
         )
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Figures a test measured (`record_property("figure", ...)`), printed after the
+    run, also from xdist workers, so that they can be quoted."""
+    lines = [
+        f"{report.nodeid}: {value}"
+        for report in terminalreporter.stats.get("passed", [])
+        for name, value in getattr(report, "user_properties", [])
+        if name == "figure"
+    ]
+    if lines:
+        terminalreporter.write_sep("-", "measured figures")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -32,7 +32,13 @@ USE_CASES = {
         "register_organisation",
         "decide_registration",
         "create_staff",
-        "authenticate_staff",  # rehashes an outdated password hash
+        "set_staff_password",
+    },
+    "stakeholders.logins": {
+        "open_login_session",
+        "end_login_session",
+        "request_login_link",
+        "use_login_link",
     },
     "stakeholders.delivery.services": {
         "assign_expert",

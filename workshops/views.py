@@ -6,7 +6,7 @@ the room, and the pact's public workshop calendar (ICS)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from flask import (
     abort,
@@ -15,24 +15,25 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_user
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from core.errors import DomainError
 from core.forms import ActionForm, NewLinkForm
 from core.headers import public_page
 from core.pacts import find_pact
-from extensions import db, limiter
+from extensions import limiter
 from stakeholders.consent import CONSENT_VERSION, consent_text
-from stakeholders.models import Person
 from stakeholders.sessions import (
     PRIVATE_HEADERS,
     TOKEN_PROBLEMS,
+    log_in,
     open_session,
     participant_required,
 )
@@ -67,6 +68,9 @@ LINK_PROBLEMS = {
 # Reasons for which a fresh link by e-mail may help.
 RENEWABLE = {"invalid", "expired", "revoked"}
 GENERIC_PACT_TITLE = "GreenPact"
+# A walk-in's personal join link, kept in their session until "My workshops" shows
+# it once.
+PERSONAL_LINK_KEY = "personal_link"
 
 
 @bp.context_processor
@@ -131,19 +135,22 @@ def new_link(workshop_id: int) -> str:
 
 
 @bp.get("/me")
-def my_workshops() -> str | Response:
+def my_workshops() -> str | Response | tuple[str, int, dict[str, str]]:
     if current_user.is_authenticated and current_user.is_staff:
         return redirect(url_for("staff.index"))
     if not current_user.is_authenticated:
         return render_template("workshops/me_anonymous.html")
     enrolments = person_enrolments(current_user.id)
-    return render_template(
+    personal_link = session.pop(PERSONAL_LINK_KEY, None)
+    page = render_template(
         "workshops/me.html",
         enrolments=enrolments,
         ranks={e.id: waitlist_rank(e) for e in enrolments},
         open_workshops=open_workshops_for(current_user),
         form=ActionForm(),
+        personal_link=personal_link,
     )
+    return page, 200, PRIVATE_HEADERS if personal_link else {}
 
 
 def _attempt(action: Callable[[], dict[str, Any]]) -> dict[str, Any] | None:
@@ -235,7 +242,10 @@ def _join(form: WalkInForm, text: str) -> str | Response:
             return render_template("workshops/link_sent.html", known=True)
         _add_error(form, exc.field, exc.message)
         return _walk_in_page(form, text)
-    login_user(cast(Person, db.session.get(Person, joined["person"])))
+    log_in(joined["person"])
+    # Their way back in when this session is lost: e-mailed, and shown once on
+    # "My workshops".
+    session[PERSONAL_LINK_KEY] = joined["link"]
     flash(_("Welcome! You have joined the workshop."), "success")
     return redirect(url_for(".my_workshops"))
 

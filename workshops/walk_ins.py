@@ -1,5 +1,7 @@
 """Walk-ins: someone at the venue types the workshop's join code and their details,
-and is enrolled (and registered if new) while the workshop is running."""
+and is enrolled (and registered if new) while the workshop is running. They get their
+personal join link at once, on the page and by e-mail, so that losing the session
+(another device, a closed browser) does not lock them out."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from core.transactions import use_case
 from extensions import db
 from stakeholders.models import Consent, Organisation, Person
 from workshops.enrolment import lock_enrolments, next_position
-from workshops.invitations import EARLY_ADMISSION
+from workshops.invitations import EARLY_ADMISSION, email_invitation, join_link
 from workshops.models import (
     Enrolment,
     EnrolmentSource,
@@ -51,9 +53,10 @@ def find_running_workshop(code: str) -> Workshop | None:
 @use_case
 def join_walk_in(
     code: str, data: dict[str, Any], consent: dict[str, Any]
-) -> dict[str, int]:
+) -> dict[str, Any]:
     """Someone without an invitation joins a running workshop with its code. They
-    become a participant at once; their registration waits for an official."""
+    become a participant at once; their registration waits for an official. Their
+    personal join link (`link`) is returned, to show, and e-mailed to them."""
     workshop = find_running_workshop(code)
     if workshop is None:
         raise DomainError("not_found", _("This code is not valid now."), "code")
@@ -87,7 +90,13 @@ def join_walk_in(
     enrolment.attendance = "present"
     enrolment.revoked = False
     db.session.flush()
-    return {"person": person.id, "workshop": workshop.id, "enrolment": enrolment.id}
+    email_invitation(enrolment, "workshop_invitation")
+    return {
+        "person": person.id,
+        "workshop": workshop.id,
+        "enrolment": enrolment.id,
+        "link": join_link(enrolment),
+    }
 
 
 def _walk_in_person(
