@@ -112,6 +112,9 @@ class Config:
     # Rendered pact PDFs, kept until the pact's content changes ("" keeps none).
     DOCUMENT_CACHE_FOLDER = str(INSTANCE / "cache")
     MAX_CONTENT_LENGTH = 6 * 1024 * 1024
+    # The most evidence (bytes, all files together) one commitment may hold: a
+    # lead cannot fill the disk 5 MB at a time.
+    EVIDENCE_QUOTA_PER_COMMITMENT = 25 * 1024 * 1024
 
     @classmethod
     def from_environment(cls) -> dict[str, Any]:
@@ -142,6 +145,11 @@ class Config:
             "EVIDENCE_FOLDER": env.get("EVIDENCE_FOLDER", cls.EVIDENCE_FOLDER),
             "DOCUMENT_CACHE_FOLDER": env.get(
                 "DOCUMENT_CACHE_FOLDER", cls.DOCUMENT_CACHE_FOLDER
+            ),
+            "EVIDENCE_QUOTA_PER_COMMITMENT": int(
+                env.get(
+                    "EVIDENCE_QUOTA_PER_COMMITMENT", cls.EVIDENCE_QUOTA_PER_COMMITMENT
+                )
             ),
         }
         settings.update({name: env[name] for name in _OPTIONAL if env.get(name)})
