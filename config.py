@@ -73,6 +73,9 @@ class Config:
     # How often the sender looks for messages it was not woken for (other processes,
     # the CLI, retries).
     MAIL_SWEEP_SECONDS = 60.0
+    # Seconds an SMTP server may take for each answer; one message may take six of
+    # these in all, then its connection is cut and it is retried later.
+    MAIL_TIMEOUT = 10.0
     SOCKETIO_MESSAGE_QUEUE = ""
     SOCKETIO_ALLOWED_ORIGINS: list[str] = []
     # The longest (seconds) a busy board's changes wait to share a frame; a quiet
@@ -128,6 +131,7 @@ class Config:
             "MAIL_USERNAME": env.get("MAIL_USERNAME", ""),
             "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
             "MAIL_SENDER": env.get("MAIL_SENDER", "1") == "1",
+            "MAIL_TIMEOUT": float(env.get("MAIL_TIMEOUT", cls.MAIL_TIMEOUT)),
             "SOCKETIO_MESSAGE_QUEUE": env.get("SOCKETIO_MESSAGE_QUEUE", ""),
             "BOARD_BATCH_SECONDS": float(
                 env.get("BOARD_BATCH_SECONDS", cls.BOARD_BATCH_SECONDS)
