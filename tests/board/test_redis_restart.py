@@ -3,9 +3,9 @@ processes on one PostgreSQL database share a Redis server of the test's own (nev
 the machine's), clients write cards through both while Redis is killed (SIGKILL)
 and started again on the same port. The service recovers by itself: new writes
 reach the clients of the other process again, clients that missed events catch up
-with `since`, and nothing is half-applied: every acknowledged change is in the
-database exactly once, every change refused (`internal`) is not, and the board's
-seqs stay gap-free."""
+with `since`, presence is shared again, and nothing is half-applied: every
+acknowledged change is in the database exactly once, every change refused
+(`internal`) is not, and the board's seqs stay gap-free."""
 
 from __future__ import annotations
 
@@ -238,6 +238,10 @@ def test_after_redis_is_killed_and_restarted_under_load_the_board_recovers_and_n
             for thread in threads:
                 thread.join(timeout=30)
 
+        # Presence is shared again: the heartbeat wrote this process's people
+        # back into the restarted (empty) Redis.
+        newcomer = board.connect(setup.facilitator, server=1)
+        present = {p["id"] for p in newcomer.join(setup.board)["snapshot"]["presence"]}
         final = max(seq for w in writers for seq, _at in w.acked.values())
         caught_up = []
         for watcher in watchers:
@@ -252,6 +256,7 @@ def test_after_redis_is_killed_and_restarted_under_load_the_board_recovers_and_n
         board.close()
 
     assert crossed == [True, True], f"not recovered {RECOVERY_LIMIT} s after restart"
+    assert {seat.person for seat in setup.participants} <= present
     assert recovered_in < RECOVERY_LIMIT
     stored = stored_events(two_on_own_redis, setup.board)
     seqs = [seq for seq, _cid in stored]
