@@ -109,8 +109,8 @@ def _dump_postgres(url: URL, dump: Path) -> dict[str, Any]:
             "with `pg_dump --format=custom --file=greenpact.pgdump` (see "
             "deploy/README.md) and copy EVIDENCE_FOLDER beside it"
         )
-    revision = db.session.scalar(text("SELECT version_num FROM alembic_version"))
-    db.session.rollback()
+    with db.engine.connect() as connection:
+        revision = connection.scalar(text("SELECT version_num FROM alembic_version"))
     _run([pg_dump, "--format=custom", "--no-owner", f"--file={dump}"], url)
     return {
         "database": "postgresql",
