@@ -110,6 +110,9 @@ class Config:
     # How often the sender looks for messages it was not woken for (other processes,
     # the CLI, retries).
     MAIL_SWEEP_SECONDS = 60.0
+    # Seconds an SMTP server may take for each answer; one message may take six of
+    # these in all, then its connection is cut and it is retried later.
+    MAIL_TIMEOUT = 10.0
     SOCKETIO_MESSAGE_QUEUE = ""
     SOCKETIO_ALLOWED_ORIGINS: list[str] = []
     # The longest (seconds) a busy board's changes wait to share a frame; a quiet
@@ -175,6 +178,9 @@ class Config:
     # Rendered pact PDFs, kept until the pact's content changes ("" keeps none).
     DOCUMENT_CACHE_FOLDER = str(INSTANCE / "cache")
     MAX_CONTENT_LENGTH = 6 * 1024 * 1024
+    # The most evidence (bytes, all files together) one commitment may hold: a
+    # lead cannot fill the disk 5 MB at a time.
+    EVIDENCE_QUOTA_PER_COMMITMENT = 25 * 1024 * 1024
 
     @classmethod
     def from_environment(cls) -> dict[str, Any]:
@@ -189,6 +195,7 @@ class Config:
             "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
             "MAIL_SENDER": env.get("MAIL_SENDER", "1") == "1",
             "MAIL_LOG_BODIES": env.get("MAIL_LOG_BODIES", "") == "1",
+            "MAIL_TIMEOUT": float(env.get("MAIL_TIMEOUT", cls.MAIL_TIMEOUT)),
             "SOCKETIO_MESSAGE_QUEUE": env.get("SOCKETIO_MESSAGE_QUEUE", ""),
             "BOARD_BATCH_SECONDS": float(
                 env.get("BOARD_BATCH_SECONDS", cls.BOARD_BATCH_SECONDS)
@@ -206,6 +213,11 @@ class Config:
             "EVIDENCE_FOLDER": env.get("EVIDENCE_FOLDER", cls.EVIDENCE_FOLDER),
             "DOCUMENT_CACHE_FOLDER": env.get(
                 "DOCUMENT_CACHE_FOLDER", cls.DOCUMENT_CACHE_FOLDER
+            ),
+            "EVIDENCE_QUOTA_PER_COMMITMENT": int(
+                env.get(
+                    "EVIDENCE_QUOTA_PER_COMMITMENT", cls.EVIDENCE_QUOTA_PER_COMMITMENT
+                )
             ),
         }
         settings.update({name: env[name] for name in _OPTIONAL if env.get(name)})

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import smtplib
+import socket
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -37,9 +38,13 @@ QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
 BATCH = 50
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_RETRY = timedelta(hours=6)
-# A claim older than this is taken to be lost with its process (SMTP times out
-# after 10 s per command).
+# A claim older than this is taken to be lost with its process: far beyond what
+# one message may take (MAIL_TIMEOUT per SMTP read or write, DEADLINE_TIMEOUTS of
+# them in all), so a living sender never loses a claim to another.
 SENDING_LEASE = timedelta(minutes=10)
+# One message, opening the session included, may take at most this many
+# MAIL_TIMEOUTs; then its connection is cut (see `_Watchdog`).
+DEADLINE_TIMEOUTS = 6
 # Refusals of one message; the session itself is still fine for the next.
 MESSAGE_REFUSED = (
     smtplib.SMTPRecipientsRefused,
@@ -286,6 +291,8 @@ class _SMTPSession:
     def __init__(self, config: Any) -> None:
         self._config = config
         self._smtp: smtplib.SMTP | None = None
+        timeout = float(config["MAIL_TIMEOUT"])
+        self._watchdog = _Watchdog(timeout * DEADLINE_TIMEOUTS)
 
     def send(self, message_id: int, email: EmailMessage) -> None:
         if not self._config["MAIL_SERVER"]:
@@ -298,9 +305,10 @@ class _SMTPSession:
             else:
                 log.info("e-mail %s not sent: no MAIL_SERVER set", message_id)
             return
-        if self._smtp is None:
-            self._smtp = self._open()
-        self._smtp.send_message(email)
+        with self._watchdog.deadline():
+            if self._smtp is None:
+                self._smtp = self._open()
+            self._smtp.send_message(email)
 
     def close(self) -> None:
         if self._smtp is None:
@@ -312,8 +320,11 @@ class _SMTPSession:
 
     def _open(self) -> smtplib.SMTP:
         config = self._config
-        smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10)
+        # Not connected yet, so that the watchdog can cut even the greeting short.
+        smtp = smtplib.SMTP(timeout=float(config["MAIL_TIMEOUT"]))
+        self._watchdog.smtp = smtp
         try:
+            smtp.connect(config["MAIL_SERVER"], config["MAIL_PORT"])
             if config["MAIL_USE_TLS"]:
                 smtp.starttls()
             if config["MAIL_USERNAME"]:
@@ -322,6 +333,36 @@ class _SMTPSession:
             smtp.close()
             raise
         return smtp
+
+
+class _Watchdog:
+    """Cuts the SMTP connection of a message that outlives its deadline. The socket
+    timeout bounds each read; a server that trickles its answer a byte at a time
+    never lets one time out, and would hold the sender (and the message's claim)
+    for hours. Shutting the socket down wakes the blocked read, which then fails
+    like a dropped connection: the message is retried later."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.smtp: smtplib.SMTP | None = None
+
+    @contextlib.contextmanager
+    def deadline(self) -> Iterator[None]:
+        timer = threading.Timer(self.seconds, self._cut)
+        timer.daemon = True
+        timer.start()
+        try:
+            yield
+        finally:
+            timer.cancel()
+
+    def _cut(self) -> None:
+        connection = getattr(self.smtp, "sock", None)
+        if connection is None:
+            return
+        log.warning("SMTP server too slow: connection cut after %g s", self.seconds)
+        with contextlib.suppress(OSError):
+            connection.shutdown(socket.SHUT_RDWR)
 
 
 @contextlib.contextmanager

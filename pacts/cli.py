@@ -15,6 +15,7 @@ from core.cli import emit, fail, rows_of
 from core.errors import DomainError
 from core.pacts import create_pact
 from pacts import bp
+from pacts.backups import BackupError, backup_instance, restore_instance
 from pacts.imports import import_commitments
 from pacts.monitoring import send_reminders
 
@@ -78,3 +79,45 @@ def import_commitments_command(file: Path, pact_slug: str, official: str) -> Non
         emit(import_commitments(pact_slug, official, rows))
     except DomainError as exc:
         raise fail(exc) from None
+
+
+@bp.cli.command("backup")
+@click.option(
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The archive to write (.tar.gz); it must not exist yet.",
+)
+def backup_command(output: Path) -> None:
+    """Back up the database and the evidence files into one archive, while the app
+    keeps serving (SQLite's online backup; pg_dump for PostgreSQL)."""
+    try:
+        manifest = backup_instance(output)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    emit(
+        {
+            "output": str(output),
+            "database": manifest["database"],
+            "schema_revision": manifest["schema_revision"],
+            "tables": manifest.get("tables"),
+            "evidence_files": len(manifest["evidence"]),
+        }
+    )
+
+
+@bp.cli.command("restore")
+@click.option(
+    "--input",
+    "archive",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="An archive written by `backup`.",
+)
+@click.option("--yes", is_flag=True, help="Replace a database that holds data.")
+def restore_command(archive: Path, yes: bool) -> None:
+    """Check a backup archive and bring it into this instance (stop the app first)."""
+    try:
+        emit(restore_instance(archive, overwrite=yes))
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None

@@ -1,7 +1,8 @@
 """Monitoring a published pact: a commitment's lead (or an official on their behalf)
 reports progress, with optional evidence (a link, or a file of an allowed type up to
-5 MB, checked by its content, not only its name), and reminder e-mails go out when a
-report is due and when it is overdue (`send-reminders`, run daily)."""
+5 MB, checked by its content, not only its name, within a total per commitment:
+EVIDENCE_QUOTA_PER_COMMITMENT), and reminder e-mails go out when a report is due and
+when it is overdue (`send-reminders`, run daily)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import format_decimal
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from commitments.models import Commitment
@@ -30,7 +32,8 @@ from pacts.models import ProgressReminder, ProgressReport
 from pacts.progress import next_due, reminder_kind
 from stakeholders.models import Person
 
-EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
+MB = 1024 * 1024
+EVIDENCE_MAX_BYTES = 5 * MB
 # Allowed evidence: extension -> (MIME type, how its content must start). Office
 # files are ZIP containers; CSV and plain text must be UTF-8 without NUL bytes.
 ZIP = b"PK\x03\x04"
@@ -136,6 +139,8 @@ def report_progress(
     # Every check comes before the report exists: a refused file leaves nothing
     # pending in the session.
     mimetype = evidence_type(data.evidence) if data.evidence is not None else None
+    if data.evidence is not None:
+        _check_quota(commitment, len(data.evidence.content))
     report = ProgressReport(
         commitment=commitment,
         reported_on=data.reported_on,
@@ -171,6 +176,37 @@ def _check_reporter(person_id: int, commitment: Commitment) -> None:
     raise DomainError(
         "forbidden", _("Only the commitment's lead organisation reports its progress.")
     )
+
+
+def _check_quota(commitment: Commitment, size: int) -> None:
+    """Refuse a file that would take the commitment's evidence past the quota. The
+    commitment's row is locked first (PostgreSQL), so that two uploads at once cannot
+    both fit in the same room; SQLite writers are serialised anyway."""
+    db.session.execute(
+        select(Commitment.id).where(Commitment.id == commitment.id).with_for_update()
+    )
+    used = db.session.scalar(
+        select(func.coalesce(func.sum(ProgressReport.evidence_size), 0)).where(
+            ProgressReport.commitment_id == commitment.id
+        )
+    )
+    quota = int(current_app.config["EVIDENCE_QUOTA_PER_COMMITMENT"])
+    if int(used or 0) + size <= quota:
+        return
+    raise DomainError(
+        "invalid",
+        _(
+            "This commitment's evidence files may take %(quota)s MB in all, and "
+            "%(used)s MB are stored already: attach a smaller file, or a link.",
+            quota=_megabytes(quota),
+            used=_megabytes(int(used or 0)),
+        ),
+        "evidence_file",
+    )
+
+
+def _megabytes(size: int) -> str:
+    return str(format_decimal(size / MB, format="#,##0.#"))
 
 
 def evidence_folder() -> Path:

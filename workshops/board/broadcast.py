@@ -176,7 +176,7 @@ def board_lock(board_id: int) -> Iterator[None]:
             yield
             return
         shared = _shared.board_lock(board_id)
-        if not shared.acquire():
+        if not _acquire(shared):
             raise BoardError("internal", "the board is busy; try again")
         try:
             yield
@@ -184,11 +184,28 @@ def board_lock(board_id: int) -> Iterator[None]:
             _release(shared)
 
 
+def _acquire(lock: Any) -> bool:
+    """Whether the Redis lock was taken. Redis unreachable: no change can be made
+    (nothing has been touched yet), and the client may try again."""
+    try:
+        return bool(lock.acquire())
+    except redis.RedisError as exc:
+        log.warning("board lock unavailable (%s)", type(exc).__name__)
+        raise BoardError(
+            "internal", "the board is unavailable for a moment; try again"
+        ) from None
+
+
 def _release(lock: Any) -> None:
+    """Never raises: the change is committed by now, and its ack must say so. A
+    lock that cannot be released (Redis restarted, or the change outlived it)
+    expires by itself after LOCK_TIMEOUT."""
     try:
         lock.release()
     except redis.exceptions.LockNotOwnedError:
         log.warning("a board change outlived its lock (%s s)", LOCK_TIMEOUT)
+    except redis.RedisError as exc:
+        log.warning("board lock not released (%s)", type(exc).__name__)
 
 
 def publish_event(event: dict[str, Any]) -> None:
@@ -212,15 +229,26 @@ def enter(board_id: int, sid: str, person: dict[str, Any]) -> None:
     _present[board_id][sid] = entry
     fanout.listen()
     if _shared:
-        _shared.store({board_id: {sid: entry}})
         _shared.start_heartbeat()
+        _shared_presence(_shared.store, {board_id: {sid: entry}})
     publish_presence(board_id)
+
+
+def _shared_presence(change: Any, *args: Any) -> None:
+    """Write this process's presence to Redis; while Redis is away, the heartbeat
+    writes it again once it is back (and a departed person's entry ages out)."""
+    try:
+        change(*args)
+    except redis.RedisError as exc:
+        log.warning(
+            "presence not shared (%s); the heartbeat retries", type(exc).__name__
+        )
 
 
 def leave(board_id: int, sid: str) -> None:
     if _present[board_id].pop(sid, None) is not None:
         if _shared:
-            _shared.remove(board_id, sid)
+            _shared_presence(_shared.remove, board_id, sid)
         publish_presence(board_id)
 
 

@@ -197,7 +197,14 @@ class RedisFanout(Fanout):
         self.listening = False
 
     def publish(self, event: Event) -> None:
-        self.redis.publish(self.channel, json.dumps(event))
+        """Through Redis to every process; while Redis is unreachable, to this
+        process's own clients at least (the others see the gap in `seq` and
+        catch up with `since`)."""
+        try:
+            self.redis.publish(self.channel, json.dumps(event))
+        except redis.RedisError as exc:
+            log.warning("board event delivered locally only (%s)", type(exc).__name__)
+            self.batcher.add(event)
 
     def listen(self) -> None:
         """Started when the first client joins a board on this process."""

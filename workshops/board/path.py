@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import joinedload, selectinload
 
 from commitments.models import Commitment, Signature
@@ -301,10 +301,13 @@ def apply_board_change(
     with broadcast.board_lock(board_id):
         try:
             return _apply_change(board_id, person_id, event, data, cid, token_workshop)
-        except (BoardError, IntegrityError) as exc:
+        except (BoardError, DBAPIError) as exc:
             # The unit has rolled back. A repeated cid (a retry, or the same cid
-            # racing in from a second connection) is answered with the result of
-            # its first change; the common path never looks for one.
+            # racing in from a second connection; IntegrityError) is answered with
+            # the result of its first change; so is a change whose COMMIT reached
+            # the database while the connection was lost before its answer (the
+            # ack must not say `internal`, nothing changed; clients catch up on its
+            # event with `since`). The common path never looks for one.
             if isinstance(exc, BoardError) and exc.code == "unauthorized":
                 raise
             earlier = _earlier_ack(board_id, person_id, cid)
