@@ -17,6 +17,7 @@ from sqlalchemy import delete, exists, or_, select, update
 
 from commitments.models import Commitment, Signature, commitment_co_signer
 from commitments.personal_data import commitments_record
+from core.audit import AuditAction, record_staff_action
 from core.choices import RegistrationStatus
 from core.downloads import rowcount
 from core.erasure import ERASED_NAME, identifying_values, scrub_values
@@ -125,7 +126,15 @@ def export_registration(
     """The export of a registration's contact, as an official of the pact sees it:
     only what their own pact holds."""
     email = contact_of_registration(actor_id, pact_id, organisation_id)
-    return export_person(email, pact_id)
+    export = export_person(email, pact_id)
+    record_staff_action(
+        actor_id,
+        pact_id,
+        AuditAction.PERSONAL_DATA_EXPORT,
+        "registration",
+        organisation_id,
+    )
+    return export
 
 
 # --- erasure -------------------------------------------------------------------------
@@ -144,7 +153,16 @@ def erase_registration_contact(
 ) -> dict[str, Any]:
     """An official erases a registration's contact person (their pact only)."""
     email = contact_of_registration(actor_id, pact_id, organisation_id)
-    return _erase(people_with_email(email, pact_id), email)
+    erased = _erase(people_with_email(email, pact_id), email)
+    record_staff_action(
+        actor_id,
+        pact_id,
+        AuditAction.ERASE,
+        "registration",
+        organisation_id,
+        people=erased["people"],
+    )
+    return erased
 
 
 def _erase(people: list[Person], email: str) -> dict[str, Any]:

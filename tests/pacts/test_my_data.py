@@ -19,13 +19,15 @@ from sqlalchemy import select
 
 from commitments.operations import agree_commitment
 from config import derived_reply_to
+from core.audit import AuditAction, AuditEntry
 from core.mail import OutboxMessage, OutboxSender, queue_template_email
 from core.transactions import unit_of_work
 from extensions import db
-from pacts.personal_data import export_person
-from stakeholders.models import Consent, Organisation, Person
+from pacts.personal_data import erase_person, export_person
+from stakeholders.models import Consent, LoginSession, Organisation, Person
 from tests.conftest import csrf_from, wait_for
 from tests.pacts.factories import (
+    in_language_of,
     new_commitment,
     open_member_session,
     page_text,
@@ -156,7 +158,11 @@ def test_withdrawing_consent_is_confirmed_recorded_and_stops_the_emails(
         select(OutboxMessage).where(OutboxMessage.id > last)
     ).one()
     assert confirmation.recipient == MARIA["contact_email"]
-    assert "withdrawn" in confirmation.subject
+    assert confirmation.subject == in_language_of(
+        MARIA["contact_email"],
+        "Your consent for %(pact)s is withdrawn",
+        pact="Ilfov Local Green Pact",
+    )
     # Agreeing another commitment the organisation leads asks its contact to sign:
     # not any more.
     agree_commitment(story.official, commitment)
@@ -232,3 +238,36 @@ def test_the_consent_text_points_at_the_page_and_the_address_not_at_replies(
     assert "http://localhost/me/data" in page
     assert "privacy@greenpact.local" in page
     assert "replying to the confirmation" not in page
+
+
+def test_an_officials_download_and_erasure_are_in_the_audit_log(
+    client: FlaskClient, story: Story, login: Callable[[int], None]
+):
+    login(story.official)
+
+    client.get(registration_page(story) + "/personal-data.json")
+    post_form(client, registration_page(story) + "/erase", {"confirm": "y"})
+
+    entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+    recorded = [
+        (entry.action, entry.actor_id, entry.subject_id)
+        for entry in entries
+        if entry.action in (AuditAction.PERSONAL_DATA_EXPORT, AuditAction.ERASE)
+    ]
+    assert recorded == [
+        (AuditAction.PERSONAL_DATA_EXPORT, story.official, story.maria_organisation),
+        (AuditAction.ERASE, story.official, story.maria_organisation),
+    ]
+
+
+def test_an_erasure_ends_the_persons_login_sessions_on_the_server(
+    client: FlaskClient, story: Story
+):
+    open_member_session(client, story.maria)
+    sessions = select(LoginSession).where(LoginSession.person_id == story.maria)
+    assert db.session.scalars(sessions).all() != []
+
+    erase_person(MARIA["contact_email"])
+
+    assert db.session.scalars(sessions).all() == []
+    assert client.get("/me/data.json").status_code == 302
