@@ -196,6 +196,14 @@ def _register_error_pages(app: Flask) -> None:
     def http_error(exc: HTTPException) -> tuple[str, int]:
         return render_template("error.html", error=exc), exc.code or 500
 
+    @app.errorhandler(429)
+    def too_many_requests(exc: HTTPException) -> tuple[str, int]:
+        from core.ratelimits import retry_after_seconds, waiting_time
+
+        # The time the Retry-After header gives, in words.
+        wait = waiting_time(retry_after_seconds())
+        return render_template("error.html", error=exc, wait=wait), 429
+
     @app.errorhandler(Exception)
     def unexpected_error(exc: Exception) -> tuple[str, int]:
         # Operators get the type and the frames; not the message, which may quote
