@@ -110,8 +110,10 @@ def _init_extensions(app: Flask) -> None:
     )
     from workshops.board.broadcast import init_board_fanout
     from workshops.board.events import register_board_events
+    from workshops.board.limits import init_board_limits
 
     init_board_fanout(app.config)
+    init_board_limits(app.config)
     register_board_events()
 
 
