@@ -2,7 +2,8 @@
 changes share one rate however many sockets they open, a person holds at most
 BOARD_CONNECTIONS_PER_PERSON connections to a board (one more is refused at connect
 or at join with `too_many_connections`), and another person on the same board is
-not affected by either."""
+not affected by either; with two processes and Redis, the rate and the places are
+shared by the processes."""
 
 from __future__ import annotations
 
@@ -21,10 +22,12 @@ from tests.board.conftest import (
     BoardClient,
     LiveBoard,
     LiveServers,
+    in_threads,
     new_cid,
     served,
     watched,
 )
+from tests.board.test_scaled_out import scaled_board, two_servers  # noqa: F401
 
 SOCKETS = 10
 CARDS_PER_SOCKET = 60
@@ -182,3 +185,34 @@ def test_the_limit_is_per_board_a_facilitator_opens_many_boards(
     joined = [live_board.joined(setup.facilitator, setup.board) for setup in boards]
 
     assert len(joined) == CONNECTIONS + 2
+
+
+def test_across_two_processes_a_person_shares_one_rate_and_one_set_of_places(
+    scaled_board: LiveBoard,  # noqa: F811
+):
+    setup = scaled_board.new_board(2)
+    scaled_board.set_phase(setup, "ideas")
+    person, neighbour = setup.participants
+    sockets = [
+        scaled_board.joined(person.token, setup.board, server=n % 2)
+        for n in range(CONNECTIONS)
+    ]
+    one_more = [
+        scaled_board.connect(person.token, server=n).join(setup.board) for n in (0, 1)
+    ]
+    started = time.monotonic()
+
+    results = in_threads(
+        [
+            lambda client=client: flood(client, setup.board, setup.themes[0], 40)
+            for client in sockets
+        ]
+    )
+    elapsed = time.monotonic() - started
+
+    assert [ack["error"]["code"] for ack in one_more] == ["too_many_connections"] * 2
+    accepted = [ack for acks in results for ack in acks if ack["ok"]]
+    assert EVENT_BURST <= len(accepted) <= EVENT_BURST + EVENTS_PER_SECOND * elapsed + 1
+    assert scaled_board.joined(neighbour.token, setup.board, server=1).change(
+        setup.board, "card:create", theme=setup.themes[0], text="Mine"
+    )["ok"]
