@@ -119,8 +119,10 @@ def _init_extensions(app: Flask) -> None:
     )
     from workshops.board.broadcast import init_board_fanout
     from workshops.board.events import register_board_events
+    from workshops.board.limits import init_board_limits
 
     init_board_fanout(app.config)
+    init_board_limits(app.config)
     register_board_events()
 
 
@@ -209,6 +211,14 @@ def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> tuple[str, int]:
         return render_template("error.html", error=exc), exc.code or 500
+
+    @app.errorhandler(429)
+    def too_many_requests(exc: HTTPException) -> tuple[str, int]:
+        from core.ratelimits import retry_after_seconds, waiting_time
+
+        # The time the Retry-After header gives, in words.
+        wait = waiting_time(retry_after_seconds())
+        return render_template("error.html", error=exc, wait=wait), 429
 
     @app.errorhandler(Exception)
     def unexpected_error(exc: Exception) -> tuple[str, int]:

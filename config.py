@@ -50,13 +50,17 @@ _OPTIONAL = (
     "MAIL_DEFAULT_SENDER",
     "RATELIMIT_STORAGE_URI",
     "RATELIMIT_KEY_PREFIX",
-    "REGISTRATION_RATE_LIMIT",
+    "REGISTRATION_EMAIL_LIMIT",
+    "REGISTRATION_ADDRESS_LIMIT",
     "LOGIN_FAILURE_LIMIT",
     "LOGIN_ADDRESS_FAILURE_LIMIT",
     "LOGIN_LINK_LIMIT",
     "LOGIN_LINK_ADDRESS_LIMIT",
-    "WALK_IN_RATE_LIMIT",
-    "NEW_LINK_RATE_LIMIT",
+    "WALK_IN_SESSION_FAILURE_LIMIT",
+    "WALK_IN_ADDRESS_FAILURE_LIMIT",
+    "LINK_FAILURE_LIMIT",
+    "NEW_LINK_EMAIL_LIMIT",
+    "NEW_LINK_ADDRESS_LIMIT",
     "NODE_NAME",
 )
 
@@ -68,6 +72,7 @@ _INTEGERS = (
     "LOGIN_SESSION_IDLE_SECONDS",
     "REGISTRATION_RETENTION_DAYS",
     "OUTBOX_RETENTION_DAYS",
+    "BOARD_CONNECTIONS_PER_PERSON",
 )
 
 
@@ -127,7 +132,12 @@ class Config:
     BOARD_EVENTS_CHANNEL = "greenpact:board-events"
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    REGISTRATION_RATE_LIMIT = "20 per hour"
+    # A venue shares one public address (a proxy too): limits key on what identifies
+    # an abuser, and the address only carries a ceiling against floods
+    # (core/ratelimits.py). Registrations that reach the service (validation errors
+    # never count), per e-mail typed, and per address.
+    REGISTRATION_EMAIL_LIMIT = "5 per hour"
+    REGISTRATION_ADDRESS_LIMIT = "500 per hour"
     # Failed staff logins per account (the e-mail asked for, whether or not it
     # exists) and per address: a venue or an office shares one address, so its
     # ceiling is higher. Validation errors are not failures. A locked account still
@@ -141,9 +151,23 @@ class Config:
     LOGIN_LINK_TTL_SECONDS = 20 * 60
     # A login session unused for this long ends (it is refused, then purged).
     LOGIN_SESSION_IDLE_SECONDS = 14 * 24 * 3600
-    # Guessing a 6-character walk-in code (31^6 ≈ 887 million) at this rate is hopeless.
-    WALK_IN_RATE_LIMIT = "10 per minute"
-    NEW_LINK_RATE_LIMIT = "5 per hour"
+    # Wrong walk-in codes (incomplete forms never count), per visitor's session and
+    # per address. A code is 6 of 31 characters (31^6 ≈ 887 million) and works only
+    # while its workshop runs (a day at most): at 60 wrong codes per 10 minutes, one
+    # address tries 8,640 a day, a chance of about 1 in 100,000 of hitting a running
+    # workshop's code; a room's typos stay far below 60 in 10 minutes.
+    WALK_IN_SESSION_FAILURE_LIMIT = "10 per 10 minutes"
+    WALK_IN_ADDRESS_FAILURE_LIMIT = "60 per 10 minutes"
+    # Personal and join links whose token is not genuine (forged, truncated), per
+    # address; links that work, or expired ones, never count. Tokens are signed, so
+    # guessing one is hopeless anyway: this spares the database the attempts.
+    LINK_FAILURE_LIMIT = "30 per 10 minutes"
+    # "Send me a new link": per e-mail typed (both forms share it), and per address.
+    NEW_LINK_EMAIL_LIMIT = "5 per hour"
+    NEW_LINK_ADDRESS_LIMIT = "200 per hour"
+    # Open connections of one person to one board (several windows, a phone and a
+    # laptop); one more is refused with `too_many_connections`.
+    BOARD_CONNECTIONS_PER_PERSON = 5
     # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are
     # believed (ProxyFix): 0 believes none, so a visitor cannot pose as another by
     # sending the headers; 1 behind one nginx (deploy/).

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -18,8 +18,13 @@ from commitments.operations import identify_member, request_member_link, sign_co
 from core.choices import COMMITMENT_STATUS_LABELS, CommitmentStatus
 from core.errors import DomainError
 from core.forms import NewLinkForm
+from core.ratelimits import (
+    count_attempt,
+    count_link_problem,
+    link_failure_limit,
+    new_link_limits,
+)
 from core.time import today_in
-from extensions import limiter
 from pacts.member_forms import (
     EVIDENCE_EXTENSIONS,
     ProgressForm,
@@ -64,18 +69,16 @@ def _link_problem(reason: str | None, form: NewLinkForm) -> str:
 
 
 @bp.get("/me/link/<token>")
+@link_failure_limit
 def open_link(token: str) -> tuple[str, int, dict[str, str]] | Response:
     """A personal link: a participant session on success; on failure the reason,
     and no session (an existing one is left as it was)."""
     try:
         person_id = identify_member(token)
     except DomainError as exc:
+        count_link_problem(exc.message)
         return _link_problem(exc.message, NewLinkForm()), 403, PRIVATE_HEADERS
     return open_session(person_id, "member.commitments")
-
-
-def _new_link_limit() -> str:
-    return str(current_app.config["NEW_LINK_RATE_LIMIT"])
 
 
 @bp.get("/me/link/new")
@@ -84,12 +87,13 @@ def new_link_form() -> str:
 
 
 @bp.post("/me/link/new")
-@limiter.limit(_new_link_limit)
+@new_link_limits
 def new_link() -> tuple[str, int] | str:
     """A new personal link, sent to the address typed if it belongs to a party."""
     form = NewLinkForm()
     if not form.validate_on_submit():
         return _link_problem(None, form), 400
+    count_attempt()
     request_member_link(form.email.data or "")
     return render_template("workshops/link_sent.html")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
@@ -10,6 +10,13 @@ from werkzeug.wrappers import Response
 from core.errors import DomainError
 from core.models import Pact
 from core.pacts import find_pact
+from core.ratelimits import (
+    address_key,
+    attempt_counted,
+    configured,
+    count_attempt,
+    form_email_key,
+)
 from extensions import limiter
 from stakeholders import bp
 from stakeholders.consent import CONSENT_VERSION, consent_text
@@ -17,8 +24,8 @@ from stakeholders.forms import RegistrationForm
 from stakeholders.services import register_organisation, theme_choices
 
 
-def _registration_limit() -> str:
-    return str(current_app.config["REGISTRATION_RATE_LIMIT"])
+def _email_key() -> str:
+    return form_email_key("registration", "contact_email")
 
 
 def _open_pact(slug: str) -> Pact:
@@ -29,7 +36,21 @@ def _open_pact(slug: str) -> Pact:
 
 
 @bp.route("/p/<slug>/register", methods=["GET", "POST"])
-@limiter.limit(_registration_limit, methods=["POST"])
+# Registrations that reach the service count (validation errors never do): per
+# e-mail typed (a mailbox gets few confirmations), and per address only a ceiling,
+# as a venue's people register from one address.
+@limiter.limit(
+    configured("REGISTRATION_EMAIL_LIMIT"),
+    key_func=_email_key,
+    methods=["POST"],
+    deduct_when=attempt_counted,
+)
+@limiter.limit(
+    configured("REGISTRATION_ADDRESS_LIMIT"),
+    key_func=address_key,
+    methods=["POST"],
+    deduct_when=attempt_counted,
+)
 def register(slug: str) -> str | Response:
     pact = _open_pact(slug)
     form = RegistrationForm(theme_choices=theme_choices(pact))
@@ -43,6 +64,7 @@ def register(slug: str) -> str | Response:
         )
     if form.fax_number.data:
         # A bot filled the honeypot: look successful, store nothing.
+        count_attempt()
         return redirect(url_for("stakeholders.registered", slug=pact.slug))
     if form.consent_version.data != CONSENT_VERSION:
         form.consent.errors = [
@@ -55,6 +77,7 @@ def register(slug: str) -> str | Response:
         return render_template(
             "stakeholders/register.html", pact=pact, form=form, consent=text
         )
+    count_attempt()
     consent = {
         "version": CONSENT_VERSION,
         "language": str(get_locale()),

@@ -84,14 +84,16 @@ def test_proxy_node_and_rate_limit_settings_come_from_the_environment(
     monkeypatch.setenv("SECRET_KEY", "from-the-environment")
     monkeypatch.setenv("TRUSTED_PROXY_HOPS", "1")
     monkeypatch.setenv("NODE_NAME", "app2")
-    monkeypatch.setenv("REGISTRATION_RATE_LIMIT", "3 per hour")
+    monkeypatch.setenv("REGISTRATION_ADDRESS_LIMIT", "3 per hour")
+    monkeypatch.setenv("BOARD_CONNECTIONS_PER_PERSON", "8")
     monkeypatch.setenv("RATELIMIT_KEY_PREFIX", "county")
     # Read without building an app: Flask-Limiter's one limiter keeps the first key
     # prefix any app of the process gave it.
     settings = Config.from_environment()
     assert settings["TRUSTED_PROXY_HOPS"] == 1
     assert settings["NODE_NAME"] == "app2"
-    assert settings["REGISTRATION_RATE_LIMIT"] == "3 per hour"
+    assert settings["REGISTRATION_ADDRESS_LIMIT"] == "3 per hour"
+    assert settings["BOARD_CONNECTIONS_PER_PERSON"] == 8
     assert settings["RATELIMIT_KEY_PREFIX"] == "county"
 
 

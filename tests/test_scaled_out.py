@@ -39,7 +39,7 @@ def two_instances(sqlite_url: str, prefix: str) -> list[Flask]:
     settings: dict[str, Any] = {
         "RATELIMIT_STORAGE_URI": TEST_REDIS_URL,
         "RATELIMIT_KEY_PREFIX": prefix,
-        "REGISTRATION_RATE_LIMIT": "2 per hour",
+        "REGISTRATION_ADDRESS_LIMIT": "2 per hour",
     }
     apps = [build_app(sqlite_url, **settings) for _n in range(2)]
     with apps[0].app_context():

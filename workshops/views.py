@@ -28,6 +28,16 @@ from core.errors import DomainError
 from core.forms import ActionForm, NewLinkForm
 from core.headers import public_page
 from core.pacts import find_pact
+from core.ratelimits import (
+    address_key,
+    attempt_counted,
+    configured,
+    count_attempt,
+    count_link_problem,
+    link_failure_limit,
+    new_link_limits,
+    session_key,
+)
 from extensions import limiter
 from stakeholders.consent import CONSENT_VERSION, consent_text
 from stakeholders.sessions import (
@@ -78,18 +88,8 @@ def workshop_labels() -> dict[str, Any]:
     return {"workshop_labels": LABELS}
 
 
-def _walk_in_limit() -> str:
-    return str(current_app.config["WALK_IN_RATE_LIMIT"])
-
-
-def _new_link_limit() -> str:
-    return str(current_app.config["NEW_LINK_RATE_LIMIT"])
-
-
-def _not_joined(response: Response) -> bool:
-    """Only failed walk-in attempts count: a room of people on one Wi-Fi address
-    joining at once is not an attack."""
-    return response.status_code != 302
+def _walk_in_session_key() -> str:
+    return session_key("walk-in")
 
 
 # --- join links --------------------------------------------------------------------
@@ -108,6 +108,7 @@ def _link_problem(workshop_id: int, reason: str | None, form: NewLinkForm) -> st
 
 
 @bp.get("/w/<int:workshop_id>/join/<token>")
+@link_failure_limit
 def open_link(
     workshop_id: int, token: str
 ) -> tuple[str, int, dict[str, str]] | Response:
@@ -116,17 +117,19 @@ def open_link(
     try:
         person_id = identify_participant(token, workshop_id)
     except DomainError as exc:
+        count_link_problem(exc.message)
         page = _link_problem(workshop_id, exc.message, NewLinkForm())
         return page, 403, PRIVATE_HEADERS
     return open_session(person_id, "workshops.my_workshops")
 
 
 @bp.post("/w/<int:workshop_id>/new-link")
-@limiter.limit(_new_link_limit)
+@new_link_limits
 def new_link(workshop_id: int) -> str:
     form = NewLinkForm()
     if not form.validate_on_submit():
         return _link_problem(workshop_id, None, form)
+    count_attempt()
     request_new_link(workshop_id, form.email.data or "")
     return render_template("workshops/link_sent.html")
 
@@ -199,17 +202,31 @@ def _add_error(form: WalkInForm, field: str | None, message: str) -> None:
     target.errors = [*target.errors, message]
 
 
+# Wrong codes count, and nothing else (a field left empty, a code of the wrong
+# length): per visitor's session, so that one person's typos never lock the room
+# out, and per address with a ceiling a room's typos stay under (the arithmetic is
+# in config.py).
 @bp.route("/join", methods=["GET", "POST"])
-@limiter.limit(_walk_in_limit, methods=["POST"], deduct_when=_not_joined)
+@limiter.limit(
+    configured("WALK_IN_SESSION_FAILURE_LIMIT"),
+    key_func=_walk_in_session_key,
+    methods=["POST"],
+    deduct_when=attempt_counted,
+)
+@limiter.limit(
+    configured("WALK_IN_ADDRESS_FAILURE_LIMIT"),
+    key_func=address_key,
+    methods=["POST"],
+    deduct_when=attempt_counted,
+)
 def walk_in() -> str | Response:
-    # The consent names the pact of the code in the address the page was opened
-    # with, so what is recorded is what was shown.
-    shown_code = request.args.get("code", "")[:20]
-    shown = find_running_workshop(shown_code) if shown_code else None
-    text = consent_text(shown.pact.title if shown else GENERIC_PACT_TITLE)
+    # The page tells nothing about the code in its address (`?code=` from a QR
+    # code): the code is checked only by the limited POST. So the consent names no
+    # pact, and what is recorded is what was shown.
+    text = consent_text(GENERIC_PACT_TITLE)
     form = WalkInForm()
     if request.method == "GET":
-        form.code.data = normalise_code(shown_code)
+        form.code.data = normalise_code(request.args.get("code", "")[:20])
         form.consent_version.data = CONSENT_VERSION
     if not form.validate_on_submit():
         return _walk_in_page(form, text)
@@ -224,6 +241,7 @@ def _join(form: WalkInForm, text: str) -> str | Response:
     code, email = form.code.data or "", form.contact_email.data or ""
     workshop = find_running_workshop(code)
     if workshop is None:
+        count_attempt()
         _add_error(form, "code", _("This code is not valid now."))
         return _walk_in_page(form, text)
     consent = {

@@ -17,6 +17,7 @@ import pytest
 
 from core.choices import (
     COMMITMENT_TEXT_MAX,
+    EVENTS_PER_SECOND,
     INDICATOR_NAME_MAX,
     INDICATOR_UNIT_MAX,
     REASON_MAX,
@@ -378,25 +379,19 @@ def cases(event: str, arena: Arena, version: Versions) -> list[Case]:
 
 
 class Sender:
-    """Sends as the facilitator, on a fresh connection every `BUDGET` events, so that
-    the per-connection rate limit never answers in validation's place."""
+    """Sends as the facilitator, no faster than a person's rate on a board, so that
+    the rate limit (per person, over all their connections) never answers in
+    validation's place."""
 
-    BUDGET = 30
+    INTERVAL = 1 / EVENTS_PER_SECOND
 
     def __init__(self, live_board: LiveBoard, setup: BoardSetup) -> None:
-        self.live_board = live_board
-        self.setup = setup
         self.client = live_board.joined(setup.facilitator, setup.board)
-        self.sent = 0
+        self.last = 0.0
 
     def send(self, event: str, payload: Any) -> dict[str, Any]:
-        if self.sent == self.BUDGET:
-            self.client.disconnect()
-            self.client = self.live_board.joined(
-                self.setup.facilitator, self.setup.board
-            )
-            self.sent = 0
-        self.sent += 1
+        time.sleep(max(0.0, self.last + self.INTERVAL - time.monotonic()))
+        self.last = time.monotonic()
         return self.client.ack(event, payload)
 
 

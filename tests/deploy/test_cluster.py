@@ -4,8 +4,9 @@ Redis and PostgreSQL. Through nginx, clients on both processes and over both
 transports see every change once, in order, gap-free; when one process is killed its
 clients come back through nginx on the other and resync, and nothing acknowledged is
 lost; a dead process leaves nobody "here now"; rate limits count each visitor
-behind nginx, whatever X-Forwarded-For the visitor sends; and the Socket.IO origin
-check still knows the page's own origin."""
+behind nginx, whatever X-Forwarded-For the visitor sends, and a venue (everyone at one
+address) gets its 40 registrations and 30 walk-ins through while guessing codes is
+stopped; and the Socket.IO origin check still knows the page's own origin."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import threading
 import time
 from typing import Any
 
+from extensions import db
 from tests.board.conftest import (
     BoardClient,
     LiveBoard,
@@ -30,7 +32,13 @@ from tests.deploy.conftest import (
     on_every_node,
     register,
     visitor,
+    walk_in,
 )
+from workshops.models import Workshop
+from workshops.scheduling import set_workshop_status
+
+WALK_INS = 30
+WRONG_CODES_PER_ADDRESS = 60  # WALK_IN_ADDRESS_FAILURE_LIMIT's default, per 10 min
 
 TRANSPORTS = ["polling", "websocket"]
 CARDS_PER_WRITER = 12
@@ -212,16 +220,58 @@ def snapshot_presence(board: LiveBoard, setup: Any) -> set[int]:
     return {p["id"] for p in ack["snapshot"]["presence"] if p["role"] != "facilitator"}
 
 
-def test_behind_nginx_rate_limits_count_each_forwarded_visitor_apart(
+def test_behind_nginx_forty_registrations_from_one_venue_succeed_and_the_ceiling_counts_each_forwarded_visitor_apart(  # noqa: E501
     shared_cluster: LiveCluster,
 ):
-    first, second = visitor("127.0.0.2"), visitor("127.0.0.3")
+    venue, second = visitor("127.0.0.2"), visitor("127.0.0.3")
 
-    allowed = [register(first, shared_cluster.url) for _n in range(REGISTRATION_LIMIT)]
+    allowed = [register(venue, shared_cluster.url) for _n in range(REGISTRATION_LIMIT)]
 
     assert allowed == [302] * REGISTRATION_LIMIT
-    assert register(first, shared_cluster.url) == 429
+    assert register(venue, shared_cluster.url) == 429
     assert register(second, shared_cluster.url) == 302
+
+
+def running_code(live: LiveCluster) -> str:
+    """The join code of a new workshop its facilitator has started."""
+    seeder = live.seeder
+    setup = seeder.new_board(1)
+    with seeder.app.app_context():
+        try:
+            set_workshop_status(seeder.official, setup.workshop, "running")
+            workshop = db.session.get(Workshop, setup.workshop)
+            assert workshop is not None
+            return workshop.join_code
+        finally:
+            db.session.remove()
+
+
+def test_behind_nginx_thirty_walk_ins_from_one_venue_succeed_after_typos(
+    shared_cluster: LiveCluster,
+):
+    code = running_code(shared_cluster)
+    typo = code[:-1] + ("A" if code[-1] != "A" else "B")
+    statuses = []
+    for _n in range(WALK_INS):
+        person = visitor("127.0.0.6")  # a browser of their own, at the venue
+        assert walk_in(person, shared_cluster.url, typo) == 200
+        statuses.append(walk_in(person, shared_cluster.url, code))
+
+    assert statuses == [302] * WALK_INS
+
+
+def test_behind_nginx_guessing_codes_is_stopped_per_address_whatever_the_cookies(
+    shared_cluster: LiveCluster,
+):
+    code = running_code(shared_cluster)
+    guesses = [
+        walk_in(visitor("127.0.0.7"), shared_cluster.url, f"ZZZ{n:03d}")
+        for n in range(WRONG_CODES_PER_ADDRESS + 1)
+    ]
+
+    assert guesses == [200] * WRONG_CODES_PER_ADDRESS + [429]
+    assert walk_in(visitor("127.0.0.7"), shared_cluster.url, code) == 429
+    assert walk_in(visitor("127.0.0.8"), shared_cluster.url, code) == 302
 
 
 def test_behind_nginx_a_forged_x_forwarded_for_does_not_escape_the_rate_limit(

@@ -39,7 +39,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServers]:
         database_url,
         PORT=str(port),
         PUBLIC_URL=url,
-        REGISTRATION_RATE_LIMIT=f"{REGISTRATION_LIMIT} per hour",
+        REGISTRATION_ADDRESS_LIMIT=f"{REGISTRATION_LIMIT} per hour",
     )
     for unset in ("TRUSTED_PROXY_HOPS", "NODE_NAME", "GUNICORN_CMD_ARGS"):
         env.pop(unset, None)

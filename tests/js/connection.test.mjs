@@ -6,13 +6,24 @@ import { test } from "node:test";
 
 import { connectRefusal, originRefused } from "../../static/js/board/connection.js";
 
-const T = { refused: "refused", refusedUnauthorized: "not let in: %(reason)s" };
+const T = {
+  refused: "refused",
+  refusedUnauthorized: "not let in: %(reason)s",
+  errors: { too_many_connections: "open in too many windows" },
+};
 
 test("an unauthorized refusal is said with the server's message", () => {
   const error = Object.assign(new Error("invalid token (expired)"), {
     data: { code: "unauthorized", message: "invalid token (expired)" },
   });
   assert.equal(connectRefusal(error, false, T), "not let in: invalid token (expired)");
+});
+
+test("a refusal for too many connections says so, in the page's words", () => {
+  const error = Object.assign(new Error("too many"), {
+    data: { code: "too_many_connections", message: "too many connections" },
+  });
+  assert.equal(connectRefusal(error, false, T), "open in too many windows");
 });
 
 test("another refusal the client stops on is said plainly", () => {

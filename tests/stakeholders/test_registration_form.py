@@ -232,18 +232,6 @@ def test_stale_consent_version_asks_to_read_the_text_again(
     assert count(Organisation) == 0
 
 
-def test_registrations_from_one_address_are_rate_limited(
-    client: FlaskClient, pact: int, app: Any
-):
-    app.config["REGISTRATION_RATE_LIMIT"] = "2 per hour"
-    for n in range(2):
-        submit(client, contact_email=f"p{n}@x.ro", registration_number=f"R{n}")
-    response = submit(client, contact_email="p9@x.ro", registration_number="R9")
-    assert response.status_code == 429
-    assert "Too many attempts" in response.get_data(as_text=True)
-    assert count(Organisation) == 2
-
-
 def test_romanian_from_the_query_string_and_kept_for_the_visit(
     client: FlaskClient, pact: int
 ):

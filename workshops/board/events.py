@@ -11,23 +11,23 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 import traceback
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from flask import request
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room, leave_room
 
 from commitments.operations import commitment_changed
-from core.choices import EVENT_BURST, EVENTS_PER_SECOND, MESSAGE_MAX_BYTES
+from core.choices import MESSAGE_MAX_BYTES
 from core.errors import DomainError
 from core.tokens import TokenError, read_participant_token
 from core.transactions import rollback
 from extensions import db, socketio
 from workshops.board import broadcast
 from workshops.board.forms import validate_join
+from workshops.board.limits import hold_connection, release_connection, take_change
 from workshops.board.outside import show_outside_change
 from workshops.board.path import (
     apply_board_change,
@@ -40,7 +40,6 @@ from workshops.board.rules import (
     MUTATING_EVENTS,
     PARTICIPANT,
     BoardError,
-    TokenBucket,
 )
 from workshops.identities import identify_participant, identify_staff
 
@@ -52,21 +51,20 @@ NAMESPACE = broadcast.NAMESPACE
 class Connection:
     person_id: int
     token_workshop: int | None
-    bucket: TokenBucket
 
 
 _connections: dict[str, Connection] = {}
 
 
-def refuse(message: str) -> ConnectionRefusedError:
+def refuse(message: str, code: str = "unauthorized") -> ConnectionRefusedError:
     """A connect refusal whose connect-error data is `{"code", "message"}` (a dict
     given to ConnectionRefusedError would arrive as a string)."""
     error = ConnectionRefusedError(message)
-    error.error_args = {
-        "message": message,
-        "data": {"code": "unauthorized", "message": message},
-    }
+    error.error_args = {"message": message, "data": {"code": code, "message": message}}
     return error
+
+
+TOO_MANY_CONNECTIONS = "too many connections of yours to this board at once"
 
 
 def _identify(auth: Any) -> tuple[int, int | None]:
@@ -98,13 +96,19 @@ def on_connect(auth: Any = None) -> None:
         person_id, token_workshop = _identify(auth)
     finally:
         db.session.remove()
-    bucket = TokenBucket(EVENTS_PER_SECOND, EVENT_BURST, EVENT_BURST, time.monotonic())
-    _connections[request.sid] = Connection(person_id, token_workshop, bucket)  # type: ignore[attr-defined]
+    sid = request.sid  # type: ignore[attr-defined]
+    # A connection that names its board takes its place there at once, so that one
+    # too many is refused before it is made (the board page does so).
+    board = auth.get("board") if isinstance(auth, dict) else None
+    if _is_id(board) and not hold_connection(board, person_id, sid):
+        raise refuse(TOO_MANY_CONNECTIONS, "too_many_connections")
+    _connections[sid] = Connection(person_id, token_workshop)
 
 
 def on_disconnect(reason: Any = None) -> None:
     sid = request.sid  # type: ignore[attr-defined]
     _connections.pop(sid, None)
+    release_connection(sid)
     for board_id in broadcast.boards_of(sid):
         broadcast.leave(board_id, sid)
 
@@ -116,9 +120,13 @@ def _connection() -> Connection:
     return connection
 
 
+def _is_id(value: Any) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
 def _board_id(payload: Any) -> int:
     board = payload.get("board") if isinstance(payload, dict) else None
-    if not isinstance(board, int) or isinstance(board, bool) or board < 1:
+    if not _is_id(board):
         raise BoardError(
             "invalid", "`board` must be a board id", fields={"board": "required"}
         )
@@ -142,6 +150,8 @@ def on_join(payload: Any = None) -> dict[str, Any]:
         )
         if member.removed:
             raise BoardError("unauthorized", "you were removed from this board")
+        if not hold_connection(board_id, member.person_id, sid):
+            raise BoardError("too_many_connections", TOO_MANY_CONNECTIONS)
         # In the rooms before the log is read: a change committed meanwhile arrives
         # as an event too (the client drops what it already has), never not at all.
         rooms = [
@@ -174,6 +184,7 @@ def on_leave(payload: Any = None) -> dict[str, Any]:
     if connection is not None:
         leave_room(broadcast.person_room(board_id, connection.person_id))
     broadcast.leave(board_id, sid)
+    release_connection(sid, board_id)
     return {"ok": True}
 
 
@@ -182,10 +193,11 @@ def mutation(event: str) -> Any:
 
     def handle(payload: Any = None) -> dict[str, Any]:
         connection = _connection()
-        if not connection.bucket.take(time.monotonic()):
+        board_id = _board_id(payload)
+        # One person's changes on a board share one rate, whatever their connections.
+        if not take_change(board_id, connection.person_id):
             raise BoardError("rate_limited", "too many changes at once; slow down")
         _check_size(payload)
-        board_id = _board_id(payload)
         if not broadcast.is_present(board_id, request.sid):  # type: ignore[attr-defined]
             raise BoardError("forbidden", "join the board first")
         payload = {key: value for key, value in payload.items() if key != "board"}

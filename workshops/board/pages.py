@@ -87,6 +87,10 @@ ERROR_MESSAGES: dict[str, Any] = {
     "conflict": _l("Someone else changed this in the meantime."),
     "vote_budget": _l("You have used all your votes."),
     "rate_limited": _l("Too many changes at once; trying again shortly."),
+    "too_many_connections": _l(
+        "This board is already open in too many of your windows or devices. Close "
+        "one of them, then try again."
+    ),
     "too_large": _l("This is too long to send."),
     "internal": _l("Something went wrong on our side; nothing was changed."),
 }

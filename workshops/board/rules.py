@@ -133,7 +133,7 @@ def votes_left(used: int, budget: int) -> int:
 
 @dataclass
 class TokenBucket:
-    """Per-connection rate limit: `rate` events a second, bursts up to `burst`."""
+    """A rate limit: `rate` events a second, bursts up to `burst`."""
 
     rate: float
     burst: float

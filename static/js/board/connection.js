@@ -1,8 +1,9 @@
 /* Why the socket could not connect, pure. The server refuses in two ways
  * (docs/protocol.md, Connecting):
  *
- * - a Socket.IO refusal with data (`unauthorized` and its message), after which the
- *   socket.io client stops by itself: `connectRefusal` reads it;
+ * - a Socket.IO refusal with data (`unauthorized` and its message, or
+ *   `too_many_connections` when the person has the board open in too many windows),
+ *   after which the socket.io client stops by itself: `connectRefusal` reads it;
  * - an Engine.IO refusal of the page's origin (HTTP 400), before any Socket.IO packet.
  *   The client cannot tell it from a network failure: over WebSocket the server
  *   accepts the upgrade and closes at once, which the client only notices when its
@@ -25,8 +26,10 @@ const REFUSED_STATUS = 400;
 export function connectRefusal(error, active, T) {
   if (active) return null;
   const data = error?.data;
-  if (data?.code !== "unauthorized") return T.refused;
-  return fmt(T.refusedUnauthorized, { reason: String(data.message || "") });
+  if (data?.code === "unauthorized") {
+    return fmt(T.refusedUnauthorized, { reason: String(data.message || "") });
+  }
+  return T.errors?.[data?.code] || T.refused;
 }
 
 /** Does the server refuse this page's origin? Engine.IO checks the `Origin` of every

@@ -193,6 +193,8 @@ const socket = io(root.dataset.namespace, {
   path: root.dataset.socketPath,
   transports: ["websocket", "polling"],
   tryAllTransports: true,
+  // The board this connection is for: one too many of the person's is refused at once.
+  auth: { board: BOARD },
 });
 
 socket.on("connect", () => {
