@@ -54,13 +54,16 @@ def write_xlsx(
 def read_rows(path: Path) -> list[dict[str, str]]:
     """Rows of an exported CSV or XLSX file, formula neutralisation undone."""
     if path.suffix.lower() == ".xlsx":
-        sheet = load_workbook(path, read_only=True).active
-        if sheet is None:
-            return []
-        values = [
-            ["" if v is None else str(v) for v in row]
-            for row in sheet.iter_rows(values_only=True)
-        ]
+        # A read-only workbook keeps its file open until closed.
+        workbook = load_workbook(path, read_only=True)
+        try:
+            sheet = workbook.active
+            values = [
+                ["" if v is None else str(v) for v in row]
+                for row in (sheet.iter_rows(values_only=True) if sheet else ())
+            ]
+        finally:
+            workbook.close()
         header, body = (values[0], values[1:]) if values else ([], [])
         raw = [dict(zip(header, row, strict=False)) for row in body]
     else:

@@ -28,6 +28,8 @@ STAFF_ROUTES = [
     ("GET", "/staff/p/{pact}/registrations/{org}/erase", True),
     ("POST", "/staff/p/{pact}/registrations/{org}/erase", True),
     ("GET", "/staff/p/{pact}/registrations.csv", True),
+    ("GET", "/staff/p/{pact}/audit", True),
+    ("GET", "/staff/p/{pact}/audit.csv", True),
     ("GET", "/staff/p/{pact}/registrations.xlsx", True),
     ("GET", "/staff/p/{pact}/services", False),
     ("GET", "/staff/p/{pact}/services/{org}/mentoring", False),
