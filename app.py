@@ -214,10 +214,11 @@ def _register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(429)
     def too_many_requests(exc: HTTPException) -> tuple[str, int]:
-        from core.ratelimits import retry_after_seconds, waiting_time
+        from core.ratelimits import retry_after_seconds
+        from core.time import wait_in_words
 
         # The time the Retry-After header gives, in words.
-        wait = waiting_time(retry_after_seconds())
+        wait = wait_in_words(retry_after_seconds())
         return render_template("error.html", error=exc, wait=wait), 429
 
     @app.errorhandler(Exception)

@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import math
 import secrets
 import time
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any, TypeVar, cast
 
 from flask import current_app, g, request, session
-from flask_babel import format_timedelta
 from werkzeug.wrappers import Response
 
 from extensions import limiter
@@ -34,8 +31,6 @@ def private_key(kind: str, value: str) -> str:
 
 
 F = TypeVar("F", bound=Callable[..., Any])
-MINUTE = 60
-HOUR = 3600
 
 # --- what a limit counts -----------------------------------------------------------
 #
@@ -95,21 +90,6 @@ def retry_after_seconds() -> int:
         return 60
     # Flask-Limiter's own formula for the header.
     return max(1, int(breached.reset_at - time.time()))
-
-
-def waiting_time(seconds: int) -> str:
-    """The waiting time in the visitor's language, never shorter than the real one:
-    seconds under a minute, then minutes up to two hours, then hours (rounded up)."""
-    if seconds < MINUTE:
-        return _in_unit(timedelta(seconds=seconds), "second")
-    if seconds < 2 * HOUR:
-        return _in_unit(timedelta(minutes=math.ceil(seconds / MINUTE)), "minute")
-    return _in_unit(timedelta(hours=math.ceil(seconds / HOUR)), "hour")
-
-
-def _in_unit(duration: timedelta, unit: str) -> str:
-    # A threshold no larger unit reaches: Babel then speaks in `unit` itself.
-    return str(format_timedelta(duration, granularity=unit, threshold=10**9))
 
 
 # --- limits that several views share -------------------------------------------

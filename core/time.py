@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -63,13 +64,25 @@ def local_time(value: datetime, timezone: str, format: str = "short") -> str:
     return str(format_time(value, format, tzinfo=ZoneInfo(timezone), locale=_locale()))
 
 
+MINUTE = 60
+HOUR = 3600
+
+
 def _locale() -> str:
     return str(get_locale() or "en")
 
 
 def wait_in_words(seconds: int) -> str:
-    """A waiting time (a Retry-After) in the visitor's language, rounded up to the
-    minute beyond one: "45 seconds", "14 minutes", "90 minutes", "3 hours"."""
-    if seconds > 60:
-        seconds = -(-seconds // 60) * 60
-    return str(format_timedelta(timedelta(seconds=max(seconds, 1)), threshold=2))
+    """A waiting time (a Retry-After) in the visitor's language, never shorter than
+    the real one: seconds under a minute, then minutes up to two hours, then hours
+    (rounded up): "45 seconds", "14 minutes", "90 minutes", "3 hours"."""
+    if seconds < MINUTE:
+        return _in_unit(timedelta(seconds=max(seconds, 1)), "second")
+    if seconds < 2 * HOUR:
+        return _in_unit(timedelta(minutes=math.ceil(seconds / MINUTE)), "minute")
+    return _in_unit(timedelta(hours=math.ceil(seconds / HOUR)), "hour")
+
+
+def _in_unit(duration: timedelta, unit: str) -> str:
+    # A threshold no larger unit reaches: Babel then speaks in `unit` itself.
+    return str(format_timedelta(duration, granularity=unit, threshold=10**9))

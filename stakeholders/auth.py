@@ -5,6 +5,7 @@ uses. Failed logins are limited per account and per address
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
@@ -52,6 +53,7 @@ from stakeholders.sessions import (
     log_out,
 )
 
+log = logging.getLogger(__name__)
 bp = Blueprint("auth", __name__)
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -118,6 +120,8 @@ def login() -> Page | Response:
     link_form.email.data = email
     wait = seconds_to_wait(email, LOGIN_ACCOUNT, LOGIN_ADDRESS)
     if wait:
+        # For the operator: that it happens, never whose account (no e-mail).
+        log.warning("staff login refused for %d s: too many failed logins", wait)
         form.form_errors.append(
             _(
                 "Too many failed logins for this account or from your network. "

@@ -19,7 +19,7 @@ from gunicorn.config import Config as GunicornConfig
 from core.redaction import mask
 from deploy.access_log import MaskingLogger
 from deploy.cluster import GUNICORN_CONFIG
-from tests.conftest import csrf_from
+from tests.conftest import csrf_from, form_data
 
 TOKEN = "eyJwIjoxMiwidyI6MywidiI6MSwiZXhwIjoxNzk5OTk5OTk5fQ.Zm9vYmFyYmF6cXV4"
 
@@ -65,25 +65,38 @@ def test_every_logger_of_the_process_has_its_records_masked(
     assert "ValueError: no person [e-mail]" in caplog.text
 
 
-def test_a_login_rate_limit_hit_is_logged_without_its_key(
+def test_a_rate_limit_hit_is_logged_without_its_key(
+    app: Flask,
     client: FlaskClient,
-    make_staff: Callable[..., int],
+    make_pact: Callable[..., int],
     caplog: pytest.LogCaptureFixture,
 ):
-    make_staff("official")
+    make_pact("ilfov")
+    app.config["REGISTRATION_EMAIL_LIMIT"] = "1 per hour"
     email = "someone.else@ilfov.ro"
-    token = csrf_from(client.get("/login").get_data(as_text=True))
-    wrong = {"email": email, "password": "wrong password", "csrf_token": token}
 
     with caplog.at_level(logging.INFO, logger="flask-limiter"):
-        statuses = [client.post("/login", data=wrong).status_code for _n in range(6)]
+        statuses = [
+            submit_registration(client, n, contact_email=email) for n in range(2)
+        ]
 
-    assert statuses[-1] == 429
+    assert statuses == [302, 429]
     [breach] = [r.getMessage() for r in caplog.records if "exceeded" in r.getMessage()]
     assert "key withheld" in breach
-    assert "auth.login" in breach  # which limit, on which page
-    assert "5 per 15 minute" in breach
+    assert "stakeholders.register" in breach  # which limit, on which page
+    assert "1 per 1 hour" in breach
     assert email not in caplog.text
+
+
+def submit_registration(client: FlaskClient, n: int, **overrides: str) -> int:
+    page = client.get("/p/ilfov/register").get_data(as_text=True)
+    data = form_data(
+        organisation_name=f"Organisation {n} SRL",
+        registration_number=f"J23/{1000 + n}/2020",
+        csrf_token=csrf_from(page),
+        **overrides,
+    )
+    return client.post("/p/ilfov/register", data=data).status_code
 
 
 def test_the_limiter_key_is_withheld_whatever_it_is_made_of(

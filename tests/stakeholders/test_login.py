@@ -5,6 +5,7 @@ the e-mailed one-time login link that lets a locked account in."""
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -366,3 +367,18 @@ def test_a_malformed_link_request_is_not_counted(app: Flask, official: Person):
         assert ask_for_link(client, "not-an-email").status_code == 400
 
     assert ask_for_link(client, official.email).status_code == 302
+
+
+def test_a_refused_login_is_logged_for_the_operator_without_the_email(
+    app: Flask, official: Person, caplog: pytest.LogCaptureFixture
+):
+    client = app.test_client()
+    with caplog.at_level(logging.WARNING, logger="stakeholders.auth"):
+        statuses = [
+            log_in(client, official.email, "wrong password").status_code
+            for _n in range(6)
+        ]
+
+    assert statuses[-1] == 429
+    assert "too many failed logins" in caplog.text
+    assert official.email not in caplog.text

@@ -17,6 +17,7 @@ from sqlalchemy import func, select, update
 from core.mail import OutboxMessage
 from core.time import utcnow
 from extensions import db
+from stakeholders.consent import CONSENT_VERSION
 from stakeholders.models import LoginSession, Person
 from tests.conftest import PASSWORD, build_app, csrf_from
 from tests.workshops.factories import join_links, load_workshop, running_workshop
@@ -313,7 +314,7 @@ def walk_in(client: FlaskClient, code: str) -> Any:
         "organisation_name": "Ferma Verde SRL",
         "kind": "sme",
         "consent": "y",
-        "consent_version": "2026-11-01",
+        "consent_version": CONSENT_VERSION,
     }
     response = post(client, "/join", data, page="/join")
     assert response.status_code == 302, "the walk-in did not join"

@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from extensions import db
+from stakeholders.consent import CONSENT_VERSION
 from stakeholders.models import Consent, Organisation
 from tests.workshops.factories import load_workshop, new_workshop, running_workshop
 from tests.workshops.test_pages import post_form, walk_in
@@ -147,4 +148,4 @@ def test_the_consent_recorded_is_the_one_shown_without_the_pact(
 
     consent = db.session.scalars(select(Consent)).one()
     assert consent.text.startswith("I agree that GreenPact and the GreenPact team")
-    assert consent.version == "2026-11-01"
+    assert consent.version == CONSENT_VERSION
