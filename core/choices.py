@@ -177,6 +177,11 @@ DEFAULT_THEMES = {
     "value-chains": _l("Sustainable value chains"),
 }
 
+# The largest id (and version) a column holds: ids are `integer` columns, 32-bit on
+# PostgreSQL (SQLite's are 64-bit). A larger one, in a URL or a socket payload, names
+# nothing: 404 or `invalid`, never a query that overflows.
+ID_MAX = 2**31 - 1
+
 # Limits (characters, after trimming surrounding white space).
 NAME_MAX = 200
 SHORT_TEXT_MAX = 120
