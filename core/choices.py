@@ -205,5 +205,8 @@ SOURCE_CARDS_MAX = 50
 MERGE_MAX = 50
 TIMER_MAX_SECONDS = 4 * 3600
 MESSAGE_MAX_BYTES = 64 * 1024
+# Lists and objects in one message (an event is at most 4: the event's list, the
+# payload, `indicator`, a value); deeper ones are `invalid` before any code walks them.
+MESSAGE_MAX_DEPTH = 16
 EVENTS_PER_SECOND = 20
 EVENT_BURST = 40

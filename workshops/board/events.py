@@ -21,7 +21,7 @@ from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room, leave_room
 
 from commitments.operations import commitment_changed
-from core.choices import EVENT_BURST, EVENTS_PER_SECOND, MESSAGE_MAX_BYTES
+from core.choices import EVENT_BURST, EVENTS_PER_SECOND, ID_MAX, MESSAGE_MAX_BYTES
 from core.errors import DomainError
 from core.tokens import TokenError, read_participant_token
 from core.transactions import rollback
@@ -29,6 +29,7 @@ from extensions import db, socketio
 from workshops.board import broadcast
 from workshops.board.forms import validate_join
 from workshops.board.outside import show_outside_change
+from workshops.board.packets import Unreadable
 from workshops.board.path import (
     apply_board_change,
     identify_member,
@@ -118,7 +119,11 @@ def _connection() -> Connection:
 
 def _board_id(payload: Any) -> int:
     board = payload.get("board") if isinstance(payload, dict) else None
-    if not isinstance(board, int) or isinstance(board, bool) or board < 1:
+    if (
+        not isinstance(board, int)
+        or isinstance(board, bool)
+        or not 1 <= board <= ID_MAX
+    ):
         raise BoardError(
             "invalid", "`board` must be a board id", fields={"board": "required"}
         )
@@ -208,6 +213,19 @@ def mutation(event: str) -> Any:
     return handle
 
 
+def on_other(event: Any, *args: Any) -> dict[str, Any]:
+    """Any other message: an event the protocol does not have, or one the server
+    could not read (`Unreadable`: broken JSON, nested too deeply, not an event).
+    It costs a token like a change (a flood of junk is rate-limited too), then is
+    answered `invalid`; nothing else happens, and the connection stays usable."""
+    connection = _connection()
+    if not connection.bucket.take(time.monotonic()):
+        raise BoardError("rate_limited", "too many changes at once; slow down")
+    if isinstance(event, Unreadable):
+        raise BoardError("invalid", event.reason)
+    raise BoardError("invalid", "no such event")
+
+
 def on_board_error(exc: Exception) -> dict[str, Any]:
     rollback()
     db.session.remove()
@@ -224,6 +242,8 @@ def on_board_error(exc: Exception) -> dict[str, Any]:
     }
 
 
+# python-socketio's catch-all: every event without a handler of its own.
+OTHER_EVENTS = "*"
 EVENTS: dict[str, Any] = {
     "join": on_join,
     "leave": on_leave,
@@ -237,6 +257,7 @@ def register_board_events() -> None:
     socketio.on_event("disconnect", on_disconnect, namespace=NAMESPACE)
     for name, handler in EVENTS.items():
         socketio.on_event(name, handler, namespace=NAMESPACE)
+    socketio.on_event(OTHER_EVENTS, on_other, namespace=NAMESPACE)
     socketio.on_error(NAMESPACE)(on_board_error)
     # Commitments changed on the staff and member pages show on their open board.
     commitment_changed.connect(show_outside_change)

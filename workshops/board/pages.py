@@ -46,6 +46,7 @@ from core.pacts import theme_label
 from core.spreadsheets import write_csv
 from core.urls import query_int
 from extensions import login_manager
+from workshops.board.forms import typed_form_values
 from workshops.board.path import Member, apply_board_change, identify_member, snapshot
 from workshops.board.rules import FACILITATOR, PHASES, BoardError, client_rules
 from workshops.board.summary import (
@@ -335,7 +336,7 @@ def form_payload(event: str, form: MultiDict[str, str]) -> dict[str, Any]:
     if event == "board:timer":
         payload["seconds"] = timer_seconds(form)
     payload.setdefault("cid", uuid.uuid4().hex)
-    return payload
+    return typed_form_values(event, payload)
 
 
 def timer_seconds(form: Mapping[str, str]) -> int | None:
