@@ -171,6 +171,7 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from core.urls import IdConverter
     from dashboards.audit import bp as audit_bp
     from dashboards.registrations import bp as staff_bp
     from demo.cli import bp as demo_commands_bp
@@ -186,6 +187,8 @@ def _register_blueprints(app: Flask) -> None:
     from workshops.cli import bp as workshop_commands_bp
     from workshops.staff import bp as workshop_staff_bp
 
+    # Before any route: every `<int:…>` is then an id with an upper bound (404 past it).
+    app.url_map.converters["int"] = IdConverter
     for blueprint in (
         pacts_bp,
         member_bp,

@@ -180,6 +180,11 @@ DEFAULT_THEMES = {
     "value-chains": _l("Sustainable value chains"),
 }
 
+# The largest id (and version) a column holds: ids are `integer` columns, 32-bit on
+# PostgreSQL (SQLite's are 64-bit). A larger one, in a URL or a socket payload, names
+# nothing: 404 or `invalid`, never a query that overflows.
+ID_MAX = 2**31 - 1
+
 # Limits (characters, after trimming surrounding white space).
 NAME_MAX = 200
 SHORT_TEXT_MAX = 120
@@ -203,5 +208,8 @@ SOURCE_CARDS_MAX = 50
 MERGE_MAX = 50
 TIMER_MAX_SECONDS = 4 * 3600
 MESSAGE_MAX_BYTES = 64 * 1024
+# Lists and objects in one message (an event is at most 4: the event's list, the
+# payload, `indicator`, a value); deeper ones are `invalid` before any code walks them.
+MESSAGE_MAX_DEPTH = 16
 EVENTS_PER_SECOND = 20
 EVENT_BURST = 40

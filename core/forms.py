@@ -262,10 +262,13 @@ class RegistrationFilterForm(FlaskForm):
         return values
 
 
-# Plain validators for socket payloads and imported rows (no messages to translate).
+# Plain validators for socket payloads and imported rows (no messages to translate,
+# but the same markup policy as every HTML form's text).
 def text(limit: int, required: bool = True) -> StringField:
     presence = DataRequired() if required else Optional()
-    return StringField(filters=[strip], validators=[presence, Length(max=limit)])
+    return StringField(
+        filters=[strip], validators=[presence, Length(max=limit), NoMarkup()]
+    )
 
 
 def finite(form: Form, field: Field) -> None:

@@ -1,5 +1,6 @@
-"""Field filters and validators shared by every form (HTML and, later, socket
-payloads)."""
+"""Field filters and validators shared by every form, HTML and socket payloads alike:
+the one markup policy (`NoMarkup`), one line, what a database can store, phone
+numbers, and the spreadsheet formula guard."""
 
 from __future__ import annotations
 
@@ -46,6 +47,19 @@ class NoMarkup:
     def __call__(self, form: Form, field: Field) -> None:
         if isinstance(field.data, str) and _MARKUP.search(field.data):
             raise ValidationError(self.message)
+
+
+# A lone surrogate cannot be written as UTF-8 (SQLite raises, PostgreSQL refuses);
+# PostgreSQL refuses NUL in text. JSON decoding lets both through.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable_text_problem(value: str) -> str | None:
+    """Why no database could store this text, or None: a lone surrogate (half of
+    a UTF-16 pair, which is not a character) or NUL."""
+    if _UNSTORABLE.search(value) is None:
+        return None
+    return "must be text without NUL or lone surrogates"
 
 
 class SingleLine:

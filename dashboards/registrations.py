@@ -35,6 +35,7 @@ from core.errors import DomainError
 from core.forms import ConfirmForm, RegistrationFilterForm
 from core.models import Pact
 from core.spreadsheets import write_csv, write_xlsx
+from core.urls import query_int
 from dashboards.forms import DecisionForm
 from extensions import db
 from pacts.personal_data import (
@@ -78,7 +79,7 @@ def registrations(pact: Pact) -> str:
     filters = filters_form.filters()
     page = db.paginate(
         registrations_query(pact.id, filters),
-        page=request.args.get("page", 1, type=int),
+        page=query_int("page") or 1,
         per_page=current_app.config["REGISTRATIONS_PER_PAGE"],
         error_out=False,
     )

@@ -31,7 +31,7 @@ from core.errors import DomainError
 from core.forms import finite, text
 from core.models import Pact
 from core.pacts import find_pact
-from core.validation import strip
+from core.validation import NoMarkup, strip
 from extensions import db
 from pacts.documents import NAME_SEPARATOR
 from stakeholders.models import Organisation
@@ -61,7 +61,7 @@ class CommitmentRowForm(Form):
     theme_key = SelectField(validators=[InputRequired()])
     lead_name = text(NAME_MAX)
     co_signers = StringField(
-        filters=[strip], validators=[Length(max=COMMITMENT_TEXT_MAX)]
+        filters=[strip], validators=[Length(max=COMMITMENT_TEXT_MAX), NoMarkup()]
     )
     indicator_name = text(INDICATOR_NAME_MAX)
     unit = text(INDICATOR_UNIT_MAX)

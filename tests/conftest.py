@@ -24,6 +24,7 @@ import redis
 from aiosmtpd.controller import Controller
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, settings
 from sqlalchemy.engine import make_url
 
 from app import create_app
@@ -41,6 +42,20 @@ TEST_DATABASE_URL = os.environ.get(
 )
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 PASSWORD = "correct horse battery"  # noqa: S105 - test accounts only
+
+# Property-based tests (hypothesis): no deadline (a served app's round trip varies
+# with the machine's load), no example database written into the repository, and in
+# CI the same examples on every run (derandomised) so that a run is reproducible.
+# Each test fixes its own number of examples.
+settings.register_profile(
+    "greenpact",
+    deadline=None,
+    database=None,
+    derandomize=IN_CI,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile("greenpact")
 
 
 def require_service(available: bool, what: str) -> None:

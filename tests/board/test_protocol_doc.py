@@ -1,6 +1,7 @@
 """docs/protocol.md against the running app: the events the server registers on the
 `/board` namespace are exactly the events the document's "Client → server events" table
-lists (its first column, one backticked name per row), connect and disconnect aside."""
+lists (its first column, one backticked name per row), connect and disconnect aside;
+the catch-all handler of every other event (`*`) is documented in its own paragraph."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "protocol.md"
 SECTION = "## Client → server events"
 NAME_CELL = re.compile(r"^`([a-z]+(?::[a-z]+)?)`$")
 LIFECYCLE = {"connect", "disconnect"}
+CATCH_ALL = "*"
+CATCH_ALL_SENTENCE = "**Any other event**"
 
 
 def documented_events(markdown: str) -> list[str]:
@@ -44,7 +47,14 @@ def documented_events(markdown: str) -> list[str]:
 
 
 def registered_events(app: Flask) -> set[str]:
-    return set(socketio.server.handlers[NAMESPACE]) - LIFECYCLE
+    return set(socketio.server.handlers[NAMESPACE]) - LIFECYCLE - {CATCH_ALL}
+
+
+def test_the_catch_all_handler_is_registered_and_documented(app: Flask) -> None:
+    assert CATCH_ALL in socketio.server.handlers[NAMESPACE]
+    text = DOC.read_text(encoding="utf-8")
+    section = text[text.index(SECTION) :]
+    assert CATCH_ALL_SENTENCE in section[: section.find("\n## ", 1)]
 
 
 def test_the_document_lists_each_event_once() -> None:

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from core.models import Theme
 from extensions import db
@@ -33,10 +33,10 @@ from tests.workshops.factories import (
     running_workshop,
 )
 from workshops.board.path import apply_board_change
-from workshops.board.rules import client_rules
+from workshops.board.rules import BoardError, client_rules
 from workshops.enrolment import enrol_people
 from workshops.invitations import mark_attendance
-from workshops.models import Card
+from workshops.models import BoardEvent, Card, Comment
 
 PAGES = ("board", "board/summary", "board/summary.csv", "board/history")
 MARKUP = "<script>alert('board')</script>"
@@ -482,14 +482,32 @@ def test_the_history_lists_every_change_and_filters_by_person_and_type(
     assert "Signing" in phases
 
 
+def test_markup_posted_through_the_board_is_refused(app: Flask, setup: Setup) -> None:
+    setup.phase("ideas")
+    with pytest.raises(BoardError) as refused:
+        setup.change(
+            setup.participants[0], "card:create", theme=setup.themes[0], text=MARKUP
+        )
+    assert refused.value.code == "invalid"
+    assert "text" in refused.value.extra["fields"]
+    assert db.session.scalar(select(func.count()).select_from(Card)) == 0
+
+
 def test_user_text_is_escaped_on_every_page(
     client: FlaskClient, setup: Setup, login: Callable[[int], None]
 ) -> None:
+    """Markup cannot get in any more (every text field refuses it), so the text is
+    written straight into the database, as rows from before that rule would be."""
     setup.phase("ideas")
     card = setup.change(
-        setup.participants[0], "card:create", theme=setup.themes[0], text=MARKUP
+        setup.participants[0], "card:create", theme=setup.themes[0], text="Plain"
     )["card"]
-    setup.change(setup.participants[1], "comment:add", card=card["id"], text=MARKUP)
+    setup.change(setup.participants[1], "comment:add", card=card["id"], text="Plain")
+    db.session.execute(update(Card).values(text=MARKUP))
+    db.session.execute(update(Comment).values(text=MARKUP))
+    for event in db.session.scalars(select(BoardEvent)):
+        event.data = json.loads(json.dumps(event.data).replace("Plain", MARKUP))
+    db.session.commit()
     login(setup.facilitator)
 
     for page in ("board", "board/summary", "board/history"):

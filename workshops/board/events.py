@@ -20,7 +20,7 @@ from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room, leave_room
 
 from commitments.operations import commitment_changed
-from core.choices import MESSAGE_MAX_BYTES
+from core.choices import ID_MAX, MESSAGE_MAX_BYTES
 from core.errors import DomainError
 from core.tokens import TokenError, read_participant_token
 from core.transactions import rollback
@@ -29,6 +29,7 @@ from workshops.board import broadcast
 from workshops.board.forms import validate_join
 from workshops.board.limits import hold_connection, release_connection, take_change
 from workshops.board.outside import show_outside_change
+from workshops.board.packets import Unreadable
 from workshops.board.path import (
     apply_board_change,
     identify_member,
@@ -121,7 +122,9 @@ def _connection() -> Connection:
 
 
 def _is_id(value: Any) -> TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+    return (
+        isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= ID_MAX
+    )
 
 
 def _board_id(payload: Any) -> int:
@@ -220,6 +223,20 @@ def mutation(event: str) -> Any:
     return handle
 
 
+def on_other(event: Any, *args: Any) -> dict[str, Any]:
+    """Any other message: an event the protocol does not have, or one the server
+    could not read (`Unreadable`: broken JSON, nested too deeply, not an event).
+    It costs a token like a change (a flood of junk is rate-limited too), then is
+    answered `invalid`; nothing else happens, and the connection stays usable."""
+    connection = _connection()
+    # Board 0 is none: a person's junk has a bucket of its own, over all boards.
+    if not take_change(0, connection.person_id):
+        raise BoardError("rate_limited", "too many changes at once; slow down")
+    if isinstance(event, Unreadable):
+        raise BoardError("invalid", event.reason)
+    raise BoardError("invalid", "no such event")
+
+
 def on_board_error(exc: Exception) -> dict[str, Any]:
     rollback()
     db.session.remove()
@@ -236,6 +253,8 @@ def on_board_error(exc: Exception) -> dict[str, Any]:
     }
 
 
+# python-socketio's catch-all: every event without a handler of its own.
+OTHER_EVENTS = "*"
 EVENTS: dict[str, Any] = {
     "join": on_join,
     "leave": on_leave,
@@ -249,6 +268,7 @@ def register_board_events() -> None:
     socketio.on_event("disconnect", on_disconnect, namespace=NAMESPACE)
     for name, handler in EVENTS.items():
         socketio.on_event(name, handler, namespace=NAMESPACE)
+    socketio.on_event(OTHER_EVENTS, on_other, namespace=NAMESPACE)
     socketio.on_error(NAMESPACE)(on_board_error)
     # Commitments changed on the staff and member pages show on their open board.
     commitment_changed.connect(show_outside_change)

@@ -1,7 +1,9 @@
 """Socket payloads validated by WTForms, like the HTML forms: `as_formdata` turns a JSON
 payload into form data (scalars to strings, `indicator: {name}` to `indicator-name`,
 lists to `cards-0`, …), then the event's form validates it. Limits come from
-choices.py, shared with the rules and the HTML forms."""
+choices.py, shared with the rules and the HTML forms; text takes the HTML forms' one
+markup policy (`NoMarkup`), ids are JSON integers up to `ID_MAX`, and no string may
+hold what a database cannot store (a lone surrogate, NUL)."""
 
 from __future__ import annotations
 
@@ -35,6 +37,7 @@ from core.choices import (
     COMMENT_TEXT_MAX,
     COMMITMENT_TEXT_MAX,
     COMMITMENT_TITLE_MAX,
+    ID_MAX,
     INDICATOR_NAME_MAX,
     INDICATOR_UNIT_MAX,
     MERGE_MAX,
@@ -44,7 +47,7 @@ from core.choices import (
     CardKind,
 )
 from core.forms import finite, text
-from core.validation import strip
+from core.validation import NoMarkup, storable_text_problem, strip
 from workshops.board.rules import PHASES, BoardError
 
 
@@ -60,7 +63,9 @@ def as_formdata(payload: Any) -> MultiDict[str, str]:
 def _flatten(data: MultiDict[str, str], prefix: str, value: Any) -> None:
     if isinstance(value, dict):
         for key, item in value.items():
-            _flatten(data, f"{prefix}-{key}" if prefix else str(key), item)
+            name = f"{prefix}-{key}" if prefix else str(key)
+            _refuse_unstorable(name, name)
+            _flatten(data, name, item)
     elif isinstance(value, list):
         for index, item in enumerate(value):
             _flatten(data, f"{prefix}-{index}", item)
@@ -68,12 +73,24 @@ def _flatten(data: MultiDict[str, str], prefix: str, value: Any) -> None:
         data.add(prefix, "true" if value else "false")
     elif value is None:
         data.add(prefix, "")
-    elif isinstance(value, int | float | str):
+    elif isinstance(value, str):
+        _refuse_unstorable(prefix, value)
+        data.add(prefix, value)
+    elif isinstance(value, int | float):
         data.add(prefix, str(value))
     else:
         raise BoardError(
             "invalid", "unsupported value", fields={prefix: "unsupported value"}
         )
+
+
+def _refuse_unstorable(name: str, value: str) -> None:
+    """A key or a string no database can store (a lone surrogate, NUL) is
+    `invalid`, named: it never reaches a query."""
+    problem = storable_text_problem(value)
+    if problem is not None:
+        shown = name.replace("-", ".").encode("utf-8", "backslashreplace").decode()
+        raise BoardError("invalid", "the request is not valid", fields={shown: problem})
 
 
 class StrictBoolean(Field):
@@ -99,16 +116,27 @@ class NotBlankWhenGiven:
 
 def replacement_text(limit: int) -> StringField:
     return StringField(
-        filters=[strip], validators=[NotBlankWhenGiven(), Length(max=limit)]
+        filters=[strip],
+        validators=[NotBlankWhenGiven(), Length(max=limit), NoMarkup()],
     )
 
 
+def optional_text(limit: int) -> StringField:
+    """Text that may be empty (an update's `""` empties it)."""
+    return StringField(filters=[strip], validators=[Length(max=limit), NoMarkup()])
+
+
+def an_id() -> NumberRange:
+    """Ids and versions: what an integer column holds, from 1."""
+    return NumberRange(min=1, max=ID_MAX)
+
+
 def required_id() -> IntegerField:
-    return IntegerField(validators=[InputRequired(), NumberRange(min=1)])
+    return IntegerField(validators=[InputRequired(), an_id()])
 
 
 def optional_id() -> IntegerField:
-    return IntegerField(validators=[Optional(), NumberRange(min=1)])
+    return IntegerField(validators=[Optional(), an_id()])
 
 
 class Mutation(Form):
@@ -127,7 +155,7 @@ class CardCreateForm(Mutation):
 
 class CardUpdateForm(Mutation):
     card = required_id()
-    version = IntegerField(validators=[InputRequired(), NumberRange(min=1)])
+    version = required_id()
     text = replacement_text(CARD_TEXT_MAX)
     theme = optional_id()
     kind = SelectField(
@@ -138,7 +166,7 @@ class CardUpdateForm(Mutation):
 
 class CardDeleteForm(Mutation):
     card = required_id()
-    version = IntegerField(validators=[InputRequired(), NumberRange(min=1)])
+    version = required_id()
 
 
 class CardMoveForm(CardDeleteForm):
@@ -171,7 +199,7 @@ class CommitmentCreateForm(Mutation):
     deadline = DateField(validators=[InputRequired()])
     support_requested = text(COMMITMENT_TEXT_MAX, required=False)
     source_cards = FieldList(
-        IntegerField(validators=[NumberRange(min=1)]), max_entries=SOURCE_CARDS_MAX
+        IntegerField(validators=[an_id()]), max_entries=SOURCE_CARDS_MAX
     )
 
 
@@ -181,18 +209,16 @@ class CommitmentUpdateForm(Mutation):
     partial = True
 
     commitment = required_id()
-    version = IntegerField(validators=[InputRequired(), NumberRange(min=1)])
+    version = required_id()
     title = replacement_text(COMMITMENT_TITLE_MAX)
-    action = StringField(filters=[strip], validators=[Length(max=COMMITMENT_TEXT_MAX)])
+    action = optional_text(COMMITMENT_TEXT_MAX)
     theme = optional_id()
     lead = optional_id()
     indicator = FormField(IndicatorForm)
     deadline = DateField(validators=[Optional()])
-    support_requested = StringField(
-        filters=[strip], validators=[Length(max=COMMITMENT_TEXT_MAX)]
-    )
+    support_requested = optional_text(COMMITMENT_TEXT_MAX)
     source_cards = FieldList(
-        IntegerField(validators=[NumberRange(min=1)]), max_entries=SOURCE_CARDS_MAX
+        IntegerField(validators=[an_id()]), max_entries=SOURCE_CARDS_MAX
     )
 
 
@@ -223,7 +249,7 @@ class CardHideForm(Mutation):
 
 class CardMergeForm(Mutation):
     cards = FieldList(
-        IntegerField(validators=[InputRequired(), NumberRange(min=1)]),
+        IntegerField(validators=[InputRequired(), an_id()]),
         min_entries=1,
         max_entries=MERGE_MAX,
     )
@@ -232,11 +258,11 @@ class CardMergeForm(Mutation):
 
 class ParticipantRemoveForm(Mutation):
     person = required_id()
-    reason = StringField(filters=[strip], validators=[Length(max=REASON_MAX)])
+    reason = optional_text(REASON_MAX)
 
 
 class JoinForm(Form):
-    since = IntegerField(validators=[Optional(), NumberRange(min=0)])
+    since = IntegerField(validators=[Optional(), NumberRange(min=0, max=ID_MAX)])
 
 
 FORMS: dict[str, type[Form]] = {
@@ -262,33 +288,96 @@ FORMS: dict[str, type[Form]] = {
 SCALARS = (str, int, float, bool, type(None))
 
 
-def _expected_shape(field: Any) -> type | tuple[type, ...]:
-    """What JSON value a form field takes: an object for a FormField, a list for a
-    FieldList, a JSON boolean for StrictBoolean, a scalar for the rest."""
+def _takes(kind: type, value: Any) -> bool:
+    """Whether a scalar field of class `kind` takes this JSON value: a JSON boolean
+    for StrictBoolean, a JSON integer (or null) for an id, a number (or null) for a
+    FloatField; text fields take any scalar. `true` is never a number here."""
+    if issubclass(kind, StrictBoolean):
+        return isinstance(value, bool)
+    if issubclass(kind, IntegerField | FloatField) and isinstance(value, bool):
+        return False
+    if issubclass(kind, IntegerField):
+        return isinstance(value, int | None)
+    if issubclass(kind, FloatField):
+        return isinstance(value, int | float | None)
+    return isinstance(value, SCALARS)
+
+
+def _wrong_type(name: str, field: Any, value: Any) -> dict[str, str]:
     kind = field.field_class
     if issubclass(kind, FormField):
-        return dict
-    if issubclass(kind, FieldList):
-        return list
-    if issubclass(kind, StrictBoolean):
-        return bool
-    return SCALARS
+        if isinstance(value, dict):
+            return _wrong_types(field.args[0], value, f"{name}.")
+    elif issubclass(kind, FieldList):
+        if isinstance(value, list):
+            item = field.args[0]
+            wrong = any(_wrong_type(name, item, entry) for entry in value)
+            return {name: "invalid item"} if wrong else {}
+    elif _takes(kind, value):
+        return {}
+    return {name: "wrong type"}
+
+
+def _wrong_types(
+    form_class: type[Form], payload: dict[str, Any], prefix: str = ""
+) -> dict[str, str]:
+    wrong: dict[str, str] = {}
+    for name, value in payload.items():
+        field = getattr(form_class, name, None)
+        if hasattr(field, "field_class"):
+            wrong.update(_wrong_type(f"{prefix}{name}", field, value))
+    return wrong
 
 
 def check_shapes(form_class: type[Form], payload: Any) -> None:
-    """Refuse values of the wrong JSON type instead of letting `as_formdata` flatten
-    them into keys no field reads (which silently turns them into "absent")."""
+    """Refuse values of the wrong JSON type, nested ones included (`"5"` or `true`
+    for an id, `[[1]]` for a list of ids): `as_formdata` would flatten them into
+    strings a field accepts or keys no field reads."""
     if not isinstance(payload, dict):
         return
-    wrong = {
-        name: "wrong type"
-        for name, value in payload.items()
-        if (field := getattr(form_class, name, None)) is not None
-        and hasattr(field, "field_class")
-        and not isinstance(value, _expected_shape(field))
-    }
+    wrong = _wrong_types(form_class, payload)
     if wrong:
         raise BoardError("invalid", "the request is not valid", fields=wrong)
+
+
+def typed_form_values(event: str, values: dict[str, Any]) -> dict[str, Any]:
+    """A posted HTML form's strings (the board's forms without JavaScript) as the
+    JSON values the event's fields take: ids and numbers written out become
+    numbers; anything else stays a string, which validation then refuses."""
+    return _typed(FORMS[event], values)
+
+
+def _plain_digits(value: str) -> bool:
+    # Long enough for any number past ID_MAX (refused by its range), short enough
+    # for int() (which refuses more than 4,300 digits).
+    return value.isascii() and value.isdigit() and len(value) <= 100
+
+
+def _typed(form_class: type[Form], values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        name: _typed_value(getattr(form_class, name, None), value)
+        for name, value in values.items()
+    }
+
+
+def _typed_value(field: Any, value: Any) -> Any:
+    kind = getattr(field, "field_class", None)
+    if kind is None:
+        return value
+    if issubclass(kind, FormField) and isinstance(value, dict):
+        return _typed(field.args[0], value)
+    if issubclass(kind, FieldList) and isinstance(value, list):
+        return [_typed_value(field.args[0], entry) for entry in value]
+    if not isinstance(value, str):
+        return value
+    if issubclass(kind, IntegerField) and _plain_digits(value):
+        return int(value)
+    if issubclass(kind, FloatField):
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    return value
 
 
 def validate_payload(event: str, payload: Any) -> dict[str, Any]:
@@ -310,6 +399,7 @@ def validate_payload(event: str, payload: Any) -> dict[str, Any]:
 
 
 def validate_join(payload: Any) -> int | None:
+    check_shapes(JoinForm, payload)
     form = JoinForm(formdata=as_formdata(payload))
     if not form.validate():
         raise BoardError(

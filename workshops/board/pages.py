@@ -45,7 +45,9 @@ from core.choices import (
 from core.errors import DomainError
 from core.pacts import theme_label
 from core.spreadsheets import write_csv
+from core.urls import query_int
 from extensions import login_manager
+from workshops.board.forms import typed_form_values
 from workshops.board.path import Member, apply_board_change, identify_member, snapshot
 from workshops.board.rules import FACILITATOR, PHASES, BoardError, client_rules
 from workshops.board.summary import (
@@ -339,7 +341,7 @@ def form_payload(event: str, form: MultiDict[str, str]) -> dict[str, Any]:
     if event == "board:timer":
         payload["seconds"] = timer_seconds(form)
     payload.setdefault("cid", uuid.uuid4().hex)
-    return payload
+    return typed_form_values(event, payload)
 
 
 def timer_seconds(form: Mapping[str, str]) -> int | None:
@@ -399,17 +401,12 @@ def summary_csv(board: Board, member: Member) -> Response:
     )
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
 @bp.get("/w/<int:workshop_id>/board/history")
 @facilitator_required
 def history(board: Board, member: Member) -> str:
-    person = _int_arg("person")
+    person = query_int("person")
     event_type = request.args.get("type", "")[:30] or None
-    page = board_history(board, person, event_type, _int_arg("page") or 1)
+    page = board_history(board, person, event_type, query_int("page") or 1)
     return render_template(
         "workshops/board_history.html",
         workshop=board.workshop,
