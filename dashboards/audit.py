@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 from core.audit import AUDIT_ACTION_LABELS, AuditAction, AuditEntry, record_staff_action
 from core.models import Pact
 from core.spreadsheets import csv_text
+from core.urls import query_int
 from dashboards.audit_log import (
     AUDIT_COLUMNS,
     SUBJECT_LABELS,
@@ -67,7 +68,7 @@ def index(pact: Pact) -> str:
     filters = form.filters()
     page = db.paginate(
         audit_query(pact, filters),
-        page=request.args.get("page", 1, type=int),
+        page=query_int("page") or 1,
         per_page=current_app.config["AUDIT_ENTRIES_PER_PAGE"],
         error_out=False,
     )
