@@ -95,9 +95,9 @@ def watch(page: Page) -> list[str]:
 
 def log_in(page: Page, live_server: LiveServer, ro: Ro) -> None:
     page.goto(live_server.url("/login"))
-    page.get_by_label(ro("E-mail")).fill(live_server.official_email)
+    page.locator("#email").fill(live_server.official_email)
     page.get_by_label(ro("Password")).fill(live_server.official_password)
-    page.get_by_role("button", name=ro("Log in")).click()
+    page.get_by_role("button", name=ro("Log in"), exact=True).click()
     page.wait_for_url(re.compile(r"/staff/$"))
 
 

@@ -107,9 +107,9 @@ def test_an_official_erases_a_contact_through_the_confirmation(
     page: Page, live_server: LiveServer, ro: Ro, maria: dict[str, Any]
 ) -> None:
     page.goto(live_server.url("/login"))
-    page.get_by_label(ro("E-mail")).fill(live_server.official_email)
+    page.locator("#email").fill(live_server.official_email)
     page.get_by_label(ro("Password")).fill(live_server.official_password)
-    page.get_by_role("button", name=ro("Log in")).click()
+    page.get_by_role("button", name=ro("Log in"), exact=True).click()
     page.wait_for_url(re.compile(r"/staff/$"))
     page.goto(live_server.url(f"/staff/p/ilfov/registrations/{maria['organisation']}"))
 

@@ -41,6 +41,7 @@ from tests.deploy.conftest import running_cluster
 from workshops.board.path import apply_board_change
 
 JOIN_LINK = re.compile(r"https?://[^\s/]+(/w/\d+/join/([A-Za-z0-9_.\-]+))")
+NEW_LINK_LIMIT = 5  # NEW_LINK_EMAIL_LIMIT, per hour
 LOGIN_LIMIT = 5
 
 
@@ -197,6 +198,12 @@ def run_journey(served: Served, person: JourneyPerson) -> list[str]:
             guesser.post(url + "/login", data=wrong, timeout=30).status_code
         )
     assert statuses[-1] == 429, statuses
+    # And a limit of Flask-Limiter's, keyed on the e-mail: "send me a new link" (one
+    # was asked for above).
+    for _attempt in range(NEW_LINK_LIMIT):
+        asked["csrf_token"] = csrf(visitor, url + "/me/link/new")
+        last = visitor.post(url + "/me/link/new", data=asked, timeout=30)
+    assert last.status_code == 429, last.status_code
 
     # An error: an id out of range, with the e-mail address in the query string.
     official.get(f"{page}00000000000000000000?email={person.email}", timeout=30)
