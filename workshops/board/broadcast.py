@@ -27,6 +27,7 @@ import redis
 
 from extensions import socketio
 from workshops.board import fanout
+from workshops.board.heartbeat import Heartbeat
 from workshops.board.rooms import NAMESPACE, board_room, person_room, role_room
 from workshops.board.rules import BoardError
 
@@ -64,7 +65,7 @@ class SharedPresence:
     def __init__(self, url: str, ttl: float) -> None:
         self.redis = redis.Redis.from_url(url, decode_responses=True)
         self.ttl = ttl
-        self.heartbeat_started = False
+        self.heartbeat = Heartbeat(ttl / 3, self._beat, "presence")
 
     @staticmethod
     def key(board_id: int) -> str:
@@ -122,21 +123,11 @@ class SharedPresence:
         ordered = sorted(live.items(), key=lambda item: item[1].pop("at"))
         return dict(ordered), dropped
 
-    def start_heartbeat(self) -> None:
-        if not self.heartbeat_started:
-            self.heartbeat_started = True
-            socketio.start_background_task(self._heartbeat)
-
-    def _heartbeat(self) -> None:
-        while True:
-            socketio.sleep(self.ttl / 3)
-            try:
-                self.store(_present)
-                for board_id, by_sid in list(_present.items()):
-                    if by_sid and self.drop_stale(board_id):
-                        publish_presence(board_id)
-            except redis.RedisError as exc:
-                log.warning("presence heartbeat failed (%s); retrying", exc)
+    def _beat(self) -> None:
+        self.store(_present)
+        for board_id, by_sid in list(_present.items()):
+            if by_sid and self.drop_stale(board_id):
+                publish_presence(board_id)
 
 
 _shared: SharedPresence | None = None
@@ -229,7 +220,7 @@ def enter(board_id: int, sid: str, person: dict[str, Any]) -> None:
     _present[board_id][sid] = entry
     fanout.listen()
     if _shared:
-        _shared.start_heartbeat()
+        _shared.heartbeat.start()
         _shared_presence(_shared.store, {board_id: {sid: entry}})
     publish_presence(board_id)
 

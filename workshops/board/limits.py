@@ -22,7 +22,7 @@ from typing import Any, Protocol
 import redis
 
 from core.choices import EVENT_BURST, EVENTS_PER_SECOND
-from extensions import socketio
+from workshops.board.heartbeat import Heartbeat
 from workshops.board.rules import TokenBucket
 
 log = logging.getLogger("greenpact.board")
@@ -151,7 +151,7 @@ class SharedLimits:
         self.held = Held()
         self.take_script = self.redis.register_script(TAKE)
         self.hold_script = self.redis.register_script(HOLD)
-        self.heartbeat_started = False
+        self.heartbeat = Heartbeat(ttl / 3, self.refresh, "board connection places")
 
     @staticmethod
     def bucket_key(board_id: int, person_id: int) -> str:
@@ -180,7 +180,7 @@ class SharedLimits:
             return True
         if held:
             self.held.add(sid, (board_id, person_id))
-            self._start_heartbeat()
+            self.heartbeat.start()
         return held
 
     def release(self, sid: str, board_id: int | None = None) -> None:
@@ -189,19 +189,6 @@ class SharedLimits:
                 self.redis.zrem(self.places_key(*place), sid)
             except redis.RedisError as exc:
                 log.warning("could not free a board connection place (%s)", exc)
-
-    def _start_heartbeat(self) -> None:
-        if not self.heartbeat_started:
-            self.heartbeat_started = True
-            socketio.start_background_task(self._heartbeat)
-
-    def _heartbeat(self) -> None:
-        while True:
-            socketio.sleep(self.ttl / 3)
-            try:
-                self.refresh()
-            except redis.RedisError as exc:
-                log.warning("board connection places not refreshed (%s)", exc)
 
     def refresh(self) -> None:
         """Vouch for this process's connections: their places stay taken."""
