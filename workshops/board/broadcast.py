@@ -25,6 +25,7 @@ from typing import Any
 
 import redis
 
+from core.shared_store import redis_client
 from extensions import socketio
 from workshops.board import fanout
 from workshops.board.heartbeat import Heartbeat
@@ -63,7 +64,7 @@ class SharedPresence:
     vouched for them. Entries older than `ttl` seconds belong to a dead process."""
 
     def __init__(self, url: str, ttl: float) -> None:
-        self.redis = redis.Redis.from_url(url, decode_responses=True)
+        self.redis = redis_client(url, text=True)
         self.ttl = ttl
         self.heartbeat = Heartbeat(ttl / 3, self._beat, "presence")
 

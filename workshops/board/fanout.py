@@ -23,6 +23,7 @@ from typing import Any
 
 import redis
 
+from core.shared_store import redis_client
 from extensions import socketio
 from workshops.board.objects import needs_redaction, redact_event
 from workshops.board.rooms import NAMESPACE, board_room, role_room
@@ -192,7 +193,7 @@ class RedisFanout(Fanout):
 
     def __init__(self, window: float, queue_limit: int, url: str, channel: str) -> None:
         super().__init__(window, queue_limit)
-        self.redis = redis.Redis.from_url(url)
+        self.redis = redis_client(url)
         self.channel = channel
         self.listening = False
 

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 import redis
 
 from core.choices import EVENT_BURST, EVENTS_PER_SECOND
+from core.shared_store import redis_client
 from workshops.board.heartbeat import Heartbeat
 from workshops.board.rules import TokenBucket
 
@@ -145,7 +146,7 @@ class SharedLimits:
     """Several processes: buckets and places in Redis."""
 
     def __init__(self, url: str, connections: int, ttl: float) -> None:
-        self.redis = redis.Redis.from_url(url)
+        self.redis = redis_client(url)
         self.connections = connections
         self.ttl = ttl
         self.held = Held()
