@@ -84,7 +84,7 @@ class Arena:
     sent: int = 0
     accepted: int = 0
     codes: dict[str, int] = field(default_factory=dict)
-    seqs: set[int] = field(default_factory=set)  # of accepted changes
+    seqs: set[tuple[int, int]] = field(default_factory=set)  # (board, seq) accepted
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +125,8 @@ def arena(live_server: LiveServers) -> Iterator[Arena]:
         live.close()
 
 
-def counts(live_server: LiveServers, board: int) -> dict[str, int]:
+def counts(live_server: LiveServers, boards: tuple[int, ...]) -> dict[str, int]:
+    """Rows of every table a change writes, and each board's events (its seq)."""
     with live_server.seeder.app.app_context():
         try:
             rows = {
@@ -135,14 +136,15 @@ def counts(live_server: LiveServers, board: int) -> dict[str, int]:
                 or 0
                 for table in TABLES
             }
-            rows["board events"] = (
-                db.session.scalar(
-                    select(func.count())
-                    .select_from(BoardEvent)
-                    .where(BoardEvent.board_id == board)
+            for board in boards:
+                rows[f"board {board}"] = (
+                    db.session.scalar(
+                        select(func.count())
+                        .select_from(BoardEvent)
+                        .where(BoardEvent.board_id == board)
+                    )
+                    or 0
                 )
-                or 0
-            )
             return rows
         finally:
             db.session.remove()
@@ -323,12 +325,14 @@ def close(arena: Arena, client: BoardClient) -> None:
     arena.live.clients.remove(client)
 
 
-def send_batch(arena: Arena, batch: list[tuple[str, Any]], floor: int) -> int:
-    """Send the batch on a new connection; the number of changes it made (acks
-    with a seq past `floor`, the board's seq before the batch)."""
+def send_batch(
+    arena: Arena, batch: list[tuple[str, Any]], before: dict[str, int]
+) -> dict[str, int]:
+    """Send the batch on a new connection; the changes it made on each board (acks
+    with a seq past the board's seq `before` the batch)."""
     client = joined_client(arena)
     try:
-        accepted = 0
+        accepted = {key: 0 for key in before if key.startswith("board ")}
         for event, payload in batch:
             ack = client.ack_unless_cut_off(event, payload)
             if ack is None:
@@ -340,11 +344,15 @@ def send_batch(arena: Arena, batch: list[tuple[str, Any]], floor: int) -> int:
             assert isinstance(ack, dict), (event, ack)
             if ack.get("ok") is True:
                 # A repeated cid is answered with its first ack (its seq, from
-                # this batch or an earlier one): only a seq past `floor` is new.
-                change = event not in ("join", "leave")
-                if change and ack["seq"] > floor and ack["seq"] not in arena.seqs:
-                    arena.seqs.add(ack["seq"])
-                    accepted += 1
+                # this batch or an earlier one): only a seq past the board's
+                # seq before the batch is new.
+                key = f"board {payload.get('board')}"
+                seq = ack.get("seq", 0)
+                new = key in accepted and seq > before[key]
+                if event not in ("join", "leave") and new:
+                    if (payload["board"], seq) not in arena.seqs:
+                        arena.seqs.add((payload["board"], seq))
+                        accepted[key] += 1
                 continue
             code = ack["error"]["code"]
             arena.codes[code] = arena.codes.get(code, 0) + 1
@@ -360,17 +368,19 @@ def test_every_event_fuzzed_gets_a_documented_answer_and_refusals_change_nothing
     live_server: LiveServers, arena: Arena, capsys: pytest.CaptureFixture[str]
 ) -> None:
     board = arena.setup.board
+    boards = (board, arena.other_board)
 
     @settings(max_examples=BATCHES)
     @given(batch=batches(arena))
     def property_holds(batch: list[tuple[str, Any]]) -> None:
-        before = counts(live_server, board)
-        # The board's events run gap-free from seq 1: their count is its seq.
-        accepted = send_batch(arena, batch, before["board events"])
-        after = counts(live_server, board)
-        arena.accepted += accepted
-        assert after["board events"] - before["board events"] == accepted
-        if accepted == 0:
+        # A board's events run gap-free from seq 1: their count is its seq.
+        before = counts(live_server, boards)
+        accepted = send_batch(arena, batch, before)
+        after = counts(live_server, boards)
+        arena.accepted += sum(accepted.values())
+        for key, made in accepted.items():
+            assert after[key] - before[key] == made, key
+        if not any(accepted.values()):
             assert after == before, "a refused message changed the database"
 
     property_holds()
