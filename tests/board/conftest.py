@@ -312,6 +312,14 @@ class BoardClient(socketio.Client):  # type: ignore[misc]
     def _engineio_client_class(self) -> type[engineio.Client]:
         return InOrderEngineIO
 
+    def shutdown(self) -> None:
+        super().shutdown()
+        # When the server died under it (SIGKILL), the engine leaves its websocket
+        # open: close the socket itself.
+        ws = getattr(self.eio, "ws", None)
+        if ws is not None:
+            ws.shutdown()
+
     def _notify(self, change: Callable[[], None]) -> None:
         with self.changed:
             change()
