@@ -159,6 +159,11 @@ class Writer:
                 ack = self.client.ack("card:create", payload)
             except socketio.exceptions.TimeoutError:
                 continue
+            except socketio.exceptions.SocketIOError:
+                # The connection is gone (the test is over, or the server closed
+                # it): this writer stops; what it had acknowledged stays counted.
+                self.stop.set()
+                return None
             if ack["ok"] or ack["error"]["code"] != "rate_limited":
                 return ack
             time.sleep(0.05)
