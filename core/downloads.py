@@ -8,8 +8,7 @@ from typing import Any
 
 from flask import Response
 
-# Personal data: kept out of caches and of Referer headers.
-PRIVATE_HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+from core.headers import PRIVATE_HEADERS
 
 
 def json_attachment(document: Any, filename: str) -> Response:

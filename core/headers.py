@@ -25,6 +25,10 @@ from core.origins import origin_of
 F = TypeVar("F", bound=Callable[..., Any])
 
 # Query parameters and URL parts that carry a secret: the page gets no Referer.
+# For a response whose body holds personal data or a personal link although its
+# address holds no secret (the address-based rules below already cover the rest):
+# kept out of caches and of Referer headers.
+PRIVATE_HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
 SECRET_PARAMETERS = frozenset({"code", "token"})
 SECRET_VIEW_ARGUMENTS = frozenset({"token"})
 # Endpoints Flask itself defines that are public.

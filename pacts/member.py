@@ -33,7 +33,6 @@ from pacts.member_forms import (
 from pacts.monitoring import report_progress
 from pacts.queries import member_commitments
 from stakeholders.sessions import (
-    PRIVATE_HEADERS,
     TOKEN_PROBLEMS,
     open_session,
     participant_required,
@@ -70,14 +69,14 @@ def _link_problem(reason: str | None, form: NewLinkForm) -> str:
 
 @bp.get("/me/link/<token>")
 @link_failure_limit
-def open_link(token: str) -> tuple[str, int, dict[str, str]] | Response:
+def open_link(token: str) -> tuple[str, int] | Response:
     """A personal link: a participant session on success; on failure the reason,
     and no session (an existing one is left as it was)."""
     try:
         person_id = identify_member(token)
     except DomainError as exc:
         count_link_problem(exc.message)
-        return _link_problem(exc.message, NewLinkForm()), 403, PRIVATE_HEADERS
+        return _link_problem(exc.message, NewLinkForm()), 403
     return open_session(person_id, "member.commitments")
 
 

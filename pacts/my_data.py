@@ -14,10 +14,11 @@ from core.choices import RegistrationStatus
 from core.downloads import json_attachment
 from core.errors import DomainError
 from core.forms import ConfirmForm
+from core.headers import PRIVATE_HEADERS
 from core.mail import reply_to_address
 from pacts.personal_data import export_filename, export_person
 from stakeholders.personal_data import withdraw_consent
-from stakeholders.sessions import PRIVATE_HEADERS, participant_required
+from stakeholders.sessions import participant_required
 
 bp = Blueprint("my_data", __name__)
 

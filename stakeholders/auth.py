@@ -47,7 +47,6 @@ from stakeholders.logins import request_login_link, session_person, use_login_li
 from stakeholders.models import Person
 from stakeholders.services import authenticate_staff, change_password, staff_pact
 from stakeholders.sessions import (
-    PRIVATE_HEADERS,
     current_session_token,
     log_in,
     log_out,
@@ -57,7 +56,7 @@ log = logging.getLogger(__name__)
 bp = Blueprint("auth", __name__)
 
 F = TypeVar("F", bound=Callable[..., Any])
-Page = str | tuple[str, int, dict[str, str]]
+Page = str | tuple[str, int] | tuple[str, int, dict[str, str]]
 # How long a visitor turned away by a full password pool is asked to wait.
 BUSY_RETRY_SECONDS = 2
 
@@ -184,29 +183,25 @@ def request_link() -> Page | Response:
 def link_page(token: str) -> Page:
     """What the e-mailed link opens: a button. Only pressing it (a POST) uses the
     link, so a mail scanner that follows links does not spend it."""
-    page = render_template("stakeholders/login_link.html", form=ActionForm())
-    return page, 200, PRIVATE_HEADERS
+    return render_template("stakeholders/login_link.html", form=ActionForm())
 
 
 @bp.post("/login/link/<token>")
 def use_link(token: str) -> Page | Response:
     form = ActionForm()
     if not form.validate_on_submit():
-        page = render_template("stakeholders/login_link.html", form=form)
-        return page, 400, PRIVATE_HEADERS
+        return render_template("stakeholders/login_link.html", form=form), 400
     try:
         used = use_login_link(token)
     except DomainError as exc:
         page = render_template(
             "stakeholders/login_link.html", form=form, problem=exc.message
         )
-        return page, 403, PRIVATE_HEADERS
+        return page, 403
     forget_failures(str(used["email"]))
     _log_staff_in(int(used["person"]), str(used["session"]))
     flash(_("You are logged in."), "success")
-    response = redirect(url_for("staff.index"))
-    response.headers.update(PRIVATE_HEADERS)
-    return response
+    return redirect(url_for("staff.index"))
 
 
 @bp.post("/logout")

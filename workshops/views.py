@@ -26,7 +26,7 @@ from werkzeug.wrappers import Response
 
 from core.errors import DomainError
 from core.forms import ActionForm, NewLinkForm
-from core.headers import public_page
+from core.headers import PRIVATE_HEADERS, public_page
 from core.pacts import find_pact
 from core.ratelimits import (
     address_key,
@@ -41,7 +41,6 @@ from core.ratelimits import (
 from extensions import limiter
 from stakeholders.consent import CONSENT_VERSION, consent_text
 from stakeholders.sessions import (
-    PRIVATE_HEADERS,
     TOKEN_PROBLEMS,
     log_in,
     open_session,
@@ -109,17 +108,14 @@ def _link_problem(workshop_id: int, reason: str | None, form: NewLinkForm) -> st
 
 @bp.get("/w/<int:workshop_id>/join/<token>")
 @link_failure_limit
-def open_link(
-    workshop_id: int, token: str
-) -> tuple[str, int, dict[str, str]] | Response:
+def open_link(workshop_id: int, token: str) -> tuple[str, int] | Response:
     """A personal join link: a participant session on success; on failure the
     reason, and no session (an existing one is left as it was)."""
     try:
         person_id = identify_participant(token, workshop_id)
     except DomainError as exc:
         count_link_problem(exc.message)
-        page = _link_problem(workshop_id, exc.message, NewLinkForm())
-        return page, 403, PRIVATE_HEADERS
+        return _link_problem(workshop_id, exc.message, NewLinkForm()), 403
     return open_session(person_id, "workshops.my_workshops")
 
 
