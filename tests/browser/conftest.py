@@ -133,6 +133,24 @@ def page(browser: Browser) -> Iterator[Page]:
         context.close()
 
 
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    """A person's phone: a phone-sized window, in Romanian, no cookies."""
+    context = browser.new_context(locale="ro-RO", viewport=PHONE)
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def fits_the_screen(page: Page) -> bool:
+    """Nothing sticks out sideways (no horizontal scrolling)."""
+    return bool(
+        page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    )
+
+
 # --- the live board: one `python app.py` per module --------------------------------
 
 

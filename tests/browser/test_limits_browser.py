@@ -17,7 +17,13 @@ from core.pacts import find_pact
 from extensions import db
 from stakeholders.models import Person
 from tests.board.conftest import NAMESPACE, WAIT_TIMEOUT, BoardClient
-from tests.browser.conftest import OFFICIAL_EMAIL, LiveBoardServer, LiveServer, Pages
+from tests.browser.conftest import (
+    OFFICIAL_EMAIL,
+    LiveBoardServer,
+    LiveServer,
+    Pages,
+    fits_the_screen,
+)
 from tests.browser.test_registration_browser import fill_registration_form
 from workshops.models import Workshop
 from workshops.scheduling import WorkshopData, create_workshop, set_workshop_status
@@ -49,8 +55,9 @@ def running_workshop_code(live_server: LiveServer) -> str:
 
 
 def test_a_walk_in_with_a_typo_joins_with_the_right_code_next(
-    page: Page, live_server: LiveServer
+    phone: Page, live_server: LiveServer
 ):
+    page = phone  # a walk-in types the code shown in the room on their phone
     code = running_workshop_code(live_server)
     typo = code[:-1] + ("A" if code[-1] != "A" else "B")
     page.goto(live_server.url("/join"))
@@ -65,6 +72,7 @@ def test_a_walk_in_with_a_typo_joins_with_the_right_code_next(
     expect(
         page.get_by_text("Acest cod nu este valabil în acest moment.").first
     ).to_be_visible()
+    assert fits_the_screen(page)
     page.locator("[name=code]").fill(code)
     page.locator("input[name=consent]").check()
     page.locator("form.form button[type=submit]").click()
@@ -72,6 +80,7 @@ def test_a_walk_in_with_a_typo_joins_with_the_right_code_next(
     page.wait_for_url(re.compile(r"/me$"))
     expect(page.get_by_text("Bun venit! V-ați alăturat atelierului.")).to_be_visible()
     expect(page.get_by_text("Circular packaging").first).to_be_visible()
+    assert fits_the_screen(page)
 
 
 def test_the_refused_registration_page_says_how_long_to_wait(

@@ -13,13 +13,13 @@ translation that drifts does not make the test lie."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
 import pytest
 from flask_babel import force_locale, gettext
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect
+from playwright.sync_api import ConsoleMessage, Page, expect
 from sqlalchemy import func, select
 
 from commitments.models import Commitment, CommitmentRevision
@@ -28,7 +28,7 @@ from core.time import today_in
 from extensions import db
 from pacts.models import ProgressReport
 from stakeholders.services import find_staff
-from tests.browser.conftest import PHONE, TIMEOUT_MS, LiveServer
+from tests.browser.conftest import LiveServer, fits_the_screen
 from tests.pacts.factories import (
     Party,
     approved_party,
@@ -103,24 +103,6 @@ def log_in(page: Page, live_server: LiveServer, ro: Ro) -> None:
 
 def flash(page: Page, text: str) -> None:
     expect(page.locator(".flash--success")).to_have_text(text)
-
-
-@pytest.fixture
-def phone(browser: Browser) -> Iterator[Page]:
-    """A second person's browser: a phone-sized window, in Romanian, no cookies."""
-    context = browser.new_context(locale="ro-RO", viewport=PHONE)
-    context.set_default_timeout(TIMEOUT_MS)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
-
-
-def fits_the_screen(page: Page) -> bool:
-    """Nothing sticks out sideways (no horizontal scrolling)."""
-    return bool(
-        page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    )
 
 
 # --- the pact document ---------------------------------------------------------------

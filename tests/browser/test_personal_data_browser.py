@@ -21,7 +21,7 @@ from extensions import db
 from stakeholders.consent import CONSENT_VERSION
 from stakeholders.models import Consent, Person
 from stakeholders.services import register_organisation
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import LiveServer, fits_the_screen
 from tests.conftest import registration_data
 
 pytestmark = pytest.mark.browser
@@ -71,11 +71,13 @@ def read(live_server: LiveServer, query: Callable[[], Any]) -> Any:
 
 
 def test_a_person_downloads_their_data_and_withdraws_their_consent(
-    page: Page, live_server: LiveServer, ro: Ro, maria: dict[str, Any]
+    phone: Page, live_server: LiveServer, ro: Ro, maria: dict[str, Any]
 ) -> None:
+    page = phone  # from the link in an e-mail, on their phone
     page.goto(live_server.url(maria["path"]))
     page.get_by_role("link", name=ro("My data")).click()
     page.wait_for_url(re.compile(r"/me/data$"))
+    assert fits_the_screen(page)
 
     with page.expect_download() as download:
         page.get_by_role("link", name=ro("Download my data (JSON)")).click()
@@ -83,6 +85,7 @@ def test_a_person_downloads_their_data_and_withdraws_their_consent(
     assert export["people"][0]["person"]["name"] == NAME
 
     page.get_by_role("link", name=ro("Withdraw my consent…")).click()
+    assert fits_the_screen(page)
     page.get_by_role("button", name=ro("Withdraw my consent")).click()
     expect(page.locator(".errors")).to_contain_text(
         ro("Please tick the box to confirm.")
