@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
@@ -17,8 +17,10 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
+from flask.testing import FlaskClient
 
 from config import Config
+from tests.conftest import csrf_from, form_data
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "translations"
@@ -158,3 +160,18 @@ def test_compiled_catalogue_says_what_the_po_file_says(language: str) -> None:
         "translations)",
         stale,
     )
+
+
+def test_an_italian_visitor_gets_the_registration_form_and_its_errors_in_italian(
+    client: FlaskClient, make_pact: Callable[..., int]
+) -> None:
+    make_pact("torino", title="Patto Verde Locale di Torino", languages="it,en")
+    url = "/p/torino/register?lang=it"
+    html = client.get(url).get_data(as_text=True)
+    assert "Adesione al Patto Verde Locale di Torino" in html
+    assert "Invia l&#39;iscrizione" in html or "Invia l'iscrizione" in html
+
+    data = {**form_data(contact_email="not an address"), "csrf_token": csrf_from(html)}
+    html = client.post(url, data=data).get_data(as_text=True)
+    assert "Corregga quanto segue:" in html
+    assert "Inserisca un indirizzo e-mail valido." in html
