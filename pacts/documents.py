@@ -18,7 +18,8 @@ from flask import current_app, render_template
 
 from core.choices import COMMITMENT_STATUS_LABELS
 from core.links import public_url
-from core.models import Pact
+from core.models import PACT_TEXT_FIELDS, Pact
+from core.pacts import theme_label
 from core.spreadsheets import csv_text
 from core.time import utcnow
 from pacts.queries import pact_overview
@@ -48,6 +49,7 @@ COMMITMENT_COLUMNS = [
     "support_requested",
     "support_promised",
     "licence",
+    "language",
 ]
 # The columns of progress.csv: one row per progress report.
 PROGRESS_COLUMNS = [
@@ -167,23 +169,62 @@ def commitment_url(slug: str, commitment_id: int) -> str:
 
 
 def open_data_overview(pact: Pact) -> dict[str, Any]:
-    """The overview in the pact's own language (theme names), whoever asks: the
-    same URL always gives the same data."""
-    languages = pact.language_list
-    return pact_overview(pact, languages[0] if languages else "en")
+    """The overview in the pact's default language (its texts and theme names),
+    whoever asks: the same URL always gives the same data."""
+    return pact_overview(pact, pact.default_language)
+
+
+def pact_texts(pact: Pact) -> dict[str, dict[str, str]]:
+    """The pact's title, introduction and governance by language: only those given
+    in each language (a text not given there is read in the default language)."""
+    texts: dict[str, dict[str, str]] = {}
+    for language in pact.language_list:
+        given = {
+            field: text
+            for field in PACT_TEXT_FIELDS
+            if (text := pact.given_text(field, language)) is not None
+        }
+        if given:
+            texts[language] = given
+    return texts
+
+
+def theme_names(pact: Pact) -> dict[str, dict[str, str]]:
+    """Each theme's name in each of the pact's languages, by theme key."""
+    return {
+        theme.key: {
+            language: theme_label(theme, language) for language in pact.language_list
+        }
+        for theme in pact.themes
+    }
 
 
 def commitments_json(pact: Pact) -> dict[str, Any]:
-    """The published commitments as JSON (see commitments.schema.json)."""
+    """The published commitments as JSON (see commitments.schema.json): the texts
+    in the pact's default language, each saying which language it is in, with the
+    pact's texts and theme names in its other languages beside them."""
     overview = open_data_overview(pact)
+    language = pact.default_language
+    names = theme_names(pact)
     return {
         "schema": schema_url(),
         "licence": overview["pact"]["licence"],
         "publisher": overview["pact"]["authority"],
-        "pact": overview["pact"] | {"url": f"{public_url()}/p/{pact.slug}"},
+        "pact": overview["pact"]
+        | {
+            "url": f"{public_url()}/p/{pact.slug}",
+            "language": language,
+            "languages": pact.language_list,
+            "texts": pact_texts(pact),
+        },
         "generated_at": utcnow().isoformat(),
         "commitments": [
-            record | {"url": commitment_url(pact.slug, record["id"])}
+            record
+            | {
+                "url": commitment_url(pact.slug, record["id"]),
+                "theme": record["theme"]
+                | {"language": language, "names": names[record["theme"]["key"]]},
+            }
             for record in overview["commitments"]
         ],
     }
@@ -196,7 +237,9 @@ def _number(value: float | None) -> float | int | None:
     return value
 
 
-def commitment_row(record: dict[str, Any], url: str, licence: str) -> dict[str, object]:
+def commitment_row(
+    record: dict[str, Any], url: str, licence: str, language: str
+) -> dict[str, object]:
     latest = record["latest"] or {}
     indicator = record["indicator"]
     return {
@@ -221,6 +264,7 @@ def commitment_row(record: dict[str, Any], url: str, licence: str) -> dict[str, 
         "support_requested": record["support_requested"],
         "support_promised": record["support_promised"],
         "licence": licence,
+        "language": language,
     }
 
 
@@ -228,7 +272,9 @@ def commitments_csv(pact: Pact) -> str:
     """One row per published commitment (UTF-8 with BOM, formulas neutralised)."""
     records = open_data_overview(pact)["commitments"]
     rows = (
-        commitment_row(r, commitment_url(pact.slug, r["id"]), pact.licence)
+        commitment_row(
+            r, commitment_url(pact.slug, r["id"]), pact.licence, pact.default_language
+        )
         for r in records
     )
     return csv_text(rows, COMMITMENT_COLUMNS)

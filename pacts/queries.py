@@ -342,7 +342,7 @@ def _overview(pact: Pact, commitments: list[Commitment]) -> dict[str, Any]:
     return {
         "pact": {
             "slug": pact.slug,
-            "title": pact.title,
+            "title": pact.text("title"),
             "territory": pact.territory,
             "authority": pact.authority,
             "status": pact.status,
@@ -350,8 +350,8 @@ def _overview(pact: Pact, commitments: list[Commitment]) -> dict[str, Any]:
             if pact.published_at
             else None,
             "signed_by": pact.signed_by.name if pact.signed_by else None,
-            "introduction": pact.introduction,
-            "governance": pact.governance,
+            "introduction": pact.text("introduction"),
+            "governance": pact.text("governance"),
             "partners": pact.partner_list,
             "report_frequency": pact.report_frequency,
             "licence": pact.licence,

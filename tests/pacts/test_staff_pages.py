@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from commitments.models import Commitment, CommitmentRevision, Signature
 from commitments.operations import edit_commitment, sign_commitment
-from core.choices import CommitmentStatus
 from core.audit import AuditEntry
+from core.choices import CommitmentStatus
 from core.models import Pact
 from core.pacts import theme_label
 from extensions import db
