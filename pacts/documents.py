@@ -18,11 +18,11 @@ from flask import current_app, render_template
 
 from core.choices import COMMITMENT_STATUS_LABELS
 from core.links import public_url
-from core.models import PACT_TEXT_FIELDS, Pact
+from core.models import PACT_TEXT_FIELDS, Pact, current_language
 from core.pacts import theme_label
 from core.spreadsheets import csv_text
 from core.time import utcnow
-from pacts.queries import pact_overview
+from pacts.queries import commitment_chart, pact_overview, published_commitments
 
 T = TypeVar("T")
 SCHEMA_PATH = "/open-data/commitments.schema.json"
@@ -69,28 +69,32 @@ NAME_SEPARATOR = "; "
 
 
 def pact_pdf(pact: Pact) -> bytes:
-    """The pact document as a PDF, in the current language: title page, contents,
-    introduction, governance, one section per theme, the signatories."""
-    return _render_pdf(_pact_html(pact))
+    """The pact document as a PDF, in the current language: a cover, contents, the
+    headline figures and programme indicators, introduction, governance, one
+    section per theme (each commitment with its progress bar and chart), the
+    signatories."""
+    return _render_pdf(pact_html(pact))
 
 
 def cached_pact_pdf(pact: Pact) -> tuple[bytes, str]:
-    """The PDF and its ETag. Rendering a large pact takes seconds of CPU, and every
-    visitor gets the same document until something in it changes: it is kept in
-    DOCUMENT_CACHE_FOLDER under the digest of its HTML, so a change of any word
-    renders it anew (and the old file of the pact is removed)."""
-    html = _pact_html(pact)
+    """The PDF in the current language and its ETag. Rendering a large pact takes
+    seconds of CPU, and every visitor gets the same document until something in it
+    changes: it is kept in DOCUMENT_CACHE_FOLDER under its language and the digest
+    of its HTML, so a change of any word renders it anew (and the old file of the
+    pact in that language is removed)."""
+    html = pact_html(pact)
     digest = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32]
     folder = str(current_app.config["DOCUMENT_CACHE_FOLDER"])
     if not folder:
         return _render_pdf(html), digest
     cache = Path(folder)
-    path = cache / f"pact-{pact.slug}-{digest}.pdf"
+    name = f"pact-{pact.slug}-{current_language() or 'en'}"
+    path = cache / f"{name}-{digest}.pdf"
     if path.exists():
         return path.read_bytes(), digest
     pdf = _render_pdf(html)
     cache.mkdir(parents=True, exist_ok=True)
-    for stale in cache.glob(f"pact-{pact.slug}-*.pdf"):
+    for stale in cache.glob(f"{name}-*.pdf"):
         stale.unlink(missing_ok=True)
     partial = path.with_suffix(f".{secrets.token_hex(4)}.part")
     partial.write_bytes(pdf)
@@ -98,11 +102,12 @@ def cached_pact_pdf(pact: Pact) -> tuple[bytes, str]:
     return pdf, digest
 
 
-def _pact_html(pact: Pact) -> str:
+def pact_html(pact: Pact) -> str:
     overview = pact_overview(pact)
     return render_template(
         "pacts/pact_pdf.html",
         **overview,
+        charts={c.id: commitment_chart(c) for c in published_commitments(pact.id)},
         published_on=_published_on(overview["pact"]["published_at"], pact.timezone),
         as_date=date.fromisoformat,
         status_labels=COMMITMENT_STATUS_LABELS,
