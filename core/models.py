@@ -1,5 +1,11 @@
 """The pact and its themes: a territory's Local Green Pact and the columns its
-workshops and commitments are organised by. Every package builds on these."""
+workshops and commitments are organised by, and the pact's own texts in each of its
+languages. Every package builds on these.
+
+The pact's title, introduction and governance in its default language (the first of
+its languages) are the pact's own columns; `PactText` holds them in its other
+languages, and the names officials gave its themes in any language. `Pact.text`
+reads one in the visitor's language, falling back to the default language's."""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from flask_babel import get_locale
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -82,10 +89,44 @@ class Pact(db.Model):  # type: ignore[name-defined,misc]
     themes: Mapped[list[Theme]] = relationship(
         back_populates="pact", order_by="Theme.position", cascade="all, delete-orphan"
     )
+    texts: Mapped[list[PactText]] = relationship(
+        back_populates="pact", cascade="all, delete-orphan"
+    )
 
     @property
     def language_list(self) -> list[str]:
         return [code for code in self.languages.split(",") if code]
+
+    @property
+    def default_language(self) -> str:
+        languages = self.language_list
+        return languages[0] if languages else "en"
+
+    def given_text(self, field: str, language: str) -> str | None:
+        """The text `field` as given in `language` (None when it was not): `title`,
+        `introduction`, `governance` or `theme:<key>`."""
+        if language == self.default_language and field in PACT_TEXT_FIELDS:
+            return str(getattr(self, field)) or None
+        for row in self.texts:
+            if row.language == language and row.field == field:
+                return row.text
+        return None
+
+    def text(self, field: str, language: str | None = None) -> str:
+        """The pact's title, introduction or governance in `language` (by default
+        the visitor's), else in the pact's default language."""
+        if field not in PACT_TEXT_FIELDS:
+            raise ValueError(f"not a text of the pact: {field!r}")
+        wanted = language or current_language()
+        given = self.given_text(field, wanted) if wanted else None
+        return given if given is not None else str(getattr(self, field))
+
+    def text_language(self, field: str, language: str | None = None) -> str:
+        """The language `text(field, language)` is actually in."""
+        wanted = language or current_language()
+        if wanted and self.given_text(field, wanted) is not None:
+            return wanted
+        return self.default_language
 
     @property
     def authority(self) -> str:
@@ -95,6 +136,33 @@ class Pact(db.Model):  # type: ignore[name-defined,misc]
     @property
     def partner_list(self) -> list[str]:
         return [line.strip() for line in self.partners.splitlines() if line.strip()]
+
+
+# The pact's texts given per language (with `theme:<key>` for a theme's name).
+PACT_TEXT_FIELDS = ("title", "introduction", "governance")
+THEME_TEXT = "theme:"
+
+
+def current_language() -> str | None:
+    """The language of the request (or of `force_locale`), None outside one."""
+    locale = get_locale()
+    return str(locale) if locale is not None else None
+
+
+class PactText(db.Model):  # type: ignore[name-defined,misc]
+    """One of the pact's texts in one language: its title, introduction or
+    governance in a language other than its default one, or a theme's name."""
+
+    __tablename__ = "pact_text"
+    __table_args__ = (UniqueConstraint("pact_id", "language", "field"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pact_id: Mapped[int] = mapped_column(ForeignKey("pact.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(8))
+    field: Mapped[str] = mapped_column(String(80))
+    text: Mapped[str] = mapped_column(Text)
+
+    pact: Mapped[Pact] = relationship(back_populates="texts")
 
 
 class Theme(db.Model):  # type: ignore[name-defined,misc]

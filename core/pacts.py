@@ -1,5 +1,6 @@
 """Pacts and their themes, shared by every package: creating a pact with its default
-themes, finding one, listing them, and a theme's name in the visitor's language."""
+themes, finding one, listing them, and a theme's name in the visitor's language (as
+the pact's officials named it in that language, else the standard name)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy import select
 
 from core.choices import DEFAULT_THEMES
 from core.errors import DomainError
-from core.models import Pact, Theme
+from core.models import THEME_TEXT, Pact, Theme, current_language
 from core.transactions import use_case
 from extensions import db
 
@@ -62,10 +63,23 @@ def find_pact(slug: str) -> Pact | None:
     return db.session.scalar(select(Pact).where(Pact.slug == slug))
 
 
-def theme_label(theme: Theme) -> str:
-    """A default theme's name in the visitor's language; a custom theme as named."""
+def theme_label(theme: Theme, language: str | None = None) -> str:
+    """A theme's name in `language` (by default the visitor's): as the pact's
+    officials named it in that language, else a default theme's standard name in
+    it, else the name they gave it in the pact's default language, else as made."""
+    pact = theme.pact
+    wanted = language or current_language() or pact.default_language
+    field = f"{THEME_TEXT}{theme.key}"
+    named = pact.given_text(field, wanted)
+    if named is not None:
+        return named
     label = DEFAULT_THEMES.get(theme.key)
-    return str(label) if label is not None else theme.name
+    if label is not None and wanted == current_language():
+        return str(label)
+    if label is not None:
+        with force_locale(wanted):
+            return str(label)
+    return pact.given_text(field, pact.default_language) or theme.name
 
 
 def list_pacts() -> list[Pact]:

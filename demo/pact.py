@@ -40,15 +40,14 @@ from extensions import db
 from pacts.indicators import IndicatorData, add_programme_indicator
 from pacts.models import ProgrammeIndicator
 from pacts.monitoring import ProgressData, report_progress
-from pacts.publishing import publish_pact, update_pact_document
+from pacts.publishing import PactDocumentData, publish_pact, update_pact_document
 from stakeholders.delivery.services import assign_expert, record_outcome
 from stakeholders.models import Organisation, ServiceDelivery
 
 
 def seed_published_pact(pact: Pact, official_id: int, board_id: int) -> str:
     """Compile, sign and publish the demo pact and report on it; its public path."""
-    if not pact.introduction:
-        update_pact_document(official_id, pact.id, DOCUMENT)
+    seed_pact_document(pact, official_id, DOCUMENT)
     themes = {theme.key: theme.id for theme in pact.themes}
     commitments = {
         spec.title: _seed_commitment(official_id, pact.id, themes, spec)
@@ -62,6 +61,14 @@ def seed_published_pact(pact: Pact, official_id: int, board_id: int) -> str:
     _seed_programme_indicators(official_id, pact.id, commitments)
     _seed_deliveries(official_id, pact.id)
     return f"/p/{pact.slug}"
+
+
+def seed_pact_document(
+    pact: Pact, official_id: int, document: PactDocumentData
+) -> None:
+    """The pact's document and its texts in each language, unless it has one."""
+    if not pact.introduction:
+        update_pact_document(official_id, pact.id, document)
 
 
 @use_case

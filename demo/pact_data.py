@@ -1,4 +1,5 @@
-"""The demo pact's content (see demo/pact.py): its document, ten commitments with
+"""The demo pact's content (see demo/pact.py): its document (and Torino's; their
+texts per language are in demo/texts.py), ten commitments with
 their indicators, signatures and progress reports, the programme indicators and the
 service deliveries. Invented organisations, people and figures."""
 
@@ -9,36 +10,31 @@ from datetime import date
 
 from core.choices import CommitmentStatus
 from core.models import ReportFrequency
+from demo.texts import (
+    ILFOV_GOVERNANCE,
+    ILFOV_INTRODUCTION,
+    ILFOV_TITLE,
+    TORINO_GOVERNANCE,
+    TORINO_INTRODUCTION,
+    TORINO_PARTNERS,
+    TORINO_TITLE,
+)
 from pacts.models import IndicatorSource
 from pacts.monitoring import Evidence
 from pacts.publishing import PactDocumentData
 from stakeholders.models import DeliveryStatus
 
 DOCUMENT = PactDocumentData(
-    introduction=(
-        "The Ilfov Local Green Pact is a voluntary agreement between Ilfov County "
-        "Council and the county's small and medium-sized enterprises, support "
-        "organisations, researchers and civil society. Each signatory commits to a "
-        "concrete, measurable action - less waste, cleaner energy and transport, "
-        "greener and more digital ways of doing business - with an indicator, a "
-        "baseline, a target and a deadline.\n\n"
-        "The commitments were co-created in workshops in which the county's "
-        "officials and local companies turned ideas into actions and named the "
-        "support each company needs from the public authority: mentoring in "
-        "innovation management, guidance on EU funding, crowdfunding campaigns for "
-        "green products, permits and infrastructure.\n\n"
-        "This is a demonstration: the organisations, people and figures are "
-        "invented."
-    ),
-    governance=(
-        "The county council's Green Pact unit monitors the pact: it follows each "
-        "commitment's progress, helps the leads that fall behind, and reports "
-        "yearly to the county council and to the public on this page.\n\n"
-        "Each commitment's lead organisation reports progress against its "
-        "indicator once a year, with evidence where it has it. New signatories "
-        "join through the co-creation workshops; a commitment is changed only with "
-        "the agreement of those who signed it."
-    ),
+    title=ILFOV_TITLE["ro"],
+    introduction=ILFOV_INTRODUCTION["ro"],
+    governance=ILFOV_GOVERNANCE["ro"],
+    texts={
+        "en": {
+            "title": ILFOV_TITLE["en"],
+            "introduction": ILFOV_INTRODUCTION["en"],
+            "governance": ILFOV_GOVERNANCE["en"],
+        }
+    },
     partners="\n".join(
         (
             "Camera de Comerț Ilfov (demo)",
@@ -49,6 +45,24 @@ DOCUMENT = PactDocumentData(
         )
     ),
     authority_name="Consiliul Județean Ilfov (demo)",
+    report_frequency=ReportFrequency.YEARLY,
+    licence="CC-BY-4.0",
+)
+
+
+TORINO_DOCUMENT = PactDocumentData(
+    title=TORINO_TITLE["it"],
+    introduction=TORINO_INTRODUCTION["it"],
+    governance=TORINO_GOVERNANCE["it"],
+    texts={
+        "en": {
+            "title": TORINO_TITLE["en"],
+            "introduction": TORINO_INTRODUCTION["en"],
+            "governance": TORINO_GOVERNANCE["en"],
+        }
+    },
+    partners="\n".join(TORINO_PARTNERS),
+    authority_name="Città di Torino (demo)",
     report_frequency=ReportFrequency.YEARLY,
     licence="CC-BY-4.0",
 )

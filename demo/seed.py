@@ -17,7 +17,8 @@ from core.errors import DomainError
 from core.models import Pact
 from core.pacts import create_pact, find_pact
 from core.time import utcnow
-from demo.pact import seed_published_pact
+from demo.pact import seed_pact_document, seed_published_pact
+from demo.pact_data import TORINO_DOCUMENT
 from extensions import db
 from stakeholders.consent import CONSENT_VERSION
 from stakeholders.models import Organisation, Person
@@ -29,7 +30,7 @@ from workshops.scheduling import WorkshopData, create_workshop
 PACTS = [
     {
         "slug": "ilfov",
-        "title": "Ilfov Local Green Pact",
+        "title": "Pactul Verde Local Ilfov",
         "territory": "Ilfov County",
         "languages": "ro,en",
         "country": "RO",
@@ -37,7 +38,7 @@ PACTS = [
     },
     {
         "slug": "torino",
-        "title": "Torino Local Green Pact",
+        "title": "Patto Verde Locale di Torino",
         "territory": "Città di Torino",
         "languages": "it,en",
         "country": "IT",
@@ -371,6 +372,8 @@ def seed_demo() -> dict[str, Any]:
     for email, name, role, password, slug in STAFF:
         if find_staff(email) is None:
             create_staff(email, name, role, password, [slug])
+    torino, torino_official = _pact_and_official("torino")
+    seed_pact_document(torino, torino_official.id, TORINO_DOCUMENT)
     _seed_registrations("ilfov", "RO", "Ilfov", "ro", ILFOV_ORGS)
     _seed_registrations("torino", "IT", "Piemonte", "it", TORINO_ORGS)
     workshop, board = _seed_workshop("ilfov")

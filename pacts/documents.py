@@ -18,10 +18,11 @@ from flask import current_app, render_template
 
 from core.choices import COMMITMENT_STATUS_LABELS
 from core.links import public_url
-from core.models import Pact
+from core.models import PACT_TEXT_FIELDS, Pact, current_language
+from core.pacts import theme_label
 from core.spreadsheets import csv_text
 from core.time import utcnow
-from pacts.queries import pact_overview
+from pacts.queries import commitment_chart, pact_overview, published_commitments
 
 T = TypeVar("T")
 SCHEMA_PATH = "/open-data/commitments.schema.json"
@@ -48,6 +49,7 @@ COMMITMENT_COLUMNS = [
     "support_requested",
     "support_promised",
     "licence",
+    "language",
 ]
 # The columns of progress.csv: one row per progress report.
 PROGRESS_COLUMNS = [
@@ -67,28 +69,32 @@ NAME_SEPARATOR = "; "
 
 
 def pact_pdf(pact: Pact) -> bytes:
-    """The pact document as a PDF, in the current language: title page, contents,
-    introduction, governance, one section per theme, the signatories."""
-    return _render_pdf(_pact_html(pact))
+    """The pact document as a PDF, in the current language: a cover, contents, the
+    headline figures and programme indicators, introduction, governance, one
+    section per theme (each commitment with its progress bar and chart), the
+    signatories."""
+    return _render_pdf(pact_html(pact))
 
 
 def cached_pact_pdf(pact: Pact) -> tuple[bytes, str]:
-    """The PDF and its ETag. Rendering a large pact takes seconds of CPU, and every
-    visitor gets the same document until something in it changes: it is kept in
-    DOCUMENT_CACHE_FOLDER under the digest of its HTML, so a change of any word
-    renders it anew (and the old file of the pact is removed)."""
-    html = _pact_html(pact)
+    """The PDF in the current language and its ETag. Rendering a large pact takes
+    seconds of CPU, and every visitor gets the same document until something in it
+    changes: it is kept in DOCUMENT_CACHE_FOLDER under its language and the digest
+    of its HTML, so a change of any word renders it anew (and the old file of the
+    pact in that language is removed)."""
+    html = pact_html(pact)
     digest = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32]
     folder = str(current_app.config["DOCUMENT_CACHE_FOLDER"])
     if not folder:
         return _render_pdf(html), digest
     cache = Path(folder)
-    path = cache / f"pact-{pact.slug}-{digest}.pdf"
+    name = f"pact-{pact.slug}-{current_language() or 'en'}"
+    path = cache / f"{name}-{digest}.pdf"
     if path.exists():
         return path.read_bytes(), digest
     pdf = _render_pdf(html)
     cache.mkdir(parents=True, exist_ok=True)
-    for stale in cache.glob(f"pact-{pact.slug}-*.pdf"):
+    for stale in cache.glob(f"{name}-*.pdf"):
         stale.unlink(missing_ok=True)
     partial = path.with_suffix(f".{secrets.token_hex(4)}.part")
     partial.write_bytes(pdf)
@@ -96,11 +102,12 @@ def cached_pact_pdf(pact: Pact) -> tuple[bytes, str]:
     return pdf, digest
 
 
-def _pact_html(pact: Pact) -> str:
+def pact_html(pact: Pact) -> str:
     overview = pact_overview(pact)
     return render_template(
         "pacts/pact_pdf.html",
         **overview,
+        charts={c.id: commitment_chart(c) for c in published_commitments(pact.id)},
         published_on=_published_on(overview["pact"]["published_at"], pact.timezone),
         as_date=date.fromisoformat,
         status_labels=COMMITMENT_STATUS_LABELS,
@@ -167,23 +174,62 @@ def commitment_url(slug: str, commitment_id: int) -> str:
 
 
 def open_data_overview(pact: Pact) -> dict[str, Any]:
-    """The overview in the pact's own language (theme names), whoever asks: the
-    same URL always gives the same data."""
-    languages = pact.language_list
-    return pact_overview(pact, languages[0] if languages else "en")
+    """The overview in the pact's default language (its texts and theme names),
+    whoever asks: the same URL always gives the same data."""
+    return pact_overview(pact, pact.default_language)
+
+
+def pact_texts(pact: Pact) -> dict[str, dict[str, str]]:
+    """The pact's title, introduction and governance by language: only those given
+    in each language (a text not given there is read in the default language)."""
+    texts: dict[str, dict[str, str]] = {}
+    for language in pact.language_list:
+        given = {
+            field: text
+            for field in PACT_TEXT_FIELDS
+            if (text := pact.given_text(field, language)) is not None
+        }
+        if given:
+            texts[language] = given
+    return texts
+
+
+def theme_names(pact: Pact) -> dict[str, dict[str, str]]:
+    """Each theme's name in each of the pact's languages, by theme key."""
+    return {
+        theme.key: {
+            language: theme_label(theme, language) for language in pact.language_list
+        }
+        for theme in pact.themes
+    }
 
 
 def commitments_json(pact: Pact) -> dict[str, Any]:
-    """The published commitments as JSON (see commitments.schema.json)."""
+    """The published commitments as JSON (see commitments.schema.json): the texts
+    in the pact's default language, each saying which language it is in, with the
+    pact's texts and theme names in its other languages beside them."""
     overview = open_data_overview(pact)
+    language = pact.default_language
+    names = theme_names(pact)
     return {
         "schema": schema_url(),
         "licence": overview["pact"]["licence"],
         "publisher": overview["pact"]["authority"],
-        "pact": overview["pact"] | {"url": f"{public_url()}/p/{pact.slug}"},
+        "pact": overview["pact"]
+        | {
+            "url": f"{public_url()}/p/{pact.slug}",
+            "language": language,
+            "languages": pact.language_list,
+            "texts": pact_texts(pact),
+        },
         "generated_at": utcnow().isoformat(),
         "commitments": [
-            record | {"url": commitment_url(pact.slug, record["id"])}
+            record
+            | {
+                "url": commitment_url(pact.slug, record["id"]),
+                "theme": record["theme"]
+                | {"language": language, "names": names[record["theme"]["key"]]},
+            }
             for record in overview["commitments"]
         ],
     }
@@ -196,7 +242,9 @@ def _number(value: float | None) -> float | int | None:
     return value
 
 
-def commitment_row(record: dict[str, Any], url: str, licence: str) -> dict[str, object]:
+def commitment_row(
+    record: dict[str, Any], url: str, licence: str, language: str
+) -> dict[str, object]:
     latest = record["latest"] or {}
     indicator = record["indicator"]
     return {
@@ -221,6 +269,7 @@ def commitment_row(record: dict[str, Any], url: str, licence: str) -> dict[str, 
         "support_requested": record["support_requested"],
         "support_promised": record["support_promised"],
         "licence": licence,
+        "language": language,
     }
 
 
@@ -228,7 +277,9 @@ def commitments_csv(pact: Pact) -> str:
     """One row per published commitment (UTF-8 with BOM, formulas neutralised)."""
     records = open_data_overview(pact)["commitments"]
     rows = (
-        commitment_row(r, commitment_url(pact.slug, r["id"]), pact.licence)
+        commitment_row(
+            r, commitment_url(pact.slug, r["id"]), pact.licence, pact.default_language
+        )
         for r in records
     )
     return csv_text(rows, COMMITMENT_COLUMNS)

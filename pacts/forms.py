@@ -1,6 +1,7 @@
-"""Forms of the officials' pact pages: the pact document, a commitment (numbers typed
-with a decimal point or comma), the compile list's filters and buttons, publishing,
-and programme indicators; with the labels of the pact vocabularies."""
+"""Forms of the officials' pact pages: a commitment (numbers typed with a decimal
+point or comma), the compile list's filters and buttons, publishing, and programme
+indicators; with the labels of the pact vocabularies (the pact document's form is in
+pacts/document_form.py)."""
 
 from __future__ import annotations
 
@@ -40,7 +41,6 @@ from core.choices import (
     COMMITMENT_TITLE_MAX,
     INDICATOR_NAME_MAX,
     INDICATOR_UNIT_MAX,
-    NAME_MAX,
     SERVICE_LABELS,
 )
 from core.forms import (
@@ -52,23 +52,11 @@ from core.forms import (
     text_field,
     too_long,
 )
-from core.models import Pact, ReportFrequency
+from core.models import ReportFrequency
 from core.validation import NoMarkup, strip
 from pacts.indicators import IndicatorData
 from pacts.models import IndicatorSource
-from pacts.publishing import PactDocumentData
 
-DOCUMENT_TEXT_MAX = 10_000
-PARTNERS_MAX = 5_000
-# The pact document's fields (the form's and PactDocumentData's names).
-DOCUMENT_FIELDS = (
-    "introduction",
-    "governance",
-    "partners",
-    "authority_name",
-    "report_frequency",
-    "licence",
-)
 # Larger figures are typing slips, not indicator values (the board's limit too).
 NUMBER_MAX = 1e15
 # A deadline outside these years is a typing slip (0202, 20300).
@@ -160,13 +148,16 @@ def number_field(label: Any, required: bool = True) -> NumberField:
     )
 
 
-def long_text(label: Any, limit: int, required: bool = False) -> TextAreaField:
+def long_text(
+    label: Any, limit: int, required: bool = False, **kwargs: Any
+) -> TextAreaField:
     """A paragraph or more: trimmed, length-limited, no markup."""
     presence = DataRequired(message=REQUIRED) if required else Optional()
     return TextAreaField(
         label,
         filters=[strip],
         validators=[presence, Length(max=limit, message=too_long(limit)), NoMarkup()],
+        **kwargs,
     )
 
 
@@ -198,55 +189,6 @@ def id_checkboxes(label: Any, invalid: Any) -> MultiCheckboxField:
 def id_choices(pairs: list[tuple[int, str]], placeholder: bool = False) -> list[Any]:
     choices = [SelectChoice(str(key), label) for key, label in pairs]
     return [CHOOSE, *choices] if placeholder else choices
-
-
-# --- the pact document -------------------------------------------------------------
-
-
-class PactDocumentForm(FlaskForm):
-    introduction = long_text(_l("Introduction"), DOCUMENT_TEXT_MAX)
-    governance = long_text(_l("Governance"), DOCUMENT_TEXT_MAX)
-    partners = long_text(_l("Partners"), PARTNERS_MAX)
-    authority_name = text_field(
-        _l("Public authority that signs the pact"), NAME_MAX, required=False
-    )
-    report_frequency = SelectField(
-        _l("Progress reports are due"),
-        choices=choices_of(REPORT_FREQUENCY_LABELS),
-        validators=[InputRequired(message=REQUIRED)],
-    )
-    licence = SelectField(
-        _l("Licence of the open data"),
-        choices=choices_of(LICENCES),
-        validators=[InputRequired(message=REQUIRED)],
-    )
-    authority_signs_commitments = BooleanField(
-        _l("The public authority signs every commitment")
-    )
-
-    def validate_partners(self, field: Field) -> None:
-        if any(len(line.strip()) > NAME_MAX for line in (field.data or "").split("\n")):
-            raise ValidationError(
-                _l(
-                    "Please keep each partner's name under %(max)d characters.",
-                    max=NAME_MAX + 1,
-                )
-            )
-
-    def document_data(self) -> PactDocumentData:
-        """The validated values, in the shape the services take."""
-        return PactDocumentData(
-            **{name: self[name].data or "" for name in DOCUMENT_FIELDS},
-            authority_signs_commitments=bool(self.authority_signs_commitments.data),
-        )
-
-
-def document_values(pact: Pact) -> dict[str, Any]:
-    """The pact's current document, as the form shows it."""
-    return {
-        name: getattr(pact, name)
-        for name in (*DOCUMENT_FIELDS, "authority_signs_commitments")
-    }
 
 
 # --- a commitment ------------------------------------------------------------------

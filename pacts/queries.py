@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask_babel import force_locale
 from sqlalchemy import Select, func, select
@@ -24,6 +25,7 @@ from core.choices import CommitmentStatus
 from core.models import Pact, Theme
 from core.pacts import theme_label
 from extensions import db
+from pacts.charts import progress_line
 from pacts.models import IndicatorSource, ProgrammeIndicator, ProgressReport
 from pacts.monitoring import REPORTABLE, due_date
 from pacts.progress import (
@@ -193,6 +195,26 @@ def _member_entry(commitment: Commitment, organisation_id: int) -> dict[str, Any
     }
 
 
+def started_on(commitment: Commitment) -> date:
+    """Where the progress line starts: the day the commitment was first signed
+    (its baseline is the state then), else the day it was written down."""
+    signed = [signature.signed_at for signature in commitment.signatures]
+    moment = min(signed, default=commitment.created_at)
+    return moment.astimezone(ZoneInfo(commitment.pact.timezone)).date()
+
+
+def commitment_chart(commitment: Commitment) -> dict[str, Any]:
+    """The commitment's progress line (pacts.charts), as its page and the PDF draw
+    it."""
+    return progress_line(
+        commitment.indicator_baseline,
+        commitment.indicator_target,
+        started_on(commitment),
+        commitment.deadline,
+        [(report.reported_on, report.value) for report in commitment.reports],
+    )
+
+
 def latest_report(commitment: Commitment) -> ProgressReport | None:
     """The most recent report (by its date, then the order they came in)."""
     return commitment.reports[-1] if commitment.reports else None
@@ -342,7 +364,7 @@ def _overview(pact: Pact, commitments: list[Commitment]) -> dict[str, Any]:
     return {
         "pact": {
             "slug": pact.slug,
-            "title": pact.title,
+            "title": pact.text("title"),
             "territory": pact.territory,
             "authority": pact.authority,
             "status": pact.status,
@@ -350,8 +372,8 @@ def _overview(pact: Pact, commitments: list[Commitment]) -> dict[str, Any]:
             if pact.published_at
             else None,
             "signed_by": pact.signed_by.name if pact.signed_by else None,
-            "introduction": pact.introduction,
-            "governance": pact.governance,
+            "introduction": pact.text("introduction"),
+            "governance": pact.text("governance"),
             "partners": pact.partner_list,
             "report_frequency": pact.report_frequency,
             "licence": pact.licence,

@@ -32,17 +32,16 @@ from core.links import public_url
 from core.models import Pact, Theme
 from core.outcomes import perform, refuse_on_form
 from core.pacts import theme_label
+from pacts.document_form import document_form, document_values
 from pacts.forms import (
     LABELS,
     CommitmentFilterForm,
     CommitmentForm,
     EditCommitmentForm,
     MoveForm,
-    PactDocumentForm,
     ProgrammeIndicatorForm,
     PublishForm,
     commitment_values,
-    document_values,
 )
 from pacts.indicators import (
     add_programme_indicator,
@@ -191,8 +190,8 @@ def publish(pact: Pact) -> Response:
 @bp.route("/document", methods=["GET", "POST"])
 @official_required
 def document(pact: Pact) -> str | Response | tuple[str, int]:
-    form = PactDocumentForm(
-        data=document_values(pact) if request.method == "GET" else None
+    form = document_form(
+        pact, data=document_values(pact) if request.method == "GET" else None
     )
     if not form.validate_on_submit():
         return render_template("pacts/staff_document.html", pact=pact, form=form)

@@ -6,7 +6,6 @@ its reports, and the download of a report's evidence file. No login needed."""
 from __future__ import annotations
 
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from flask import abort, render_template, send_from_directory
 from flask.blueprints import BlueprintSetupState
@@ -21,9 +20,9 @@ from core.headers import public_page
 from core.models import Pact
 from core.pacts import find_pact, list_pacts
 from pacts import bp
-from pacts.charts import bucket_bar, meter, progress_line
+from pacts.charts import bucket_bar, meter
 from pacts.monitoring import evidence_folder, evidence_of
-from pacts.queries import commitment_record, pact_overview
+from pacts.queries import commitment_chart, commitment_record, pact_overview
 
 
 @bp.record_once
@@ -85,25 +84,11 @@ def pact_page(slug: str) -> str:
     return render_template("pacts/pact.html", pact=pact, overview=pact_overview(pact))
 
 
-def started_on(commitment: Commitment) -> date:
-    """Where the progress line starts: the day the commitment was first signed
-    (its baseline is the state then), else the day it was written down."""
-    signed = [signature.signed_at for signature in commitment.signatures]
-    moment = min(signed, default=commitment.created_at)
-    return moment.astimezone(ZoneInfo(commitment.pact.timezone)).date()
-
-
 @bp.get("/p/<slug>/commitments/<int:commitment_id>")
 @public_page
 def commitment_page(slug: str, commitment_id: int) -> str:
     commitment = _public_commitment(slug, commitment_id)
-    chart = progress_line(
-        commitment.indicator_baseline,
-        commitment.indicator_target,
-        started_on(commitment),
-        commitment.deadline,
-        [(report.reported_on, report.value) for report in commitment.reports],
-    )
+    chart = commitment_chart(commitment)
     return render_template(
         "pacts/commitment.html",
         pact=commitment.pact,

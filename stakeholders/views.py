@@ -57,7 +57,7 @@ def register(slug: str) -> str | Response:
     if request.method == "GET":
         form.country.data = pact.country
         form.consent_version.data = CONSENT_VERSION
-    text = consent_text(pact.title)
+    text = consent_text(pact.text("title"))
     if not form.validate_on_submit():
         return render_template(
             "stakeholders/register.html", pact=pact, form=form, consent=text

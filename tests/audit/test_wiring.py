@@ -109,6 +109,8 @@ def workshop_form(**overrides: Any) -> dict[str, Any]:
 
 def document_form() -> dict[str, Any]:
     return {
+        "title": "Ilfov Local Green Pact",
+        "en-title": "Ilfov's pact in English",
         "introduction": "Ilfov's SMEs and the county act together.",
         "governance": "A steering group meets every quarter.",
         "partners": "Chamber of Commerce",

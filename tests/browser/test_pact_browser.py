@@ -195,3 +195,41 @@ def test_published_pact_page_draws_its_charts(
     assert box["width"] > 300
     assert box["height"] > 100
     expect(page.locator("circle.line-chart__report")).to_have_count(3)
+
+
+def test_the_pact_and_a_commitment_print_without_menus_or_buttons_but_with_charts(
+    page: Page,
+    live_server: LiveServer,
+    make_registration: Callable[..., dict[str, Any]],
+) -> None:
+    commitment = seed_published_pact(live_server, make_registration)
+    page.emulate_media(media="print")
+
+    for path in ("/p/ilfov?lang=en", f"/p/ilfov/commitments/{commitment}?lang=en"):
+        page.goto(live_server.url(path))
+        expect(page.locator(".site-header")).to_be_hidden()
+        expect(page.locator(".site-footer")).to_be_hidden()
+        expect(page.locator("h1")).to_be_visible()
+        expect(page.locator("svg[role=img]").first).to_be_visible()
+    page.goto(live_server.url("/p/ilfov?lang=en"))
+    expect(page.locator(".downloads")).to_be_hidden()
+    assert page.pdf(format="A4").startswith(b"%PDF")
+    # Printed, an outside link says where it leads, and a button is left out.
+    printed = page.evaluate(
+        """() => {
+            const main = document.querySelector("main");
+            const link = main.appendChild(document.createElement("a"));
+            link.href = "https://open.example.org/data";
+            link.textContent = "open data";
+            const button = main.appendChild(document.createElement("button"));
+            return [getComputedStyle(link, "::after").content,
+                    getComputedStyle(button).display];
+        }"""
+    )
+    assert printed == ['" (" attr(href) ")"', "none"] or printed == [
+        '" (https://open.example.org/data)"',
+        "none",
+    ]
+
+    page.emulate_media(media="screen")
+    expect(page.locator(".site-header")).to_be_visible()

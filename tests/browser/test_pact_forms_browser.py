@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 import pytest
 from flask_babel import force_locale, gettext
-from playwright.sync_api import ConsoleMessage, Page, expect
+from playwright.sync_api import ConsoleMessage, Locator, Page, expect
 from sqlalchemy import func, select
 
 from commitments.models import Commitment, CommitmentRevision
@@ -101,6 +101,16 @@ def log_in(page: Page, live_server: LiveServer, ro: Ro) -> None:
     page.wait_for_url(re.compile(r"/staff/$"))
 
 
+def texts_in(page: Page, ro: Ro, language: str, default: bool = False) -> Locator:
+    """The document form's group of texts in one of the pact's languages."""
+    legend = (
+        "Texts in %(language)s (the pact's default language)"
+        if default
+        else "Texts in %(language)s (optional)"
+    )
+    return page.get_by_role("group", name=ro(legend, language=language), exact=True)
+
+
 def flash(page: Page, text: str) -> None:
     expect(page.locator(".flash--success")).to_have_text(text)
 
@@ -117,8 +127,13 @@ def test_official_writes_the_pact_document_and_the_authority_signs_every_commitm
     page.get_by_role("link", name=ro("The pact document")).click()
     page.wait_for_url(re.compile(r"/pact/document$"))
 
-    page.get_by_label(ro("Introduction")).fill(INTRODUCTION)
-    page.get_by_label(ro("Governance")).fill(GOVERNANCE)
+    romanian = texts_in(page, ro, "Română", default=True)
+    english = texts_in(page, ro, "English")
+    romanian.get_by_label(ro("Title"), exact=True).fill("Pactul Verde Local Ilfov")
+    romanian.get_by_label(ro("Introduction")).fill(INTRODUCTION)
+    romanian.get_by_label(ro("Governance")).fill(GOVERNANCE)
+    english.get_by_label(ro("Title"), exact=True).fill("Ilfov Local Green Pact")
+    english.get_by_label(ro("Energy efficiency and renewables")).fill("Clean energy")
     page.get_by_label(ro("Partners")).fill(PARTNERS)
     page.get_by_label(ro("Public authority that signs the pact")).fill(AUTHORITY)
     page.get_by_label(ro("Progress reports are due")).select_option(
@@ -136,6 +151,21 @@ def test_official_writes_the_pact_document_and_the_authority_signs_every_commitm
     flash(page, ro("The pact document is saved."))
     pact = read(live_server, the_pact)
     assert pact.authority_signs_commitments is True
+    texts = read(
+        live_server,
+        lambda: [
+            the_pact().text("title", "ro"),
+            the_pact().text("title", "en"),
+            the_pact().text("introduction", "en"),  # not given in English
+            the_pact().given_text("theme:energy", "en"),
+        ],
+    )
+    assert texts == [
+        "Pactul Verde Local Ilfov",
+        "Ilfov Local Green Pact",
+        INTRODUCTION,
+        "Clean energy",
+    ]
     assert pact.introduction == INTRODUCTION
     assert pact.governance == GOVERNANCE
     assert pact.partners == PARTNERS
@@ -148,7 +178,11 @@ def test_official_writes_the_pact_document_and_the_authority_signs_every_commitm
     expect(
         page.get_by_label(ro("The public authority signs every commitment"))
     ).to_be_checked()
-    expect(page.get_by_label(ro("Introduction"))).to_have_value(INTRODUCTION)
+    romanian = texts_in(page, ro, "Română", default=True)
+    expect(romanian.get_by_label(ro("Introduction"))).to_have_value(INTRODUCTION)
+    expect(
+        texts_in(page, ro, "English").get_by_label(ro("Title"), exact=True)
+    ).to_have_value("Ilfov Local Green Pact")
     expect(page.get_by_label(ro("Partners"))).to_have_value(PARTNERS)
     expect(page.get_by_label(ro("Public authority that signs the pact"))).to_have_value(
         AUTHORITY
@@ -161,7 +195,9 @@ def test_document_with_a_too_long_partner_line_is_refused_and_nothing_is_stored(
 ) -> None:
     log_in(page, live_server, ro)
     page.goto(live_server.url(f"{COMPILE}/document"))
-    page.get_by_label(ro("Introduction")).fill(INTRODUCTION)
+    romanian = texts_in(page, ro, "Română", default=True)
+    romanian.get_by_label(ro("Title"), exact=True).fill("Pactul Verde Local Ilfov")
+    romanian.get_by_label(ro("Introduction")).fill(INTRODUCTION)
     page.get_by_label(ro("Partners")).fill("Consiliul Județean Ilfov\n" + "A" * 201)
     page.get_by_label(ro("The public authority signs every commitment")).check()
     page.get_by_role("button", name=ro("Save the document")).click()
@@ -173,7 +209,8 @@ def test_document_with_a_too_long_partner_line_is_refused_and_nothing_is_stored(
     expect(summary.get_by_role("link")).to_have_text(f"{ro('Partners')}: {message}")
     expect(page.locator("#partners-error")).to_have_text(message)
     # What was typed comes back, to be corrected.
-    expect(page.get_by_label(ro("Introduction"))).to_have_value(INTRODUCTION)
+    romanian = texts_in(page, ro, "Română", default=True)
+    expect(romanian.get_by_label(ro("Introduction"))).to_have_value(INTRODUCTION)
     pact = read(live_server, the_pact)
     assert pact.introduction == ""
     assert pact.partners == ""

@@ -56,11 +56,27 @@ def test_seed_demo_publishes_the_ilfov_pact_signed_by_its_official_not_torino(
     assert pact.signed_by.email == "official@ilfov.demo"
     assert pact.authority == "Consiliul Județean Ilfov (demo)"
     assert pact.introduction.count("\n\n") >= 1
-    assert "Green Pact unit" in pact.governance
+    assert "Green Pact unit" in pact.text("governance", "en")
     assert len(pact.partner_list) >= 4
     assert (pact.report_frequency, pact.licence) == ("yearly", "CC-BY-4.0")
     assert torino is not None
     assert (torino.status, torino.published_at) == (PactStatus.CO_CREATION, None)
+
+
+def test_torino_has_its_texts_in_italian_and_english_ilfov_in_romanian_and_english(
+    seeded: dict[str, Any],
+) -> None:
+    torino = find_pact("torino")
+    assert torino is not None
+
+    assert torino.text("title", "it") == "Patto Verde Locale di Torino"
+    assert torino.text("title", "en") == "Torino Local Green Pact"
+    assert "laboratori di co-creazione" in torino.text("introduction", "it")
+    assert "co-creation workshops" in torino.text("introduction", "en")
+    assert torino.text("governance", "ro") == torino.text("governance", "it")
+    assert ilfov().text("title", "ro") == "Pactul Verde Local Ilfov"
+    assert ilfov().text("title", "en") == "Ilfov Local Green Pact"
+    assert "Unitatea Pactului Verde" in ilfov().text("governance", "ro")
 
 
 def test_the_published_pact_has_signed_measurable_commitments_across_themes(

@@ -30,6 +30,7 @@ from tests.pacts.factories import (
     load_pact,
     signed_commitment,
     theme_id,
+    write_document,
 )
 from tests.stakeholders.test_exports import csv_rows
 
@@ -78,6 +79,54 @@ def test_json_validates_against_the_served_schema(
     assert document["publisher"] == "Consiliul Județean Ilfov"
     assert document["licence"] == "CC-BY-4.0"
     assert datetime.fromisoformat(document["generated_at"]).utcoffset() is not None
+
+
+def test_json_says_the_language_of_each_text_and_gives_the_others_beside_it(
+    client: FlaskClient, published_pact: dict[str, Any]
+):
+    write_document(
+        published_pact["official"],
+        load_pact("ilfov").id,
+        title="Pactul Verde Local Ilfov",
+        texts={
+            "ro": {"theme:energy": "Energie curată"},
+            "en": {
+                "title": "Ilfov Local Green Pact",
+                "governance": "A steering group.",
+            },
+        },
+    )
+
+    document = open_json(client)
+
+    assert [e.message for e in validator(client).iter_errors(document)] == []
+    pact = document["pact"]
+    assert (pact["language"], pact["languages"]) == ("ro", ["ro", "en"])
+    assert pact["title"] == "Pactul Verde Local Ilfov"
+    assert pact["governance"] == "A steering group meets twice a year."
+    assert pact["texts"] == {
+        "ro": {
+            "title": "Pactul Verde Local Ilfov",
+            "introduction": "Ilfov își asumă o economie verde.\n\nSecond paragraph.",
+            "governance": "A steering group meets twice a year.",
+        },
+        "en": {"title": "Ilfov Local Green Pact", "governance": "A steering group."},
+    }
+    themes = {c["theme"]["key"]: c["theme"] for c in document["commitments"]}
+    assert themes["circular-economy"] == {
+        "key": "circular-economy",
+        "name": "Economie circulară",
+        "language": "ro",
+        "names": {"ro": "Economie circulară", "en": "Circular economy"},
+    }
+    assert themes["energy"]["name"] == "Energie curată"
+    assert themes["energy"]["names"] == {
+        "ro": "Energie curată",
+        "en": "Energy efficiency and renewables",
+    }
+    # Whoever asks, in whichever language: the same data.
+    english = client.get(JSON.format(slug="ilfov") + "?lang=en").get_json()
+    assert english["pact"]["title"] == "Pactul Verde Local Ilfov"
 
 
 def test_json_lists_the_signed_commitments_by_stable_id_and_url(
@@ -231,6 +280,7 @@ def test_commitments_csv_has_one_row_per_commitment_with_formulas_neutralised(
     )
     assert {row["licence"] for row in rows} == {"CC-BY-4.0"}
     assert packaging["theme_name"] == "Economie circulară"  # the pact's language
+    assert {row["language"] for row in rows} == {"ro"}
 
 
 def test_progress_csv_has_one_row_per_report(

@@ -13,8 +13,10 @@ from sqlalchemy import select
 
 from commitments.models import Commitment, CommitmentRevision, Signature
 from commitments.operations import edit_commitment, sign_commitment
+from core.audit import AuditEntry
 from core.choices import CommitmentStatus
 from core.models import Pact
+from core.pacts import theme_label
 from extensions import db
 from tests.conftest import csrf_from
 from tests.pacts.factories import (
@@ -431,6 +433,7 @@ def test_publishing_needs_a_signed_commitment_then_records_who_signed(
 
 def test_official_edits_the_pact_document(client: FlaskClient, world: dict[str, Any]):
     form = {
+        "title": "Ilfov Local Green Pact",
         "introduction": "Ilfov's SMEs and the county act together.",
         "governance": "A steering group meets every quarter.",
         "partners": "Chamber of Commerce\nAgency for Development\n",
@@ -461,12 +464,23 @@ def test_official_edits_the_pact_document(client: FlaskClient, world: dict[str, 
         ("authority_name", "x" * 201, "Please keep this under 201 characters."),
         ("report_frequency", "daily", "Not a valid choice."),
         ("licence", "MIT", "Not a valid choice."),
+        ("title", "", "This field is required."),
+        ("title", "x" * 201, "Please keep this under 201 characters."),
+        ("en-title", "x" * 201, "Please keep this under 201 characters."),
+        ("en-introduction", "<b>x</b>", "Please remove the HTML tags"),
+        ("theme-energy", "x" * 121, "Please keep this under 121 characters."),
+        ("en-theme-energy", "a\nb", "Please write this on a single line."),
     ],
 )
 def test_the_document_form_refuses_bad_input(
     client: FlaskClient, world: dict[str, Any], name: str, value: str, message: str
 ):
-    form = {"report_frequency": "yearly", "licence": "CC-BY-4.0", name: value}
+    form = {
+        "title": "Ilfov Local Green Pact",
+        "report_frequency": "yearly",
+        "licence": "CC-BY-4.0",
+        name: value,
+    }
 
     response = post_form(client, f"{COMPILE}/document", form)
 
@@ -475,6 +489,53 @@ def test_the_document_form_refuses_bad_input(
     pact = db.session.get(Pact, world["pact"])
     assert pact is not None
     assert (pact.introduction, pact.partners, pact.licence) == ("", "", "CC-BY-4.0")
+    assert (pact.title, pact.texts) == ("Ilfov Local Green Pact", [])
+
+
+def test_official_gives_the_pact_texts_and_theme_names_in_each_language(
+    client: FlaskClient, world: dict[str, Any]
+):
+    form = {
+        "title": "Pactul Verde Local Ilfov",
+        "introduction": "Firmele din Ilfov și județul acționează împreună.",
+        "theme-energy": "Energie curată",
+        "en-title": "Ilfov Local Green Pact",
+        "en-governance": "A steering group meets every quarter.",
+        "en-theme-energy": "",
+        "report_frequency": "yearly",
+        "licence": "CC-BY-4.0",
+    }
+
+    response = post_form(client, f"{COMPILE}/document", form)
+
+    assert response.status_code == 302
+    pact = db.session.get(Pact, world["pact"])
+    assert pact is not None
+    assert pact.text("title", "ro") == "Pactul Verde Local Ilfov"
+    assert pact.text("title", "en") == "Ilfov Local Green Pact"
+    # Not given in English: read in the pact's default language.
+    assert pact.text("introduction", "en") == form["introduction"]
+    assert pact.text("governance", "en") == "A steering group meets every quarter."
+    assert pact.text("governance", "ro") == ""
+    energy = next(theme for theme in pact.themes if theme.key == "energy")
+    assert theme_label(energy, "ro") == "Energie curată"
+    assert theme_label(energy, "en") == "Energy efficiency and renewables"
+    entry = db.session.scalars(select(AuditEntry)).all()[-1]
+    assert entry.details["fields"] == [
+        "en:governance",
+        "en:title",
+        "introduction",
+        "ro:theme:energy",
+        "title",
+    ]
+    shown = page_text(client.get(f"{COMPILE}/document"))
+    assert "A steering group meets every quarter." in shown
+    assert "Energie curată" in shown
+
+    form["en-title"] = ""
+    post_form(client, f"{COMPILE}/document", form)
+    db.session.expire_all()
+    assert pact.text("title", "en") == "Pactul Verde Local Ilfov"
 
 
 # --- who may do what ---------------------------------------------------------------
