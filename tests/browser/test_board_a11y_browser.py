@@ -108,6 +108,11 @@ def dialogs_checked(page: Page, where: str, openers: list[str]) -> None:
         dialog = page.locator("dialog[open]")
         expect(dialog).to_have_count(1)
         no_violations(page, f"{where}, dialog of {selector} open")
+        for _ in range(5):  # the page behind a modal dialog is out of reach
+            page.keyboard.press("Tab")
+            assert page.evaluate(
+                "document.querySelector('dialog[open]').contains(document.activeElement)"
+            ), f"{where}: Tab left the dialog of {selector}"
         page.keyboard.press("Escape")
         expect(dialog).to_have_count(0)
         expect(opener).to_be_focused()

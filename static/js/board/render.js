@@ -475,7 +475,8 @@ export function createView(page) {
     const focused = document.activeElement;
     refreshEverything();
     // A form this phase no longer offers had focus: its section's heading takes it.
-    if (focused && focused !== document.body && focused.isConnected && !focusable(focused)) {
+    const lost = document.activeElement === focused || document.activeElement === document.body;
+    if (lost && focused && focused !== document.body && focused.isConnected && !focusable(focused)) {
       focused.closest("section")?.querySelector("h2")?.focus();
     }
   }
