@@ -5,12 +5,13 @@ phone, which never scrolls sideways (the columns scroll inside their own region)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.board.conftest import BoardSetup
+from tests.board.conftest import BoardClient, BoardSetup
 from tests.browser.board_a11y import axe_violations
 from tests.browser.conftest import LiveBoardServer, Pages, fits_the_screen
 
@@ -171,3 +172,31 @@ def test_the_board_on_a_360_px_phone_does_not_scroll_sideways(
     expect(facilitator.locator(".card")).to_have_count(5)
     assert fits_the_screen(facilitator)
     no_violations(phone, "participant at 360 px")
+
+
+def test_a_burst_of_changes_by_someone_else_is_announced_as_one_summary(
+    pages: Pages, live: LiveBoardServer
+) -> None:
+    setup = live.new_board("ideas")
+    alice = pages.participant(setup, 0)
+    bob = BoardClient()
+    try:
+        bob.open(live.url, setup.participants[1].token)
+        assert bob.join(setup.board)["ok"]
+        bob.change(setup.board, "card:create", theme=setup.themes[0], text="One")
+        expect(alice.locator("#board-announcer p")).to_have_text(
+            [re.compile(r"^New card from .*: One$")]
+        )
+        for text in ["Two", "Three", "Four", "Five"]:
+            bob.change(setup.board, "card:create", theme=setup.themes[0], text=text)
+    finally:
+        bob.disconnect()
+        bob.shutdown()
+
+    expect(alice.locator(".card-list .card")).to_have_count(5)
+    expect(alice.locator("#board-announcer p")).to_have_text(
+        [
+            re.compile(r"^New card from .*: One$"),
+            re.compile(r"^4 changes on the board; the last: New card from .*: Five$"),
+        ]
+    )
