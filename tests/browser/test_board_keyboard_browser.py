@@ -1,7 +1,7 @@
 """The live board without a mouse: a facilitator and a participant, pressing keys only
-(Tab, Shift+Tab, Enter, Space, arrows, typing; never a click), run a workshop from the
-lobby to signing: the participant writes, edits and moves a card, the facilitator
-clusters, the participant drafts a commitment, votes (and takes a vote back) and signs.
+(Tab, Enter, Space, arrows, typing; never a click), run a workshop from the lobby to
+signing: the participant writes, edits and moves a card, the facilitator clusters and
+merges, the participant drafts a commitment, votes (and takes a vote back) and signs.
 After each step focus is where the person can go on, the other page shows the outcome
 and its live region said what the other person did."""
 
@@ -136,6 +136,8 @@ def test_a_workshop_runs_from_ideas_to_signing_by_keyboard_only(
     write_card(alice, setup, 1, "Shared delivery vans")
     vans = card_id(live, setup, "Shared delivery vans")
     expect(alice.locator(f"#card-{vans} > .card__body")).to_be_focused()
+    write_card(alice, setup, 1, "Crates that come back")
+    again = card_id(live, setup, "Crates that come back")
 
     # Clustering: the facilitator picks the vans and clusters them with the crates.
     set_phase(facilitator, "Clustering")
@@ -148,6 +150,18 @@ def test_a_workshop_runs_from_ideas_to_signing_by_keyboard_only(
     expect(facilitator.locator(f"#card-{crates} > .card__body")).to_be_focused()
     expect(alice.locator(f"#card-{crates} .card__cluster #card-{vans}")).to_be_visible()
     assert live.read(lambda: db.session.get_one(Card, vans).cluster_id) == crates
+
+    tab_to(facilitator, f'#card-{again} [data-action="pick"]')
+    facilitator.keyboard.press("Space")
+    tab_to(facilitator, f'#card-{crates} [data-action="merge-here"]')
+    facilitator.keyboard.press("Enter")
+    expect(facilitator.locator(f"#card-{crates} > .card__body")).to_be_focused()
+    expect(facilitator.locator(f"#card-{crates} > .card__body")).to_contain_text(
+        "1 merged"
+    )
+    expect(announcer(facilitator)).to_contain_text(f"Merged into card {crates}")
+    expect(alice.locator(f"#card-{again}")).to_have_count(0)
+    assert live.read(lambda: db.session.get_one(Card, again).merged_into_id) == crates
 
     # Drafting: the participant fills in the commitment form.
     set_phase(facilitator, "Drafting commitments")
