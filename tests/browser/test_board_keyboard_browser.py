@@ -1,7 +1,8 @@
 """The live board without a mouse: a facilitator and a participant, pressing keys only
 (Tab, Enter, Space, arrows, typing; never a click), run a workshop from the lobby to
-signing: the participant writes, edits and moves a card, the facilitator clusters and
-merges, the participant drafts a commitment, votes (and takes a vote back) and signs.
+signing: the participant writes, edits, moves and deletes cards, the facilitator
+clusters and merges, the participant drafts a commitment, votes (and takes one back)
+and signs.
 After each step focus is where the person can go on, the other page shows the outcome
 and its live region said what the other person did."""
 
@@ -132,6 +133,18 @@ def test_a_workshop_runs_from_ideas_to_signing_by_keyboard_only(
     expect(announcer(alice)).to_contain_text(moved)
     expect(announcer(facilitator)).to_contain_text(moved)
     assert live.read(lambda: db.session.get_one(Card, crates).theme_id) == themes[1]
+
+    write_card(alice, setup, 0, "A card with a tpyo")
+    typo = card_id(live, setup, "A card with a tpyo")
+    tab_to(alice, f'#card-{typo} [data-action="delete"]')
+    alice.keyboard.press("Enter")
+    confirm = alice.get_by_role("dialog", name="Delete this card?")
+    expect(confirm.get_by_role("button", name="Delete")).to_be_focused()
+    alice.keyboard.press("Enter")
+    expect(facilitator.locator(f"#card-{typo}")).to_have_count(0)
+    expect(alice.locator(f"#card-{typo}")).to_have_count(0)
+    expect(alice.locator(f"#theme-{themes[0]}-title")).to_be_focused()
+    expect(announcer(facilitator)).to_contain_text(f"Card {typo} was deleted by")
 
     write_card(alice, setup, 1, "Shared delivery vans")
     vans = card_id(live, setup, "Shared delivery vans")

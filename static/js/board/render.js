@@ -30,7 +30,10 @@ export function createView(page) {
   let layoutQueued = false;
   let timerAnnounced = null;
   let alertTimer = null;
-  let focusWanted = null; // () => node: where focus goes once the cards are laid out
+  // Where focus goes once the cards are laid out: {target: () => node, until: ms}. It
+  // lapses after a moment, so a card arriving late never takes focus from elsewhere.
+  let focusWanted = null;
+  const FOCUS_WAIT_MS = 3000;
   // Theme names as the page printed them, in the visitor's language (the socket's
   // board objects are built outside any request, so in the default language).
   const THEME_NAMES = new Map(state.board.themes.map((theme) => [theme.id, theme.name]));
@@ -231,7 +234,7 @@ export function createView(page) {
     if (node?.contains(document.activeElement)) {
       const near = node.nextElementSibling || node.previousElementSibling;
       const heading = node.closest(".board-column")?.querySelector("h2");
-      focusWanted = () => near?.querySelector(".card__body") || heading;
+      wantFocus(() => near?.querySelector(".card__body") || heading);
     }
     node?.remove();
     cardNodes.delete(id);
@@ -504,16 +507,21 @@ export function createView(page) {
    * not touched, so an open editor keeps its focus. */
   function layout() {
     keepingFocus(placeCards);
-    const target = focusWanted?.();
+    if (focusWanted && Date.now() > focusWanted.until) focusWanted = null;
+    const target = focusWanted?.target();
     if (target?.isConnected) {
       focusWanted = null;
       target.focus();
     }
   }
 
+  function wantFocus(target) {
+    focusWanted = { target, until: Date.now() + FOCUS_WAIT_MS };
+  }
+
   /** Focus `id`'s card once it is on the page (a new card arrives with its event). */
   function focusCard(id) {
-    focusWanted = () => cardNodes.get(id)?.querySelector(".card__body");
+    wantFocus(() => cardNodes.get(id)?.querySelector(".card__body"));
     scheduleLayout();
   }
 
