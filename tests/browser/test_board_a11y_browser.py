@@ -1,7 +1,8 @@
 """axe-core on the live board in every phase, as the facilitator and as a participant,
 with cards, a cluster, a merged and a hidden card, comments, a commitment, votes and
-signatures on it, and with each of the board's dialogs open; and the board on a 360 px
-phone, which never scrolls sideways (the columns scroll inside their own region)."""
+signatures on it, and with each of the board's dialogs open; the board on a 360 px
+phone, which never scrolls sideways (on wider screens the columns scroll inside their
+own region); and a burst of others' changes said as one summary."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import re
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.board.conftest import BoardClient, BoardSetup
 from tests.browser.board_a11y import axe_violations
@@ -158,20 +159,46 @@ def test_axe_finds_no_wcag_21_aa_violation_on_the_board_in_any_phase(
             dialogs_checked(page, where, DIALOG_OPENERS)
 
 
-def test_the_board_on_a_360_px_phone_does_not_scroll_sideways(
+def scrolled_sideways(region: Locator) -> bool:
+    """Has `region` scrolled to the right (waiting out a smooth scroll)?"""
+    for _ in range(50):
+        if region.evaluate("(node) => node.scrollLeft") > 0:
+            return True
+        region.page.wait_for_timeout(100)
+    return False
+
+
+def test_the_board_scrolls_sideways_only_inside_its_columns_region(
     pages: Pages, live: LiveBoardServer
 ) -> None:
+    """At 360 px the columns stack and nothing is wider than the screen, the move
+    dialog included; on a laptop the five themes scroll sideways inside their own
+    region, which a keyboard can reach (and scroll with the arrow keys)."""
     setup = live.new_board("ideas")
     story = BoardStory(live, setup)
     story.ideas()
     phone = pages.participant(setup, 0, viewport={"width": 360, "height": 740})
     expect(phone.locator(".card")).to_have_count(5)
     assert fits_the_screen(phone)
-    facilitator = pages.official(setup)
-    facilitator.set_viewport_size({"width": 360, "height": 740})
-    expect(facilitator.locator(".card")).to_have_count(5)
-    assert fits_the_screen(facilitator)
-    no_violations(phone, "participant at 360 px")
+    phone.locator('[data-action="move"]').first.focus()
+    phone.keyboard.press("Enter")
+    expect(phone.locator("dialog[open]")).to_be_visible()
+    assert fits_the_screen(phone)
+    no_violations(phone, "participant at 360 px, move dialog open")
+    phone.keyboard.press("Escape")
+
+    laptop = pages.official(setup)
+    laptop.set_viewport_size({"width": 1024, "height": 768})
+    expect(laptop.locator(".card")).to_have_count(5)
+    assert fits_the_screen(laptop)
+    columns = laptop.locator("#board-columns")
+    assert columns.evaluate("(region) => region.scrollWidth > region.clientWidth")
+    expect(columns).to_have_attribute("tabindex", "0")
+    expect(columns).to_have_accessible_name("Themes and their cards")
+    columns.focus()
+    laptop.keyboard.press("ArrowRight")
+    assert scrolled_sideways(columns)
+    no_violations(laptop, "facilitator at 1024 px")
 
 
 def test_a_burst_of_changes_by_someone_else_is_announced_as_one_summary(
