@@ -130,6 +130,16 @@ PHASES: list[tuple[str, Callable[[BoardStory], None] | None]] = [
     ("closed", None),
 ]
 
+# Parts of the board that open in place (an editor, comments, a picked card, the
+# commitment form editing), checked once opened, per person and phase.
+OPENED_STATES = {
+    ("participant", "ideas"): [
+        '[data-action="edit"]:visible',
+        ".card__comments summary",
+    ],
+    ("facilitator", "cluster"): ['[data-action="pick"]:visible'],
+    ("participant", "draft"): ['[data-action="edit-commitment"]:visible'],
+}
 DIALOG_OPENERS = [
     '[data-action="move"]:visible',
     '[data-action="delete"]:visible',
@@ -157,6 +167,10 @@ def test_axe_finds_no_wcag_21_aa_violation_on_the_board_in_any_phase(
             where = f"{who} in the {phase} phase"
             no_violations(page, where)
             dialogs_checked(page, where, DIALOG_OPENERS)
+            for opener in OPENED_STATES.get((who, phase), []):
+                page.locator(opener).first.focus()
+                page.keyboard.press("Enter")
+                no_violations(page, f"{where}, after {opener}")
 
 
 def scrolled_sideways(region: Locator) -> bool:
