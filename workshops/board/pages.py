@@ -40,6 +40,7 @@ from core.choices import (
     COMMITMENT_TITLE_MAX,
     INDICATOR_NAME_MAX,
     INDICATOR_UNIT_MAX,
+    REASON_MAX,
     TIMER_MAX_SECONDS,
 )
 from core.errors import DomainError
@@ -184,6 +185,7 @@ def board(board: Board, member: Member) -> str:
             "indicator_name": INDICATOR_NAME_MAX,
             "indicator_unit": INDICATOR_UNIT_MAX,
             "timer_minutes": TIMER_MAX_SECONDS // 60,
+            "reason": REASON_MAX,
         },
     )
 
@@ -248,7 +250,6 @@ def board_strings() -> dict[str, Any]:
         "edit": _("Edit"),
         "editCard": _("Edit the text of card %(id)s"),
         "delete": _("Delete"),
-        "confirmDelete": _("Delete this card?"),
         "save": _("Save"),
         "cancel": _("Cancel"),
         "hide": _("Hide"),
@@ -296,6 +297,20 @@ def board_strings() -> dict[str, Any]:
         "newCommitment": _("New commitment"),
         "editingCommitment": _("Editing: %(title)s"),
         "noSourceCards": _("No cards yet."),
+        # Keyboard and screen-reader use (issue 17): the move dialog, what others do.
+        "move": _("Move"),
+        "moveCard": _("Move card %(id)s to another theme"),
+        "yours": _("Your card"),
+        "cardMoved": _("Card %(id)s is now in %(theme)s."),
+        "cardChanged": _("%(name)s changed card %(id)s."),
+        "newComment": _("%(name)s commented on card %(id)s."),
+        "newCommitmentFrom": _("New commitment from %(name)s: %(title)s"),
+        "commitmentChanged": _("%(name)s changed the commitment: %(title)s"),
+        "commitmentSigned": _("%(name)s signed the commitment: %(title)s"),
+        "votesLeft": _("Votes left: %(num)s"),
+        "saved": _("Saved."),
+        "unlocked": _("The board is open again."),
+        "burst": _("%(num)s changes on the board; the last: %(last)s"),
     }
 
 

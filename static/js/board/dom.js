@@ -30,3 +30,8 @@ export function keepingFocus(change) {
   focused.focus({ preventScroll: true });
   if (caret) focused.setSelectionRange(...caret);
 }
+
+/** Can `node` hold focus now (on the page, shown, not disabled)? */
+export function focusable(node) {
+  return Boolean(node?.isConnected && !node.disabled && node.checkVisibility());
+}

@@ -181,7 +181,8 @@ function settle(entry, ack) {
   if (outcome === RETRY) setTimeout(flush, RETRY_MS); // nothing was applied: again, later
   if (outcome !== SETTLED) return;
   if (typeof ack.votes_left === "number") view.setVotesLeft(ack.votes_left);
-  if (!ack.ok) view.showRefusal(entry, ack.error || {});
+  if (ack.ok) view.acknowledged(entry, ack);
+  else view.showRefusal(entry, ack.error || {});
   updateStatus();
   view.refreshCard(entry.payload.card);
   view.scheduleLayout();
@@ -393,10 +394,8 @@ const ACTIONS = {
   cancel: (id) => view.cancelEdit(id),
   reload: (id) => view.reloadEdit(id),
   "keep-mine": (id) => view.keepMine(id),
-  delete(id) {
-    const card = state.cards.get(id);
-    if (card && window.confirm(T.confirmDelete)) send("card:delete", { card: id, version: card.version });
-  },
+  delete: (id, control) => view.deleteCard(id, control),
+  move: (id, control) => view.moveCard(id, control),
   vote: (id) => send("vote:cast", { card: id }),
   retract: (id) => send("vote:retract", { card: id }),
   hide(id) {
@@ -414,11 +413,7 @@ const ACTIONS = {
   sign: (id) => send("commitment:sign", { commitment: id }),
   "commitment-reload": () => view.reloadCommitment(),
   "commitment-keep-mine": () => view.keepMyCommitment(),
-  "remove-person"(id, control) {
-    const name = control.dataset.name || "";
-    const reason = window.prompt(fmt(T.removeReason, { name }));
-    if (reason !== null) send("participant:remove", { person: Number(control.dataset.person), reason });
-  },
+  "remove-person": (id, control) => view.removePerson(control),
 };
 
 root.addEventListener("submit", (event) => {

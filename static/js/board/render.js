@@ -8,7 +8,9 @@
  * {root, strings, me, facilitator, official, organisation, state, outbox, allowed, send}.
  * Nothing happens on import. User text is only ever put into the page as text. */
 
-import { button, el, keepingFocus } from "./dom.js";
+import { Announcer } from "./announcer.js";
+import { openDialog } from "./dialogs.js";
+import { button, el, focusable, keepingFocus } from "./dom.js";
 import { fmt, short } from "./text.js";
 
 const ALERT_MS = 8000;
@@ -28,6 +30,10 @@ export function createView(page) {
   let layoutQueued = false;
   let timerAnnounced = null;
   let alertTimer = null;
+  // Where focus goes once the cards are laid out: {target: () => node, until: ms}. It
+  // lapses after a moment, so a card arriving late never takes focus from elsewhere.
+  let focusWanted = null;
+  const FOCUS_WAIT_MS = 3000;
   // Theme names as the page printed them, in the visitor's language (the socket's
   // board objects are built outside any request, so in the default language).
   const THEME_NAMES = new Map(state.board.themes.map((theme) => [theme.id, theme.name]));
@@ -52,6 +58,11 @@ export function createView(page) {
     node.append(el("p", { text: message }));
     while (node.childElementCount > 5) node.firstElementChild.remove();
   }
+
+  const speaker = new Announcer({
+    say: announce,
+    summary: (num, last) => fmt(T.burst, { num, last }),
+  });
 
   // --- answers to this person's changes ------------------------------------------------
 
@@ -120,6 +131,46 @@ export function createView(page) {
   // --- applying events -----------------------------------------------------------------
 
   function apply(message, live) {
+    const others = live && message.actor && message.actor.id !== ME;
+    const said = others ? describe(message) : null;
+    applyChange(message, live);
+    speaker.add(said);
+  }
+
+  /** What a change by someone else means, in words (read before it is applied, so a
+   * move is told from where the card was); votes are only counted, never said. */
+  function describe({ type, data = {}, actor }) {
+    const name = actor.name || T.someone;
+    const card = data.card && state.cards.get(data.card.id);
+    switch (type) {
+      case "card:create":
+        return visible(data.card) ? fmt(T.newCard, { name, text: short(data.card.text) }) : null;
+      case "card:update":
+      case "card:move":
+        if (card && card.theme !== data.card.theme) {
+          return fmt(T.cardMoved, { id: data.card.id, theme: themeName(data.card.theme) });
+        }
+        return card && visible(card) ? fmt(T.cardChanged, { name, id: data.card.id }) : null;
+      case "card:hide":
+        return card && visible(card) ? fmt(T.cardChanged, { name, id: data.card.id }) : null;
+      case "card:merge":
+        return fmt(T.mergedFlag, { id: data.card.id });
+      case "card:delete":
+        return card && visible(card) ? fmt(T.deletedBy, { id: data.card.id, name }) : null;
+      case "comment:add":
+        return fmt(T.newComment, { name, id: data.comment?.card });
+      case "commitment:create":
+        return fmt(T.newCommitmentFrom, { name, title: data.commitment.title });
+      case "commitment:update":
+        return fmt(T.commitmentChanged, { name, title: data.commitment.title });
+      case "commitment:sign":
+        return fmt(T.commitmentSigned, { name, title: data.commitment.title });
+      default:
+        return null;
+    }
+  }
+
+  function applyChange(message, live) {
     const { type, data = {}, actor } = message;
     switch (type) {
       case "card:create":
@@ -165,14 +216,10 @@ export function createView(page) {
       dropCard(card.id, actor);
       return;
     }
-    const known = state.cards.has(card.id);
     state.cards.set(card.id, card);
     const editor = editors.get(card.id);
     if (editor) guardCard(editor, card, actor);
     refreshCard(card.id);
-    if (live && !known && actor && actor.id !== ME && visible(card)) {
-      announce(fmt(T.newCard, { name: actor.name, text: short(card.text) }));
-    }
     scheduleLayout();
   }
 
@@ -183,7 +230,13 @@ export function createView(page) {
     }
     state.cards.delete(id);
     picked.delete(id);
-    cardNodes.get(id)?.remove();
+    const node = cardNodes.get(id);
+    if (node?.contains(document.activeElement)) {
+      const near = node.nextElementSibling || node.previousElementSibling;
+      const heading = node.closest(".board-column")?.querySelector("h2");
+      wantFocus(() => near?.querySelector(".card__body") || heading);
+    }
+    node?.remove();
     cardNodes.delete(id);
     clusterLists.delete(id);
     scheduleLayout();
@@ -227,6 +280,7 @@ export function createView(page) {
   function setBoard(board) {
     if (!board) return;
     const phaseChanged = board.phase !== state.board.phase;
+    const lockChanged = board.locked !== state.board.locked;
     state.board = board;
     root.dataset.phase = board.phase;
     root.dataset.locked = String(board.locked);
@@ -241,7 +295,8 @@ export function createView(page) {
       lock.setAttribute("aria-pressed", String(board.locked));
       $("lock-value").value = String(!board.locked);
     }
-    if (phaseChanged) announce(`${T.phases[board.phase] || board.phase}: ${T.hints[board.phase] || ""}`);
+    if (phaseChanged) speaker.now(`${T.phases[board.phase] || board.phase}: ${T.hints[board.phase] || ""}`);
+    if (lockChanged) speaker.now(board.locked ? T.errors.locked : T.unlocked);
     renderTimer();
     refreshAll();
   }
@@ -253,7 +308,7 @@ export function createView(page) {
     if (node) return node;
     node = el("li", { class: "card", id: `card-${id}`, "data-card": id });
     const editorId = `card-${id}-edit`;
-    const body = el("article", { class: "card__body", "aria-labelledby": `card-${id}-text` }, [
+    const body = el("article", { class: "card__body", "aria-labelledby": `card-${id}-text`, tabindex: -1 }, [
       el("p", { class: "card__meta" }, [
         el("span", { class: "card__kind" }), " ",
         el("span", { class: "card__author" }), " ",
@@ -276,7 +331,8 @@ export function createView(page) {
       ]),
       el("div", { class: "card__buttons card__actions" }, [
         button("edit", T.edit, { "data-card": id, "aria-label": fmt(T.editCard, { id }) }),
-        button("delete", T.delete, { "data-card": id, class: "danger" }),
+        button("move", T.move, { "data-card": id, "aria-label": fmt(T.moveCard, { id }), "aria-haspopup": "dialog" }),
+        button("delete", T.delete, { "data-card": id, class: "danger", "aria-haspopup": "dialog" }),
         button("vote", T.vote, { "data-card": id, "aria-label": fmt(T.voteFor, { id }) }),
         button("retract", T.retract, { "data-card": id }),
         button("hide", T.hide, { "data-card": id }),
@@ -320,6 +376,7 @@ export function createView(page) {
       return;
     }
     const q = (selector) => node.querySelector(selector);
+    const focused = node.contains(document.activeElement) ? document.activeElement : null;
     const editor = editors.get(id);
     const waiting = waitingText(id);
     node.classList.toggle("card--hidden", Boolean(card.hidden));
@@ -332,6 +389,7 @@ export function createView(page) {
     q(".card__author").textContent = author.organisation ? `${author.name} · ${author.organisation}` : author.name || "";
     const mergedHere = [...state.cards.values()].filter((c) => c.merged_into === id).length;
     q(".card__flags").textContent = [
+      author.id === ME ? T.yours : null,
       card.hidden && !card.merged_into ? T.hiddenFlag : null,
       card.merged_into ? fmt(T.mergedFlag, { id: card.merged_into }) : null,
       mergedHere ? fmt(T.mergedCount, { num: mergedHere }) : null,
@@ -344,6 +402,20 @@ export function createView(page) {
     refreshVotes(node, id);
     refreshCardButtons(node, card, editor);
     refreshComments(node, id);
+    if (focused && !focusable(focused)) rescueFocus(node);
+  }
+
+  /** The control that had focus in this card is gone (used up, or not for this phase):
+   * focus goes to the card's next useful control, or to the card itself. */
+  function rescueFocus(node) {
+    const candidates = ['[data-action="vote"]', '[data-action="retract"]', ".card__body"];
+    for (const selector of candidates) {
+      const target = node.querySelector(`:scope > .card__body ${selector}, :scope > ${selector}`);
+      if (target && focusable(target)) {
+        target.focus();
+        return;
+      }
+    }
   }
 
   function refreshVotes(node, id) {
@@ -367,6 +439,7 @@ export function createView(page) {
       retract: active && voting && allowed("vote:retract") && mine > 0,
       hide: allowed("card:hide") && active,
       pick: allowed("card:merge") && active,
+      move: !editor && active && movable(card, own),
       "cluster-here": allowed("card:merge") && active && picked.size > 0 && !picked.has(card.id),
       "merge-here": allowed("card:merge") && active && picked.size > 0 && !picked.has(card.id),
       uncluster: allowed("card:move") && active && Boolean(card.cluster),
@@ -383,6 +456,12 @@ export function createView(page) {
     pick.textContent = picked.has(card.id) ? T.picked : T.pick;
   }
 
+  /** A facilitator moves any card; a participant changes the theme of their own. */
+  function movable(card, own) {
+    if (state.board.themes.length < 2) return false;
+    return allowed("card:move") || allowed("card:update", own);
+  }
+
   function refreshComments(node, id) {
     const comments = state.comments.get(id) || [];
     const block = node.querySelector(".card__comments");
@@ -396,6 +475,16 @@ export function createView(page) {
   }
 
   function refreshAll() {
+    const focused = document.activeElement;
+    refreshEverything();
+    // A form this phase no longer offers had focus: its section's heading takes it.
+    const lost = document.activeElement === focused || document.activeElement === document.body;
+    if (lost && focused && focused !== document.body && focused.isConnected && !focusable(focused)) {
+      focused.closest("section")?.querySelector("h2")?.focus();
+    }
+  }
+
+  function refreshEverything() {
     for (const id of cardNodes.keys()) refreshCard(id);
     for (const commitment of state.commitments.values()) renderCommitment(commitment);
     for (const form of root.querySelectorAll("form.new-card")) form.hidden = !allowed("card:create");
@@ -418,6 +507,48 @@ export function createView(page) {
    * not touched, so an open editor keeps its focus. */
   function layout() {
     keepingFocus(placeCards);
+    if (focusWanted && Date.now() > focusWanted.until) focusWanted = null;
+    const target = focusWanted?.target();
+    if (target?.isConnected) {
+      focusWanted = null;
+      target.focus();
+    }
+  }
+
+  function wantFocus(target) {
+    focusWanted = { target, until: Date.now() + FOCUS_WAIT_MS };
+  }
+
+  /** Focus `id`'s card once it is on the page (a new card arrives with its event). */
+  function focusCard(id) {
+    wantFocus(() => cardNodes.get(id)?.querySelector(".card__body"));
+    scheduleLayout();
+  }
+
+  /** The server accepted one of this person's changes: say so, and put focus on what
+   * the change made, when focus is still where the person made it. */
+  function acknowledged(entry, ack) {
+    const { event, payload } = entry;
+    if (event === "card:create" && ack.card) {
+      const form = root.querySelector(`form.new-card [name=theme][value="${payload.theme}"]`)?.form;
+      const stillThere = !document.activeElement || document.activeElement === document.body
+        || form?.contains(document.activeElement);
+      if (stillThere) focusCard(ack.card.id);
+    } else if (event === "vote:cast" || event === "vote:retract") {
+      speaker.now(fmt(T.votesLeft, { num: state.votesLeft }));
+    } else if (event === "card:move" || event === "card:update") {
+      if (payload.theme !== undefined) speaker.now(fmt(T.cardMoved, { id: payload.card, theme: themeName(payload.theme) }));
+    } else if (event === "card:merge") {
+      speaker.now(fmt(T.mergedFlag, { id: payload.into }));
+    } else if (event === "commitment:sign") {
+      speaker.now(OFFICIAL ? T.signedByAuthority : T.signedByYou);
+    } else if ((event === "commitment:create" || event === "commitment:update") && ack.commitment) {
+      speaker.now(T.saved);
+      if (commitmentForm.contains(document.activeElement)) {
+        upsertCommitment(ack.commitment, null);
+        $(`commitment-${ack.commitment.id}`)?.querySelector("h3")?.focus();
+      }
+    }
   }
 
   function placeCards() {
@@ -638,10 +769,10 @@ export function createView(page) {
     }
     if (signedByUs) {
       const text = OFFICIAL ? T.signedByAuthority : T.signedByYou;
-      actions.append(el("p", { class: "commitment__signed", text }));
+      actions.append(el("p", { class: "commitment__signed", text, tabindex: -1 }));
     }
     const node = el("li", { class: "commitment", id: `commitment-${c.id}`, "data-commitment": c.id }, [
-      el("h3", { class: "commitment__title", text: c.title }),
+      el("h3", { class: "commitment__title", text: c.title, tabindex: -1 }),
       el("p", {}, [el("span", {
         class: `status status--${String(c.status).replace(/\s+/g, "-")}`,
         text: T.statuses[c.status] || c.status,
@@ -650,10 +781,20 @@ export function createView(page) {
       actions,
     ]);
     const old = $(`commitment-${c.id}`);
-    const hadFocus = old?.contains(document.activeElement) ? document.activeElement.dataset.action : null;
+    const hadFocus = old?.contains(document.activeElement) ? document.activeElement : null;
     if (old) old.replaceWith(node);
     else insertCommitment(node, c.id);
-    if (hadFocus) node.querySelector(`[data-action="${hadFocus}"]`)?.focus();
+    if (hadFocus) commitmentFocus(node, hadFocus).focus();
+  }
+
+  /** Where focus goes in a commitment drawn anew: the same control, or after signing
+   * the note that says so, or its title. */
+  function commitmentFocus(node, had) {
+    const action = had.dataset.action;
+    const same = action ? node.querySelector(`[data-action="${action}"]`) : null;
+    if (same) return same;
+    if (action === "sign") return node.querySelector(".commitment__signed") || node.querySelector("h3");
+    return node.querySelector(had.matches(".commitment__signed") ? ".commitment__signed" : "h3") || node.querySelector("h3");
   }
 
   function insertCommitment(node, id) {
@@ -854,11 +995,66 @@ export function createView(page) {
     node.textContent = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
     if (seconds === 0 && timerAnnounced !== ends) {
       timerAnnounced = ends;
-      announce(T.timeUp);
+      speaker.now(T.timeUp);
     }
   }
 
   // --- what the person does, as far as the view is concerned ---------------------------
+
+  function cardTitle(card) {
+    return `${fmt(T.cardLabel, { id: card.id })}: ${short(card.text)}`;
+  }
+
+  /** The move dialog: the card's theme (a facilitator's move takes it out of its
+   * cluster; a participant's is an update of their own card). */
+  function moveCard(id, trigger) {
+    const card = state.cards.get(id);
+    if (!card) return;
+    const dialog = $("move-dialog");
+    $("move-dialog-card").textContent = cardTitle(card);
+    $("move-theme").value = String(card.theme);
+    openDialog(dialog, trigger, {
+      onConfirm(form) {
+        const theme = Number(form.elements.namedItem("theme").value);
+        const now = state.cards.get(id);
+        if (!now || theme === now.theme) return;
+        if (allowed("card:move")) {
+          send("card:move", { card: id, version: now.version, theme, ...(now.cluster ? { cluster: null } : {}) });
+        } else {
+          send("card:update", { card: id, version: now.version, theme });
+        }
+      },
+      fallback: () => cardNodes.get(id)?.querySelector(".card__body"),
+    });
+  }
+
+  function deleteCard(id, trigger) {
+    const card = state.cards.get(id);
+    if (!card) return;
+    $("delete-dialog-card").textContent = cardTitle(card);
+    openDialog($("delete-dialog"), trigger, {
+      onConfirm() {
+        const now = state.cards.get(id);
+        if (now) send("card:delete", { card: id, version: now.version });
+      },
+      fallback: () => $("board-columns"),
+    });
+  }
+
+  function removePerson(control) {
+    const name = control.dataset.name || "";
+    $("remove-dialog-title").textContent = fmt(T.removePerson, { name });
+    $("remove-reason-label").textContent = fmt(T.removeReason, { name });
+    $("remove-confirm").textContent = fmt(T.removePerson, { name });
+    $("remove-reason").value = "";
+    openDialog($("remove-dialog"), control, {
+      onConfirm(form) {
+        const reason = form.elements.namedItem("reason").value;
+        send("participant:remove", { person: Number(control.dataset.person), reason });
+      },
+      fallback: () => $("presence-title"),
+    });
+  }
 
   function saveCard(id) {
     saveEdit(id, editors.get(id)?.baseVersion);
@@ -879,6 +1075,7 @@ export function createView(page) {
     }
     picked.clear();
     refreshAll();
+    speaker.now(fmt(T.cluster, { id: head }));
   }
 
   function mergeHere(id) {
@@ -910,6 +1107,10 @@ export function createView(page) {
 
   return {
     apply,
+    acknowledged,
+    moveCard,
+    deleteCard,
+    removePerson,
     loadSnapshot,
     showAlert,
     announce,
