@@ -81,11 +81,11 @@ def the_pact() -> Pact:
 
 
 def watch(page: Page) -> list[str]:
-    """The page's script errors (the site has no favicon: that one is not)."""
+    """The page's script errors and failed requests (the favicon's included)."""
     errors: list[str] = []
 
     def console(message: ConsoleMessage) -> None:
-        if message.type == "error" and "favicon" not in message.location["url"]:
+        if message.type == "error":
             errors.append(f"{message.text} ({message.location['url']})")
 
     page.on("pageerror", lambda error: errors.append(str(error)))
