@@ -75,7 +75,7 @@ def select_locale() -> str:
 
 
 def _init_extensions(app: Flask) -> None:
-    from core import headers, mail, passwords, redaction
+    from core import favicon, headers, mail, passwords, redaction
     from core.origins import accepted_origins
     from extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
     from workshops.board.packets import BoardPacket
@@ -85,6 +85,7 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     mail.init_app(app)
     headers.init_app(app)
+    favicon.init_app(app)
     passwords.init_app(app)
     migrate.init_app(app, db, render_as_batch=True)
     csrf.init_app(app)

@@ -8,6 +8,7 @@ payloads and imported rows share."""
 from __future__ import annotations
 
 import gettext
+import re
 from collections.abc import Iterator
 from functools import cache
 from typing import Any
@@ -26,7 +27,6 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     TextAreaField,
-    URLField,
 )
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import (
@@ -50,19 +50,21 @@ from core.choices import (
     URL_MAX,
 )
 from core.validation import (
+    FirstError,
     NoMarkup,
     SingleLine,
     lower,
     none_if_empty,
     parse_phone,
     strip,
+    with_scheme,
 )
 
 REQUIRED = _l("This field is required.")
 
 
 def too_long(limit: int) -> Any:
-    return _l("Please keep this under %(max)d characters.", max=limit + 1)
+    return _l("Please use at most %(max)d characters.", max=limit)
 
 
 def text_field(
@@ -97,20 +99,30 @@ def text_area_field(label: Any, limit: int, required: bool = False) -> TextAreaF
     )
 
 
-def web_address_field(label: Any) -> URLField:
-    """An optional http(s) address: length-limited, no other scheme, no markup."""
-    return URLField(
+def web_address_field(label: Any) -> StringField:
+    """An optional http(s) address: length-limited, no other scheme, no markup.
+
+    People write addresses as they see them on a shop front, `www.brutaria.ro`:
+    one without a scheme is read as https://. A text input (with the URL keyboard)
+    rather than type=url, so that the browser does not refuse what the server takes.
+    Each problem is told once: the first check that fails stops the others."""
+    return StringField(
         label,
-        filters=[strip, none_if_empty],
+        filters=[strip, none_if_empty, with_scheme],
         validators=[
             Optional(),
-            Length(max=URL_MAX, message=too_long(URL_MAX)),
-            Regexp(
-                r"^https?://", message=_l("Start the address with http:// or https://.")
+            FirstError(
+                Length(max=URL_MAX, message=too_long(URL_MAX)),
+                NoMarkup(),
+                Regexp(
+                    r"^https?://",
+                    flags=re.IGNORECASE,
+                    message=_l("Start the address with http:// or https://."),
+                ),
+                URL(require_tld=True, message=_l("Please enter a valid web address.")),
             ),
-            URL(require_tld=True, message=_l("Please enter a valid web address.")),
-            NoMarkup(),
         ],
+        render_kw={"inputmode": "url", "spellcheck": "false"},
     )
 
 

@@ -31,8 +31,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 PRIVATE_HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
 SECRET_PARAMETERS = frozenset({"code", "token"})
 SECRET_VIEW_ARGUMENTS = frozenset({"token"})
-# Endpoints Flask itself defines that are public.
-PUBLIC_ENDPOINTS = frozenset({"static"})
+# Public endpoints outside the blueprints: Flask's static files and the site icon.
+PUBLIC_ENDPOINTS = frozenset({"static", "favicon"})
 
 
 def public_page(view: F) -> F:
@@ -100,7 +100,7 @@ def _holds_a_secret() -> bool:
 
 def _cacheable() -> bool:
     if request.endpoint in PUBLIC_ENDPOINTS:
-        return True  # static files: the same for everyone, logged in or not
+        return True  # static files and the icon: the same for everyone
     return _is_public() and not current_user.is_authenticated
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import phonenumbers
 from flask_babel import lazy_gettext as _l
 from wtforms import Field, Form
-from wtforms.validators import ValidationError
+from wtforms.validators import StopValidation, ValidationError
 
 # Something that a browser would read as the start of a tag, comment or declaration.
 _MARKUP = re.compile(r"<\s*[a-zA-Z/!?]")
@@ -35,6 +35,33 @@ def none_if_empty(value: Any) -> Any:
 
 def lower(value: Any) -> Any:
     return value.lower() if isinstance(value, str) else value
+
+
+# A scheme such as "https:" or "ftp:" (but not "www.brutaria.ro:8080" or "localhost:").
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:(?!\d)")
+
+
+def with_scheme(value: Any) -> Any:
+    """An address written without a scheme (`www.brutaria.ro`) as https://…; one
+    with a scheme is left for the validators to judge."""
+    if not isinstance(value, str) or not value or _SCHEME.match(value):
+        return value
+    return "https://" + value.removeprefix("//")
+
+
+class FirstError:
+    """Run the validators in order and report only the first that fails: one
+    problem, one message (a scheme missing is not also "not a valid address")."""
+
+    def __init__(self, *validators: Any) -> None:
+        self.validators = validators
+
+    def __call__(self, form: Form, field: Field) -> None:
+        for validator in self.validators:
+            try:
+                validator(form, field)
+            except ValidationError as exc:
+                raise StopValidation(str(exc)) from exc
 
 
 class NoMarkup:

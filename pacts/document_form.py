@@ -91,8 +91,8 @@ class PactDocumentForm(FlaskForm):  # type: ignore[misc]
         if any(len(line.strip()) > NAME_MAX for line in (field.data or "").split("\n")):
             raise ValidationError(
                 _l(
-                    "Please keep each partner's name under %(max)d characters.",
-                    max=NAME_MAX + 1,
+                    "Please use at most %(max)d characters for each partner's name.",
+                    max=NAME_MAX,
                 )
             )
 

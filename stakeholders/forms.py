@@ -57,6 +57,8 @@ from core.validation import (
     strip,
 )
 
+PASSWORD_MAX = 200
+
 
 class StakeholderForm(FlaskForm):
     """A registration's data: organisation, contact person, services and themes
@@ -177,7 +179,11 @@ class RegistrationForm(StakeholderForm):
 class LoginForm(FlaskForm):
     email = email_field(_l("E-mail"))
     password = PasswordField(
-        _l("Password"), validators=[DataRequired(message=REQUIRED), Length(max=200)]
+        _l("Password"),
+        validators=[
+            DataRequired(message=REQUIRED),
+            Length(max=PASSWORD_MAX, message=too_long(PASSWORD_MAX)),
+        ],
     )
 
 
@@ -190,7 +196,10 @@ class LoginLinkForm(FlaskForm):
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(
         _l("Current password"),
-        validators=[DataRequired(message=REQUIRED), Length(max=200)],
+        validators=[
+            DataRequired(message=REQUIRED),
+            Length(max=PASSWORD_MAX, message=too_long(PASSWORD_MAX)),
+        ],
     )
     new_password = PasswordField(
         _l("New password"),
@@ -198,11 +207,11 @@ class ChangePasswordForm(FlaskForm):
             DataRequired(message=REQUIRED),
             Length(
                 min=PASSWORD_MIN,
-                max=200,
                 message=_l(
                     "The password needs at least %(num)d characters.", num=PASSWORD_MIN
                 ),
             ),
+            Length(max=PASSWORD_MAX, message=too_long(PASSWORD_MAX)),
         ],
     )
     confirm_password = PasswordField(

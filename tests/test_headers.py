@@ -27,6 +27,7 @@ NONCE = re.compile(r"script-src 'self' 'nonce-([A-Za-z0-9_\-]{16,})'")
 # cached. A new public page is added here on purpose, never by accident.
 PUBLIC_ENDPOINTS = {
     "static",
+    "favicon",
     "pacts.home",
     "pacts.pact_page",
     "pacts.commitment_page",

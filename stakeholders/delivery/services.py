@@ -209,7 +209,7 @@ def _check_length(text: str, limit: int, field: str) -> None:
     if len(text) > limit:
         raise DomainError(
             "invalid",
-            _("Please keep this under %(max)d characters.", max=limit + 1),
+            _("Please use at most %(max)d characters.", max=limit),
             field,
         )
 

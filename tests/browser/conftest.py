@@ -227,8 +227,7 @@ class Pages:
         return page
 
     def _console(self, message: ConsoleMessage) -> None:
-        # The site has no favicon; every other failure is the page's.
-        if message.type == "error" and "favicon" not in message.location["url"]:
+        if message.type == "error":
             self.errors.append(f"{message.text} ({message.location['url']})")
 
     def participant(

@@ -81,11 +81,11 @@ def the_pact() -> Pact:
 
 
 def watch(page: Page) -> list[str]:
-    """The page's script errors (the site has no favicon: that one is not)."""
+    """The page's script errors and failed requests (the favicon's included)."""
     errors: list[str] = []
 
     def console(message: ConsoleMessage) -> None:
-        if message.type == "error" and "favicon" not in message.location["url"]:
+        if message.type == "error":
             errors.append(f"{message.text} ({message.location['url']})")
 
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -205,7 +205,9 @@ def test_document_with_a_too_long_partner_line_is_refused_and_nothing_is_stored(
     summary = page.get_by_role("alert")
     expect(summary).to_be_visible()
     expect(summary).to_contain_text(ro("Please correct the following:"))
-    message = ro("Please keep each partner's name under %(max)d characters.", max=201)
+    message = ro(
+        "Please use at most %(max)d characters for each partner's name.", max=200
+    )
     expect(summary.get_by_role("link")).to_have_text(f"{ro('Partners')}: {message}")
     expect(page.locator("#partners-error")).to_have_text(message)
     # What was typed comes back, to be corrected.

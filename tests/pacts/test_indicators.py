@@ -133,8 +133,8 @@ def test_a_service_indicator_counts_organisations_served_of_those_that_asked(
 VALID = {"name": "Green jobs created", "unit": "jobs", "source": "service"}
 BAD_INDICATORS = [
     ({"name": ""}, "This field is required."),
-    ({"name": "x" * 201}, "Please keep this under 201 characters."),
-    ({"unit": "x" * 51}, "Please keep this under 51 characters."),
+    ({"name": "x" * 201}, "Please use at most 200 characters."),
+    ({"unit": "x" * 51}, "Please use at most 50 characters."),
     ({"source": ""}, "This field is required."),
     ({"source": "bogus"}, "Not a valid choice."),
     ({"service": ""}, "Please choose a service."),

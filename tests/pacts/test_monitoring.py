@@ -165,7 +165,7 @@ NOT_ALLOWED = "Please attach a PDF, image (PNG, JPEG), office document or CSV fi
         ({"reported_on": "31/12/2026"}, "reported_on", "Not a valid date value."),
         (tomorrow_in_the_pact, "reported_on", "The date cannot be in the future."),
         ({"narrative": ""}, "narrative", "This field is required."),
-        ({"narrative": "x" * 2001}, "narrative", "Please keep this under 2001"),
+        ({"narrative": "x" * 2001}, "narrative", "Please use at most 2000"),
         ({"status": "signed"}, "status", "Not a valid choice."),
         (
             {"status": "dropped", "status_reason": ""},

@@ -104,9 +104,9 @@ def test_official_adds_a_commitment_outside_a_workshop(
 TOO_LONG = "x" * 201
 BAD_INPUT = [
     ("title", "", "This field is required."),
-    ("title", TOO_LONG, "Please keep this under 201 characters."),
+    ("title", TOO_LONG, "Please use at most 200 characters."),
     ("title", "<b>Crates</b>", "Please remove the HTML tags"),
-    ("action", "x" * 2001, "Please keep this under 2001 characters."),
+    ("action", "x" * 2001, "Please use at most 2000 characters."),
     ("theme", "", "This field is required."),
     ("theme", "999999", "Choose one of the pact's themes."),
     ("theme", "energy", "Choose one of the pact's themes."),
@@ -117,9 +117,9 @@ BAD_INPUT = [
     ("co_signers", "{torino}", "Choose approved organisations of this pact."),
     ("co_signers", "abc", "Choose approved organisations of this pact."),
     ("indicator_name", "", "This field is required."),
-    ("indicator_name", TOO_LONG, "Please keep this under 201 characters."),
+    ("indicator_name", TOO_LONG, "Please use at most 200 characters."),
     ("indicator_unit", "", "This field is required."),
-    ("indicator_unit", "x" * 51, "Please keep this under 51 characters."),
+    ("indicator_unit", "x" * 51, "Please use at most 50 characters."),
     ("indicator_baseline", "", "This field is required."),
     ("indicator_baseline", "twelve", "Please enter a number, e.g. 12.5 or 12,5."),
     ("indicator_baseline", "1e999", "Please enter a number, e.g. 12.5 or 12,5."),
@@ -131,8 +131,8 @@ BAD_INPUT = [
     ("deadline", "31/12/2030", "Not a valid date value."),
     ("deadline", "2030-02-30", "Not a valid date value."),
     ("deadline", "0202-12-31", "Please enter a date between 2000 and 2100."),
-    ("support_requested", "x" * 2001, "Please keep this under 2001 characters."),
-    ("support_promised", "x" * 2001, "Please keep this under 2001 characters."),
+    ("support_requested", "x" * 2001, "Please use at most 2000 characters."),
+    ("support_promised", "x" * 2001, "Please use at most 2000 characters."),
 ]
 
 
@@ -457,11 +457,11 @@ def test_official_edits_the_pact_document(client: FlaskClient, world: dict[str, 
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [
-        ("introduction", "x" * 10_001, "Please keep this under 10001 characters."),
-        ("governance", "x" * 10_001, "Please keep this under 10001 characters."),
-        ("partners", "x" * 5_001, "Please keep this under 5001 characters."),
-        ("partners", "x" * 201, "Please keep each partner's name under 201"),
-        ("authority_name", "x" * 201, "Please keep this under 201 characters."),
+        ("introduction", "x" * 10_001, "Please use at most 10000 characters."),
+        ("governance", "x" * 10_001, "Please use at most 10000 characters."),
+        ("partners", "x" * 5_001, "Please use at most 5000 characters."),
+        ("partners", "x" * 201, "at most 200 characters for each partner"),
+        ("authority_name", "x" * 201, "Please use at most 200 characters."),
         ("report_frequency", "daily", "Not a valid choice."),
         ("licence", "MIT", "Not a valid choice."),
         ("title", "", "This field is required."),

@@ -221,7 +221,7 @@ def outcome(**fields: str) -> tuple[str, dict[str, str]]:
 
 
 BAD_INPUT = [
-    (*assign(expert_name="x" * 121), "Please keep this under 121 characters."),
+    (*assign(expert_name="x" * 121), "Please use at most 120 characters."),
     (*assign(expert_name=""), "This field is required."),
     (*assign(expert_name="<b>Ana</b>"), "Please remove the HTML tags"),
     (*assign(expert_email="ana-at-x"), "Please enter a valid e-mail address."),

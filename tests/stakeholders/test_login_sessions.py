@@ -164,8 +164,9 @@ def test_a_password_change_ends_every_other_session(app: Flask, official: Person
         ("wrong password!", NEW_PASSWORD, None, "Your current password is not right."),
         (PASSWORD, "too short", None, "The password needs at least 12 characters."),
         (PASSWORD, NEW_PASSWORD, "something else", "The two new passwords differ."),
+        (PASSWORD, "x" * 201, None, "Please use at most 200 characters."),
     ],
-    ids=["wrong-current", "too-short", "mismatch"],
+    ids=["wrong-current", "too-short", "mismatch", "too-long"],
 )
 def test_a_refused_password_change_changes_nothing(
     app: Flask,

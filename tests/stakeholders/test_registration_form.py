@@ -88,7 +88,7 @@ def test_email_is_normalised_to_lowercase(client: FlaskClient, pact: int):
 BAD_INPUTS = [
     # field, value, expected error (English)
     ("organisation_name", "", "This field is required."),
-    ("organisation_name", "x" * 201, "under 201 characters"),
+    ("organisation_name", "x" * 201, "at most 200 characters"),
     ("organisation_name", "<script>alert(1)</script>", "HTML tags"),
     ("organisation_name", "Eco\nPack", "single line"),
     ("kind", "", "This field is required."),
@@ -98,39 +98,40 @@ BAD_INPUTS = [
     ("sector", "Z", "Not a valid choice"),
     ("sector", "<b>", "Not a valid choice"),
     ("locality", "", "This field is required."),
-    ("locality", "y" * 121, "under 121 characters"),
+    ("locality", "y" * 121, "at most 120 characters"),
     ("locality", "<img src=x onerror=alert(1)>", "HTML tags"),
     ("region", "", "This field is required."),
-    ("region", "r" * 121, "under 121 characters"),
+    ("region", "r" * 121, "at most 120 characters"),
     ("region", "<script>", "HTML tags"),
     ("country", "XX", "Not a valid choice"),
     ("country", "", "This field is required."),
-    ("registration_number", "J" * 41, "under 41 characters"),
+    ("registration_number", "J" * 41, "at most 40 characters"),
     ("registration_number", "J23;DROP TABLE", "Use only letters"),
     ("registration_number", "<script>", "Use only letters"),
-    ("website", "ecopack.ro", "Start the address with http"),
+    ("website", "ftp://ecopack.ro", "Start the address with http"),
+    ("website", "localhost:5000", "valid web address"),
     ("website", "javascript:alert(1)", "Start the address with http"),
-    ("website", "https://" + "a" * 300 + ".ro", "under 301 characters"),
+    ("website", "https://" + "a" * 300 + ".ro", "at most 300 characters"),
     ("website", "https://exa mple.ro", "valid web address"),
     ("website", "https://x.ro/<script>", "HTML tags"),
     ("contact_name", "", "This field is required."),
-    ("contact_name", "n" * 121, "under 121 characters"),
+    ("contact_name", "n" * 121, "at most 120 characters"),
     ("contact_name", "<script>alert(1)</script>", "HTML tags"),
-    ("contact_position", "p" * 121, "under 121 characters"),
+    ("contact_position", "p" * 121, "at most 120 characters"),
     ("contact_position", "<i>boss</i>", "HTML tags"),
     ("contact_email", "", "This field is required."),
     ("contact_email", "not-an-email", "valid e-mail"),
-    ("contact_email", "a@" + "b" * 260 + ".ro", "under 255 characters"),
+    ("contact_email", "a@" + "b" * 260 + ".ro", "at most 254 characters"),
     ("contact_email", "<script>@x.ro", "valid e-mail"),
     ("contact_phone", "12", "valid phone number"),
     ("contact_phone", "not a phone", "valid phone number"),
-    ("contact_phone", "9" * 31, "under 31 characters"),
+    ("contact_phone", "9" * 31, "at most 30 characters"),
     ("contact_phone", "<script>", "valid phone number"),
     ("services", [], "at least one service"),
     ("services", ["teleportation"], "not a valid choice"),
     ("themes", [], "at least one theme"),
     ("themes", ["space-travel"], "not a valid choice"),
-    ("motivation", "m" * 1001, "under 1001 characters"),
+    ("motivation", "m" * 1001, "at most 1000 characters"),
     ("motivation", "Hello <script>alert(1)</script>", "HTML tags"),
     ("consent", None, "agree to the processing"),
 ]
@@ -158,6 +159,34 @@ def test_bad_input_is_refused_with_a_field_error_and_nothing_stored(
     assert count(Organisation) == 0
     assert count(Person) == 0
     assert count(Consent) == 0
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("www.brutaria.ro", "https://www.brutaria.ro"),
+        ("brutaria.ro/despre", "https://brutaria.ro/despre"),
+        ("HTTP://Brutaria.ro", "HTTP://Brutaria.ro"),
+    ],
+)
+def test_a_web_address_without_a_scheme_is_stored_as_https(
+    client: FlaskClient, pact: int, typed: str, stored: str
+):
+    assert submit(client, website=typed).status_code == 302
+    assert db.session.scalars(select(Organisation.website)).one() == stored
+
+
+@pytest.mark.parametrize(
+    "website", ["javascript:alert(1)", "https://exa mple.ro", "www.exa mple.ro"]
+)
+def test_a_bad_web_address_gets_one_error_not_two(
+    client: FlaskClient, pact: int, website: str
+):
+    html = submit(client, website=website).get_data(as_text=True)
+    listed = re.search(r'<ul class="errors" id="website-error">(.*?)</ul>', html, re.S)
+    assert listed is not None
+    assert listed.group(1).count("<li>") == 1
+    assert html.count('href="#website"') == 1
 
 
 def test_entered_values_are_kept_after_an_error(client: FlaskClient, pact: int):

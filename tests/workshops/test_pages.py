@@ -165,7 +165,7 @@ def test_a_time_the_clocks_skip_is_refused(
         ("online_url", "javascript:alert(1)", "Start the address with http://"),
         ("capacity", "0", "Please enter a number from 1 to 10000."),
         ("capacity", "many", "Not a valid integer value."),
-        ("description", "x" * 2001, "Please keep this under 2001 characters."),
+        ("description", "x" * 2001, "Please use at most 2000 characters."),
         ("language", "xx", "Not a valid choice."),
         ("themes", "no-such-theme", "is not a valid choice"),
         ("facilitators", "999", "is not a valid choice"),
