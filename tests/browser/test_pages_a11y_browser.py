@@ -8,13 +8,15 @@ role."""
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, Page, ViewportSize
+from flask_babel import force_locale, gettext
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 from werkzeug.serving import make_server
 
 from commitments.operations import member_link
@@ -122,6 +124,11 @@ def role_pages(browser: Browser, demo_site: DemoSite) -> Iterator[dict[str, Page
             page.context.close()
 
 
+def ro(site: DemoSite, text: str) -> str:
+    with site.app.test_request_context(), force_locale("ro"):
+        return str(gettext(text))
+
+
 def visit(demo_site: DemoSite, page: Page, endpoint: str, role: str) -> None:
     """Open the page; the visitor is still who they were (no page logs them out)."""
     response = page.goto(demo_site.url(endpoint))
@@ -176,3 +183,17 @@ def test_page_fits_a_360_px_screen(
         f"{page.url} is {page.evaluate('document.documentElement.scrollWidth')} px "
         "wide at 360 px"
     )
+
+
+def test_a_participant_on_a_staff_page_gets_a_page_saying_it_is_for_staff(
+    demo_site: DemoSite, role_pages: dict[str, Page]
+) -> None:
+    page = role_pages["participant"]
+    response = page.goto(demo_site.url("staff.registrations"))
+    assert response is not None
+    assert response.status == 403
+    assert page.url.endswith("/staff/p/ilfov/registrations"), "not sent to a login"
+    heading = ro(demo_site, "This page is for the pact's staff")
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    page.locator("main").get_by_role("link", name=ro(demo_site, "My workshops")).click()
+    page.wait_for_url(re.compile(r"/me$"))
