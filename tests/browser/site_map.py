@@ -11,12 +11,12 @@ from functools import cache
 from flask import Flask, url_for
 from sqlalchemy import select
 
+from app import create_app
 from commitments.models import Commitment
 from core.choices import CommitmentStatus
 from core.pacts import find_pact
 from extensions import db
 from stakeholders.models import Organisation, Person, ServiceDelivery
-from tests.conftest import build_app
 
 # Not pages: downloads (files a person saves or a program reads) and the assets.
 EXCLUDED = {
@@ -114,8 +114,13 @@ def get_endpoints(app: Flask) -> dict[str, set[str]]:
 def page_endpoints() -> list[str]:
     """The pages to visit: every GET endpoint not excluded, sorted (the tests'
     parameters, known when tests are collected: an app on no database is enough)."""
-    app = build_app("sqlite://")
-    return sorted(set(get_endpoints(app)) - set(EXCLUDED))
+    return sorted(set(get_endpoints(url_map_app())) - set(EXCLUDED))
+
+
+@cache
+def url_map_app() -> Flask:
+    """An app for its URL map only (no database is opened)."""
+    return create_app({"TESTING": True})
 
 
 def page_path(app: Flask, endpoint: str, ids: DemoIds) -> str:

@@ -34,6 +34,7 @@ from tests.browser.site_map import (
     get_endpoints,
     page_endpoints,
     page_path,
+    url_map_app,
 )
 from tests.conftest import build_app, free_port
 
@@ -139,8 +140,7 @@ def visit(demo_site: DemoSite, page: Page, endpoint: str, role: str) -> None:
 
 
 def test_every_get_route_is_checked_or_excluded_with_a_reason() -> None:
-    app = build_app("sqlite://")
-    endpoints = get_endpoints(app)
+    endpoints = get_endpoints(url_map_app())
     assert set(EXCLUDED) <= set(endpoints), "EXCLUDED names a route that is gone"
     assert set(page_endpoints()) | set(EXCLUDED) == set(endpoints)
     assert all(reason.strip() for reason in EXCLUDED.values())
