@@ -93,9 +93,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = _l(
-        "This page is for the pact's staff: please log in with your staff account."
-    )
+    login_manager.login_message = _l("Please log in to see this page.")
     # Flashed as a plain string, translated into the visitor's language on the way.
     login_manager.localize_callback = str
     login_manager.login_message_category = "info"

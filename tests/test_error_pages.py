@@ -58,9 +58,7 @@ def test_an_anonymous_visitor_on_a_staff_page_logs_in_in_their_language(
     response = client.get(path, headers=RO, follow_redirects=True)
     html = response.get_data(as_text=True)
     assert response.request.path == "/login"
-    message = (
-        "This page is for the pact's staff: please log in with your staff account."
-    )
+    message = "Please log in to see this page."
     assert ro(app, message) in html
     assert ro(app, message) != message, "the message is translated"
 
