@@ -46,6 +46,16 @@ NARROW: ViewportSize = {"width": 360, "height": 740}
 # Pages no route names: the error page of an address that does not exist.
 EXTRA_PAGES = {"not-found": "/no-such-page"}
 PAGES = [*page_endpoints(), *EXTRA_PAGES]
+# Forms sent empty, by whom may send them: the page that comes back with its errors.
+FORMS = [
+    ("stakeholders.register", "anonymous"),
+    ("auth.login", "anonymous"),
+    ("workshops.walk_in", "anonymous"),
+    ("member.new_link_form", "anonymous"),
+    ("auth.password", "official"),
+    ("workshop_staff.new", "official"),
+    ("pact_staff.new_commitment", "official"),
+]
 
 
 @dataclass(frozen=True)
@@ -183,6 +193,20 @@ def test_page_fits_a_360_px_screen(
         f"{page.url} is {page.evaluate('document.documentElement.scrollWidth')} px "
         "wide at 360 px"
     )
+
+
+@pytest.mark.parametrize(("endpoint", "role"), FORMS)
+def test_form_sent_empty_shows_its_errors_without_axe_violations(
+    demo_site: DemoSite, role_pages: dict[str, Page], endpoint: str, role: str
+) -> None:
+    page = role_pages[role]
+    page.set_viewport_size(DESKTOP)
+    visit(demo_site, page, endpoint, role)
+    with page.expect_navigation():
+        page.locator("main form.form button[type=submit]").first.click()
+    expect(page.locator(".error-summary, .errors").first).to_be_visible()
+    violations = axe_violations(page)
+    assert violations == [], f"{page.url}:\n" + "\n".join(violations)
 
 
 def test_a_participant_on_a_staff_page_gets_a_page_saying_it_is_for_staff(
