@@ -41,6 +41,7 @@ from tests.conftest import build_app, free_port
 pytestmark = pytest.mark.browser
 
 ROLES = ("anonymous", "participant", "official")
+SLOW_MS = 4 * TIMEOUT_MS
 DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 NARROW: ViewportSize = {"width": 360, "height": 740}
 # Pages no route names: the error page of an address that does not exist.
@@ -117,6 +118,8 @@ def _log_in(site: DemoSite, page: Page, role: str) -> None:
         page.locator("[name=password]").fill(OFFICIAL_PASSWORD)
         with page.expect_navigation():
             page.locator("form.form button[type=submit]").click()
+    if role != "anonymous":
+        expect(page.locator("form[action$='/logout']")).to_have_count(1)
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +129,9 @@ def role_pages(browser: Browser, demo_site: DemoSite) -> Iterator[dict[str, Page
     try:
         for role in ROLES:
             context = browser.new_context(locale="ro-RO")
-            context.set_default_timeout(TIMEOUT_MS)
+            # Generous: a whole suite in parallel shares the machine with this module.
+            context.set_default_timeout(SLOW_MS)
+            context.set_default_navigation_timeout(SLOW_MS)
             pages[role] = context.new_page()
             _log_in(demo_site, pages[role], role)
         yield pages
