@@ -22,6 +22,7 @@ from flask import (
     session,
 )
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
@@ -93,6 +94,9 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    # Flashed as a plain string, translated into the visitor's language on the way.
+    login_manager.localize_callback = str
     login_manager.login_message_category = "info"
     # Off: a person whose address changes (Wi-Fi to mobile data) stays logged in.
     # A stolen session is ended on the server instead (logout, password change:
@@ -210,7 +214,13 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_error_pages(app: Flask) -> None:
+    from core.mail import reply_to_address
     from extensions import db
+
+    @app.context_processor
+    def error_page_contact() -> dict[str, Any]:
+        # Who to write to when an error page does not help (MAIL_REPLY_TO).
+        return {"contact_address": reply_to_address}
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> tuple[str, int]:

@@ -23,6 +23,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.exceptions import Forbidden
 from werkzeug.wrappers import Response
 
 from core.audit import record_staff_login
@@ -212,13 +213,27 @@ def logout() -> Response:
     return redirect(url_for("auth.login"))
 
 
+class StaffOnly(Forbidden):
+    """A participant (logged in from their personal link) on a page for the pact's
+    staff: the error page tells them so, as logging in again would not help."""
+
+    for_staff = True
+
+
+def _not_staff() -> Response:
+    """Anonymous visitors go to the staff login; a participant gets a 403."""
+    if current_user.is_authenticated:
+        raise StaffOnly()
+    return cast(Response, login_manager.unauthorized())
+
+
 def staff_required(view: F) -> F:
-    """Logged-in staff only; anyone else is sent to the login page."""
+    """Logged-in staff only; anonymous visitors are sent to the login page."""
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if not current_user.is_authenticated or not current_user.is_staff:
-            return login_manager.unauthorized()
+            return _not_staff()
         return view(*args, **kwargs)
 
     return cast(F, wrapper)
@@ -231,7 +246,7 @@ def pact_staff_required(view: F) -> F:
     @wraps(view)
     def wrapper(slug: str, *args: Any, **kwargs: Any) -> Any:
         if not current_user.is_authenticated or not current_user.is_staff:
-            return login_manager.unauthorized()
+            return _not_staff()
         pact: Pact | None = staff_pact(current_user, slug)
         if pact is None:
             abort(404)

@@ -266,7 +266,9 @@ def test_charts_are_labelled_svg_images_with_table_alternatives(
         assert set(labels.split()) <= set(ids), labels
     assert ("pact-progress-title", "All 2 commitments by progress") in svgs
     whole_pact = html.split('id="pact-progress-title"', 1)[1]
-    table = re.search(r'<table class="visually-hidden">(.*?)</table>', whole_pact, re.S)
+    table = re.search(
+        r'<div class="visually-hidden"><table>(.*?)</table>', whole_pact, re.S
+    )
     assert table
     rows = re.findall(r"<th scope=\"row\">([^<]+)</th><td>(\d+)</td>", table.group(1))
     assert rows == [
@@ -325,7 +327,7 @@ def test_commitment_page_shows_fields_chart_reports_and_signatures(
         assert expected in words
     assert 'class="line-chart__svg"' in html
     assert '<polyline class="line-chart__actual"' in html
-    table = re.search(r'<table class="visually-hidden">(.*?)</table>', html, re.S)
+    table = re.search(r'<div class="visually-hidden"><table>(.*?)</table>', html, re.S)
     assert table
     rows = text(table.group(1))
     assert re.search(r"100 Baseline .* 80 Reported .* 60 Target", rows)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import unescape
 from typing import Any
 
 import pytest
@@ -229,7 +230,7 @@ def test_official_of_the_pact_is_allowed(
 
 
 @every_staff_route
-def test_participant_session_is_sent_to_login(
+def test_participant_session_is_told_the_page_is_for_staff(
     client: FlaskClient,
     world: dict[str, Any],
     method: str,
@@ -239,8 +240,8 @@ def test_participant_session_is_sent_to_login(
     open_participant_session(client, world["workshop"], world["participant"])
     assert client.get("/me").status_code == 200  # the session is open
     response = call(client, method, target(url, world))
-    assert response.status_code == 302
-    assert response.headers["Location"].startswith("/login")
+    assert response.status_code == 403, "logging in again would not help them"
+    assert "for the pact's staff" in unescape(response.get_data(as_text=True))
     assert status_of(world) == "pending"
     assert enrolment_of(world["workshop"], world["participant"]).status == "enrolled"
 
