@@ -21,6 +21,7 @@ from stakeholders.models import Organisation, Person, ServiceDelivery
 # Not pages: downloads (files a person saves or a program reads) and the assets.
 EXCLUDED = {
     "static": "stylesheets, scripts and images, not a page",
+    "favicon": "the site icon (an image) browsers ask for at /favicon.ico",
     "audit.export": "a CSV download",
     "board_pages.summary_csv": "a CSV download",
     "my_data.download": "a JSON download",
