@@ -93,7 +93,7 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     WTF_CSRF_TIME_LIMIT = 8 * 3600  # a long workshop day on one open form
-    LANGUAGES = ["en", "ro"]
+    LANGUAGES = ["en", "ro", "it", "es"]
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")

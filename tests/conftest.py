@@ -128,7 +128,15 @@ class RequestScopedClient(FlaskClient):
     """Each request runs in its own app context, as in production: `g` (the locale,
     the logged-in user, the CSRF token) and the database session are not carried over
     from the test's own context. The test's session is expired afterwards so that its
-    queries see what the request committed."""
+    queries see what the request committed.
+
+    Like a browser set to English it sends `Accept-Language: en`, so a pact's page
+    is in English when the pact offers it; a test of what a browser asking for no
+    language gets uses `without_accept_language(client)`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
         with self.application.app_context():
@@ -136,6 +144,12 @@ class RequestScopedClient(FlaskClient):
         if has_app_context():
             db.session.expire_all()
         return response
+
+
+def without_accept_language(client: FlaskClient) -> FlaskClient:
+    """The client as a browser that asks for no language at all."""
+    client.environ_base.pop("HTTP_ACCEPT_LANGUAGE", None)
+    return client
 
 
 def build_app(database_url: str, **overrides: Any) -> Flask:
