@@ -58,9 +58,9 @@ def _pact_of(args: dict[str, Any]) -> Pact | None:
     try:
         pact: Pact | None = db.session.scalar(query)
     except SQLAlchemyError as exc:
-        # An error page rendered while the database is away still gets a language.
+        # An error page rendered while the database is away still gets a language
+        # (the error handler has rolled the session back already).
         log.warning("no pact for the page's language: %s", type(exc).__name__)
-        db.session.rollback()
         return None
     return pact
 

@@ -260,15 +260,20 @@ def make_registration(make_pact: Callable[..., int]) -> Callable[..., dict[str, 
     counter = iter(range(1, 100_000))
 
     def factory(
-        pact: str = "ilfov", status: str = "pending", **overrides: Any
+        pact: str = "ilfov",
+        status: str = "pending",
+        language: str = "en",
+        **overrides: Any,
     ) -> dict[str, Any]:
+        """A registration made in `language`: the person's pages and e-mails are in
+        it (English by default, like the test client's browser)."""
         pact_id = make_pact(pact)
         n = next(counter)
         overrides.setdefault("contact_email", f"contact{n}@org{n}.ro")
         overrides.setdefault("organisation_name", f"Organisation {n} SRL")
         consent = {
             "version": CONSENT_VERSION,
-            "language": "ro",
+            "language": language,
             "text": "consent text",
             "ip_address": "192.0.2.1",
         }
