@@ -17,9 +17,12 @@ from flask import Flask, render_template
 from flask.testing import FlaskClient
 from flask_babel import force_locale
 
+from core.choices import DEFAULT_THEMES
 from core.locales import current_pact
-from extensions import db
+from core.tokens import staff_token
+from extensions import db, socketio
 from stakeholders.models import Person
+from tests.board.conftest import in_process_board
 from tests.conftest import without_accept_language
 from tests.pacts.factories import new_commitment, open_member_session
 from tests.workshops.conftest import open_participant_session
@@ -31,6 +34,7 @@ from tests.workshops.factories import (
     outbox,
     running_workshop,
 )
+from workshops.board.events import NAMESPACE
 from workshops.board.pages import ERROR_MESSAGES
 from workshops.enrolment import enrol_people
 
@@ -274,3 +278,32 @@ def test_the_board_is_in_the_participants_language_error_texts_included(
             )
     with force_locale("ro"):
         assert str(ERROR_MESSAGES["vote_budget"]) != "You have used all your votes."
+
+
+def test_the_board_socket_speaks_the_language_its_page_asks_for(
+    app: Flask, make_pact: Callable[..., int], make_staff: Callable[..., int]
+):
+    made = in_process_board(make_pact, make_staff, "Languages")
+    token = staff_token(made.facilitator, 3600)
+    names = {}
+    for language in ("ro", "en"):
+        # An app context per connection, as each event has when served (the test
+        # client runs the handlers in the test's thread).
+        with app.app_context():
+            client = socketio.test_client(
+                app,
+                namespace=NAMESPACE,
+                auth={"token": token, "board": made.board},
+                query_string=f"lang={language}",
+                flask_test_client=app.test_client(),
+            )
+            ack = client.emit(
+                "join", {"board": made.board}, callback=True, namespace=NAMESPACE
+            )
+            client.disconnect(namespace=NAMESPACE)
+        board = ack["snapshot"]["board"]
+        names[language] = [theme["name"] for theme in board["themes"]]
+    for language, shown in names.items():
+        with force_locale(language):
+            assert shown[0] == str(DEFAULT_THEMES["circular-economy"])
+    assert names["ro"] != names["en"]
