@@ -16,6 +16,7 @@ import pytest
 from flask import Flask, render_template
 from flask.testing import FlaskClient
 from flask_babel import force_locale
+from sqlalchemy import select
 
 from core.choices import DEFAULT_THEMES
 from core.locales import current_pact
@@ -23,7 +24,7 @@ from core.tokens import staff_token
 from extensions import db, socketio
 from stakeholders.models import Person
 from tests.board.conftest import in_process_board
-from tests.conftest import without_accept_language
+from tests.conftest import csrf_from, form_data, without_accept_language
 from tests.pacts.factories import new_commitment, open_member_session
 from tests.workshops.conftest import open_participant_session
 from tests.workshops.factories import (
@@ -177,6 +178,16 @@ def test_staff_and_join_link_pages_speak_their_pacts_languages(
     login(official)
     assert lang_of(browser.get("/staff/p/torino/workshops")) == "it"
     assert lang_of(browser.get("/staff/")) == "ro"
+
+
+def test_a_registration_keeps_the_language_the_form_was_shown_in(
+    browser: FlaskClient, pacts: dict[str, int]
+):
+    token = csrf_from(browser.get(TORINO).get_data(as_text=True))
+    response = browser.post(TORINO, data={**form_data(), "csrf_token": token})
+    assert response.status_code == 302
+    registered = db.session.scalars(select(Person)).one()
+    assert registered.language == "it"
 
 
 # --- the switcher ---------------------------------------------------------------
