@@ -13,14 +13,7 @@ import traceback
 from collections.abc import Mapping
 from typing import Any
 
-from flask import (
-    Flask,
-    current_app,
-    has_request_context,
-    render_template,
-    request,
-    session,
-)
+from flask import Flask, render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
@@ -61,22 +54,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
-def select_locale() -> str:
-    """?lang= first (remembered for the visit), then the browser's preference."""
-    supported: list[str] = current_app.config["LANGUAGES"]
-    if not has_request_context():
-        return supported[0]
-    asked = request.args.get("lang")
-    if asked in supported:
-        session["lang"] = asked
-        return asked
-    if session.get("lang") in supported:
-        return str(session["lang"])
-    return request.accept_languages.best_match(supported) or supported[0]
-
-
 def _init_extensions(app: Flask) -> None:
-    from core import favicon, headers, mail, passwords, redaction
+    from core import favicon, headers, locales, mail, passwords, redaction
     from core.origins import accepted_origins
     from extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
     from workshops.board.packets import BoardPacket
@@ -90,7 +69,8 @@ def _init_extensions(app: Flask) -> None:
     passwords.init_app(app)
     migrate.init_app(app, db, render_as_batch=True)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=locales.select_locale)
+    locales.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -252,22 +232,26 @@ def _register_error_pages(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from flask_babel import format_date
     from flask_wtf.csrf import generate_csrf
 
+    from core.countries import phone_example, registration_number_hint
+    from core.locales import language_links
     from core.pacts import theme_label
-    from core.time import local_datetime, local_time
+    from core.time import local_date, local_datetime, local_day, local_time
 
     app.add_template_filter(local_datetime)
+    app.add_template_filter(local_date)
     app.add_template_filter(local_time)
-    app.add_template_filter(format_date, "format_date")
+    app.add_template_filter(local_day, "format_date")
     app.add_template_filter(format_number, "format_number")
+    app.add_template_global(phone_example)
+    app.add_template_global(registration_number_hint)
 
     @app.context_processor
     def inject_globals() -> dict[str, Any]:
         return {
             "current_locale": str(get_locale()),
-            "languages": app.config["LANGUAGES"],
+            "languages": language_links,
             "csrf_token": generate_csrf,
             "theme_label": theme_label,
         }

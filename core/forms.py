@@ -49,6 +49,8 @@ from core.choices import (
     STATUS_LABELS,
     URL_MAX,
 )
+from core.countries import phone_example
+from core.locales import current_pact
 from core.validation import (
     FirstError,
     NoMarkup,
@@ -187,14 +189,26 @@ def email_field(label: Any, required: bool = True) -> EmailField:
 
 
 def valid_phone(form: Form, field: Field) -> None:
+    """A phone number, read as written in the form's country (by default the
+    pact's), stored in E.164; the error gives an example from that country."""
     if not field.data:
         return
+    country = form["country"].data if "country" in form else None
+    region = country or _pact_country()
     try:
-        field.data = parse_phone(field.data, form["country"].data)
+        field.data = parse_phone(field.data, region)
     except ValueError as exc:
         raise ValidationError(
-            _l("Please enter a valid phone number, e.g. +40 721 234 567.")
+            _l(
+                "Please enter a valid phone number, for example %(example)s.",
+                example=phone_example(region),
+            )
         ) from exc
+
+
+def _pact_country() -> str | None:
+    pact = current_pact()
+    return pact.country if pact is not None else None
 
 
 def choices_of(labels: dict[Any, Any]) -> list[Any]:

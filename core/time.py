@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime, format_time
+from babel import Locale
+from babel.dates import format_date, format_datetime, format_time
 from flask_babel import format_timedelta, get_locale
 from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
@@ -53,23 +54,50 @@ class UTCDateTime(TypeDecorator[datetime]):
         )
 
 
+# Lengths a date is written at; with a time, the time is hours and minutes and the
+# locale says how the two are joined. Any other format is a CLDR pattern.
+LENGTHS = ("short", "medium", "long", "full")
+# English is written the European way ("17 Dec 2026, 09:00", 24-hour), as the
+# pacts' English readers, in Europe and Latin America, expect; not the US way.
+DISPLAY_LOCALES = {"en": "en_GB"}
+
+
+def display_locale() -> Locale:
+    """The visitor's language, as dates, times and numbers are written in it."""
+    code = str(get_locale() or "en")
+    return Locale.parse(DISPLAY_LOCALES.get(code, code))
+
+
 def local_datetime(value: datetime, timezone: str, format: str = "medium") -> str:
-    """A UTC timestamp shown in a pact's timezone, in the visitor's language."""
-    return str(
-        format_datetime(value, format, tzinfo=ZoneInfo(timezone), locale=_locale())
-    )
+    """A UTC timestamp in a pact's timezone, in the visitor's language: a date at
+    one of `LENGTHS` with the time ("17 Dec 2026, 09:00"), or a CLDR pattern."""
+    zone = ZoneInfo(timezone)
+    locale = display_locale()
+    if format not in LENGTHS:
+        return str(format_datetime(value, format, tzinfo=zone, locale=locale))
+    day = format_date(value.astimezone(zone), format, locale=locale)
+    hour = format_time(value, "short", tzinfo=zone, locale=locale)
+    pattern = str(locale.datetime_formats[format])
+    return pattern.replace("{1}", day).replace("{0}", hour)
+
+
+def local_date(value: datetime, timezone: str, format: str = "long") -> str:
+    """The day of a UTC timestamp in a pact's timezone ("17 December 2026")."""
+    return local_day(value.astimezone(ZoneInfo(timezone)).date(), format)
+
+
+def local_day(value: date, format: str = "medium") -> str:
+    """A calendar day (a deadline, a report's date) in the visitor's language."""
+    return str(format_date(value, format, locale=display_locale()))
 
 
 def local_time(value: datetime, timezone: str, format: str = "short") -> str:
-    return str(format_time(value, format, tzinfo=ZoneInfo(timezone), locale=_locale()))
+    zone = ZoneInfo(timezone)
+    return str(format_time(value, format, tzinfo=zone, locale=display_locale()))
 
 
 MINUTE = 60
 HOUR = 3600
-
-
-def _locale() -> str:
-    return str(get_locale() or "en")
 
 
 def wait_in_words(seconds: int) -> str:

@@ -9,7 +9,6 @@ from datetime import date
 
 from flask import abort, render_template, send_from_directory
 from flask.blueprints import BlueprintSetupState
-from flask_babel import format_date
 from werkzeug.wrappers import Response
 
 from commitments.models import PACT_STATUSES, Commitment
@@ -19,6 +18,7 @@ from core.errors import DomainError
 from core.headers import public_page
 from core.models import Pact
 from core.pacts import find_pact, list_pacts
+from core.time import local_day
 from pacts import bp
 from pacts.charts import bucket_bar, meter
 from pacts.monitoring import evidence_folder, evidence_of
@@ -47,7 +47,7 @@ def paragraphs(text: str) -> list[str]:
 @bp.app_template_filter("iso_date")
 def iso_date(value: str, format: str = "medium") -> str:
     """An ISO date of a public record (`2026-12-31`) in the visitor's language."""
-    return str(format_date(date.fromisoformat(value), format))
+    return local_day(date.fromisoformat(value), format)
 
 
 @bp.get("/")

@@ -30,6 +30,7 @@ from core.audit import record_staff_login
 from core.choices import PASSWORD_MIN, Role
 from core.errors import DomainError
 from core.forms import ActionForm
+from core.locales import asked_language
 from core.models import Pact
 from core.passwords import PasswordsBusy
 from core.time import wait_in_words
@@ -46,7 +47,12 @@ from stakeholders.login_limits import (
 )
 from stakeholders.logins import request_login_link, session_person, use_login_link
 from stakeholders.models import Person
-from stakeholders.services import authenticate_staff, change_password, staff_pact
+from stakeholders.services import (
+    authenticate_staff,
+    change_password,
+    set_preferred_language,
+    staff_pact,
+)
 from stakeholders.sessions import (
     current_session_token,
     log_in,
@@ -60,6 +66,17 @@ F = TypeVar("F", bound=Callable[..., Any])
 Page = str | tuple[str, int] | tuple[str, int, dict[str, str]]
 # How long a visitor turned away by a full password pool is asked to wait.
 BUSY_RETRY_SECONDS = 2
+
+
+@bp.before_app_request
+def remember_preferred_language() -> None:
+    """A logged-in person who picks a language keeps it: it is saved as their
+    preferred language (their e-mails, the live board, their next visit)."""
+    asked = asked_language()
+    if asked is None or not current_user.is_authenticated:
+        return
+    if current_user.language != asked:
+        set_preferred_language(current_user.id, asked)
 
 
 @login_manager.user_loader

@@ -167,9 +167,10 @@ class RegistrationForm(StakeholderForm):
     """The public form: the registration plus consent and an anti-spam honeypot."""
 
     consent = BooleanField(
+        _l("Consent"),
         validators=[
             DataRequired(message=_l("Please agree to the processing of your data."))
-        ]
+        ],
     )
     consent_version = HiddenField()
     # Hidden from people by CSS; bots fill every field they find.

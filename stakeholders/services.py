@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -202,6 +203,19 @@ def _email_person(person: Person, template: str, **context: Any) -> None:
     queue_template_email(
         person.email, person.language, template, person=person, **context
     )
+
+
+@use_case
+def set_preferred_language(person_id: int, language: str) -> dict[str, Any]:
+    """Remember the language a person chose: their e-mails and the live board use
+    it. Only a supported language is kept."""
+    if language not in current_app.config["LANGUAGES"]:
+        raise DomainError("invalid", "not a supported language", "language")
+    person = db.session.get(Person, person_id)
+    if person is None:
+        raise DomainError("not_found", "no such person", "person")
+    person.language = language
+    return {"person": person.id, "language": language}
 
 
 @use_case

@@ -128,7 +128,15 @@ class RequestScopedClient(FlaskClient):
     """Each request runs in its own app context, as in production: `g` (the locale,
     the logged-in user, the CSRF token) and the database session are not carried over
     from the test's own context. The test's session is expired afterwards so that its
-    queries see what the request committed."""
+    queries see what the request committed.
+
+    Like a browser set to English it sends `Accept-Language: en`, so a pact's page
+    is in English when the pact offers it; a test of what a browser asking for no
+    language gets uses `without_accept_language(client)`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
         with self.application.app_context():
@@ -136,6 +144,12 @@ class RequestScopedClient(FlaskClient):
         if has_app_context():
             db.session.expire_all()
         return response
+
+
+def without_accept_language(client: FlaskClient) -> FlaskClient:
+    """The client as a browser that asks for no language at all."""
+    client.environ_base.pop("HTTP_ACCEPT_LANGUAGE", None)
+    return client
 
 
 def build_app(database_url: str, **overrides: Any) -> Flask:
@@ -246,15 +260,20 @@ def make_registration(make_pact: Callable[..., int]) -> Callable[..., dict[str, 
     counter = iter(range(1, 100_000))
 
     def factory(
-        pact: str = "ilfov", status: str = "pending", **overrides: Any
+        pact: str = "ilfov",
+        status: str = "pending",
+        language: str = "en",
+        **overrides: Any,
     ) -> dict[str, Any]:
+        """A registration made in `language`: the person's pages and e-mails are in
+        it (English by default, like the test client's browser)."""
         pact_id = make_pact(pact)
         n = next(counter)
         overrides.setdefault("contact_email", f"contact{n}@org{n}.ro")
         overrides.setdefault("organisation_name", f"Organisation {n} SRL")
         consent = {
             "version": CONSENT_VERSION,
-            "language": "ro",
+            "language": language,
             "text": "consent text",
             "ip_address": "192.0.2.1",
         }

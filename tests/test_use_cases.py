@@ -33,6 +33,7 @@ USE_CASES = {
         "decide_registration",
         "create_staff",
         "set_staff_password",
+        "set_preferred_language",
     },
     "stakeholders.logins": {
         "open_login_session",

@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel import Locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -43,6 +42,7 @@ from core.forms import (
     too_long,
     web_address_field,
 )
+from core.locales import language_name
 from core.validation import NoMarkup, strip
 from workshops.models import (
     Attendance,
@@ -96,10 +96,7 @@ SETTABLE_STATUSES = {
 
 def language_choices(codes: list[str]) -> list[Any]:
     """Each language named in itself ("English", "Română")."""
-    return [
-        SelectChoice(code, (Locale.parse(code).get_display_name(code) or code).title())
-        for code in codes
-    ]
+    return [SelectChoice(code, language_name(code)) for code in codes]
 
 
 def local_to_utc(value: datetime, timezone: str) -> datetime:
@@ -305,9 +302,10 @@ class WalkInForm(FlaskForm):
         validators=[InputRequired(message=REQUIRED)],
     )
     consent = BooleanField(
+        _l("Consent"),
         validators=[
             DataRequired(message=_l("Please agree to the processing of your data."))
-        ]
+        ],
     )
     consent_version = HiddenField()
 

@@ -34,7 +34,7 @@ from werkzeug.serving import make_server
 
 from core.pacts import create_pact
 from extensions import db
-from stakeholders.services import create_staff
+from stakeholders.services import create_staff, set_preferred_language
 from tests.board.conftest import OFFICIAL_EMAIL as BOARD_OFFICIAL_EMAIL
 from tests.board.conftest import (
     BoardSetup,
@@ -78,8 +78,8 @@ class LiveServer:
 
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator[LiveServer]:
-    """The app on a fresh SQLite file, with the pact "ilfov" and one of its officials,
-    served by a threaded werkzeug server in a daemon thread."""
+    """The app on a fresh SQLite file, with the pact "ilfov" and one of its officials
+    (who works in Romanian), served by a threaded werkzeug server in a daemon thread."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     app = build_app(f"sqlite:///{tmp_path / 'greenpact.sqlite3'}", PUBLIC_URL=base_url)
@@ -92,7 +92,11 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
             country="RO",
             timezone="Europe/Bucharest",
         )
-        create_staff(OFFICIAL_EMAIL, "Ana Ionescu", "official", PASSWORD, ["ilfov"])
+        official = create_staff(
+            OFFICIAL_EMAIL, "Ana Ionescu", "official", PASSWORD, ["ilfov"]
+        )
+        # She works in Romanian: her pages are Romanian whatever the browser asks.
+        set_preferred_language(official["id"], "ro")
         db.session.remove()
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

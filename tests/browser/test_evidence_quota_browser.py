@@ -54,9 +54,15 @@ def lead_with_a_full_commitment(
             world = World(
                 pact=load_pact("ilfov").id,
                 official=official.id,
-                lead=approved_party(make_registration, "EcoPack Ambalaje SRL"),
-                co_signer=approved_party(make_registration, "Verde Logistic SRL"),
-                outsider=approved_party(make_registration, "Solaris Ilfov SRL"),
+                lead=approved_party(
+                    make_registration, "EcoPack Ambalaje SRL", language="ro"
+                ),
+                co_signer=approved_party(
+                    make_registration, "Verde Logistic SRL", language="ro"
+                ),
+                outsider=approved_party(
+                    make_registration, "Solaris Ilfov SRL", language="ro"
+                ),
             )
             commitment = published(world, title=TITLE)
             report(

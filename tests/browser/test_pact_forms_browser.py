@@ -236,8 +236,10 @@ def seed_parties(
             authority_name=AUTHORITY,
             authority_signs_commitments=True,
         )
-        lead = approved_party(make_registration, "EcoPack Ambalaje SRL")
-        co_signer = approved_party(make_registration, "Verde Logistic SRL")
+        lead = approved_party(make_registration, "EcoPack Ambalaje SRL", language="ro")
+        co_signer = approved_party(
+            make_registration, "Verde Logistic SRL", language="ro"
+        )
         db.session.remove()
     return lead, co_signer
 

@@ -64,9 +64,14 @@ class World:
 
 
 def approved_party(
-    make_registration: Callable[..., dict[str, Any]], name: str, pact: str = "ilfov"
+    make_registration: Callable[..., dict[str, Any]],
+    name: str,
+    pact: str = "ilfov",
+    language: str = "en",
 ) -> Party:
-    made = make_registration(pact, status="approved", organisation_name=name)
+    made = make_registration(
+        pact, status="approved", organisation_name=name, language=language
+    )
     return Party(made["organisation"], made["person"], name)
 
 

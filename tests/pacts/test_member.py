@@ -92,7 +92,7 @@ def test_personal_link_logs_in_and_lists_only_the_organisations_commitments(
     # The whole commitment, as signed: action, indicator, deadline, support.
     assert "Replace single-use boxes with returnable crates." in text
     assert "Clients using returnable crates: 0 → 40 clients" in text
-    assert "Dec 31, 2028" in text
+    assert "31 Dec 2028" in text
     assert "A collection point at the county depot." in text
     assert "Space at the Otopeni depot." in text
     assert "Verde Logistic SRL (co-signer): not signed yet" in text

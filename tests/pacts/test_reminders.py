@@ -17,6 +17,7 @@ from babel.dates import format_date
 from flask import Flask
 
 from core.mail import deliver_due
+from extensions import db
 from pacts.monitoring import due_date
 from tests.pacts.factories import (
     World,
@@ -27,7 +28,7 @@ from tests.pacts.factories import (
     published,
     report,
 )
-from tests.workshops.factories import outbox
+from tests.workshops.factories import load_person, outbox
 
 LINK = re.compile(r"https?://\S+/me/link/\S+")
 
@@ -122,9 +123,10 @@ def test_done_and_dropped_commitments_get_no_reminders(db_app: Flask, world: Wor
 
 def test_the_reminder_is_written_in_the_leads_language(app: Flask, world: World):
     _commitment_id, due = published_a_year_ago(world)
+    load_person(world.lead.person).language = "ro"
+    db.session.commit()
     run(app, due - timedelta(days=14))
     message = outbox()[-1]
-    # make_registration records Romanian as the contact's language.
     assert message.body.startswith("Bună ziua, Maria Popescu,")
     assert format_date(due, locale="ro") in message.subject
     assert format_date(due, locale="ro") in message.body

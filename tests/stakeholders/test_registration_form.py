@@ -292,8 +292,8 @@ def test_errors_are_shown_in_romanian(client: FlaskClient, pact: int):
     assert "Vă rugăm să corectați" in html
 
 
-def test_unknown_language_falls_back_to_english(client: FlaskClient, pact: int):
+def test_unknown_language_falls_back_to_the_pacts_own(client: FlaskClient, pact: int):
     html = client.get(URL + "?lang=xx", headers={"Accept-Language": "xx"}).get_data(
         as_text=True
     )
-    assert '<html lang="en">' in html
+    assert '<html lang="ro">' in html

@@ -196,6 +196,8 @@ const socket = io(root.dataset.namespace, {
   tryAllTransports: true,
   // The board this connection is for: one too many of the person's is refused at once.
   auth: { board: BOARD },
+  // What the server writes for this connection (theme names) is in the page's language.
+  query: { lang: document.documentElement.lang },
 });
 
 socket.on("connect", () => {
