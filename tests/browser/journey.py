@@ -16,6 +16,7 @@ import email
 import email.policy
 import os
 import re
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -29,6 +30,7 @@ from playwright.sync_api import (
     Browser,
     BrowserContext,
     ConsoleMessage,
+    Locator,
     Page,
     ViewportSize,
     expect,
@@ -53,6 +55,13 @@ FACILITATOR = ("marco.facilitator@torino.example", "Marco Gallo")
 SCREEN: ViewportSize = {"width": 1280, "height": 800}
 TIMEOUT_MS = 10_000
 MAIL_TIMEOUT = 20.0
+
+# The screenshots the README shows, refreshed in docs/ with GREENPACT_SCREENSHOTS=1.
+DOCS = {
+    "02-registrations.png": "registrations.png",
+    "09-board-vote.png": "board.png",
+    "13-progress.png": "progress.png",
+}
 
 # Issue 17 writes the Italian catalogue and applies the pact's default language on
 # other branches. Until both are merged no page can be Italian, and the assertions
@@ -167,11 +176,30 @@ class Stage:
         if message.type == "error" and "favicon" not in message.location["url"]:
             self.errors.append(f"{message.text} ({message.location['url']})")
 
-    def shot(self, page: Page, step: int, name: str, full_page: bool = False) -> None:
-        """The screen as the person sees it, once the page has settled."""
+    def shot(
+        self,
+        page: Page,
+        step: int,
+        name: str,
+        at: Locator | None = None,
+        full_page: bool = False,
+    ) -> None:
+        """The screen as the person sees it once the page has settled, scrolled to
+        the top, or to put `at` at the top."""
         page.wait_for_load_state("networkidle")
+        if at is None:
+            page.evaluate("window.scrollTo(0, 0)")
+        else:
+            at.evaluate("element => element.scrollIntoView({block: 'start'})")
         path = self.artefacts / f"{step:02d}-{name}.png"
         page.screenshot(path=str(path), full_page=full_page, animations="disabled")
+
+    def refresh_docs(self) -> None:
+        """Copy the README's screenshots into docs/, when asked to."""
+        if os.environ.get("GREENPACT_SCREENSHOTS") != "1":
+            return
+        for artefact, picture in DOCS.items():
+            shutil.copyfile(self.artefacts / artefact, REPO / "docs" / picture)
 
     def read(self, query: Callable[[], Any]) -> Any:
         """`query()` on what the server has committed."""
