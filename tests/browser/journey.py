@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask
 from flask_babel import force_locale, gettext
@@ -35,11 +35,15 @@ from playwright.sync_api import (
     ViewportSize,
     expect,
 )
+from sqlalchemy import select
 
 from app import create_app
+from commitments.models import Commitment
 from core.choices import Role
+from core.models import Pact
 from core.pacts import create_pact
 from extensions import db
+from stakeholders.models import Organisation
 from stakeholders.services import create_staff
 from tests.board.conftest import (
     SECRET,
@@ -47,6 +51,7 @@ from tests.board.conftest import (
 )
 from tests.conftest import PASSWORD, Inbox, wait_for
 
+T = TypeVar("T")
 REPO = Path(__file__).resolve().parents[2]
 SLUG = "torino"
 OFFICIAL = ("giulia.official@torino.example", "Giulia Bianchi")
@@ -201,7 +206,7 @@ class Stage:
         for artefact, picture in DOCS.items():
             shutil.copyfile(self.artefacts / artefact, REPO / "docs" / picture)
 
-    def read(self, query: Callable[[], Any]) -> Any:
+    def read(self, query: Callable[[], T]) -> T:
         """`query()` on what the server has committed."""
         with self.app.app_context():
             try:
@@ -241,3 +246,75 @@ def log_in(page: Page, stage: Stage, it: Translate, address: str) -> None:
 
 def flash(page: Page, text: str) -> None:
     expect(page.locator(".flash--success")).to_have_text(text)
+
+
+# --- the people and what the server stored ---------------------------------------
+
+
+@dataclass(frozen=True)
+class Sme:
+    organisation: str
+    size: str
+    sector: str
+    contact: str
+    position: str
+    address: str
+    phone: str
+    service: str
+    motivation: str
+
+
+LUCIA = Sme(
+    "Caffè Circolare S.n.c.",
+    "micro",
+    "I",
+    "Lucia Ferrero",
+    "Titolare",
+    "lucia@caffecircolare.example",
+    "347 123 4567",
+    "Mentoring in innovation management",
+    "Vogliamo togliere i bicchieri usa e getta dai bar del quartiere.",
+)
+PAOLO = Sme(
+    "Riciclo Po S.r.l.",
+    "small",
+    "E",
+    "Paolo Rinaldi",
+    "Responsabile ambiente",
+    "paolo@riciclopo.example",
+    "011 561 2233",
+    "Guidance on EU funding",
+    "Cerchiamo partner per la raccolta differenziata dei locali.",
+)
+CHIARA = Sme(
+    "Bici Sabauda S.r.l.",
+    "micro",
+    "H",
+    "Chiara Conti",
+    "Amministratrice",
+    "chiara@bicisabauda.example",
+    "349 765 4321",
+    "Crowdfunding campaign support",
+    "Consegne in cargo bike per i negozi del centro.",
+)
+
+
+def pact() -> Pact:
+    found = db.session.scalars(select(Pact).where(Pact.slug == SLUG)).one()
+    db.session.expunge(found)
+    return found
+
+
+def organisation_id(stage: Stage, sme: Sme) -> int:
+    query = select(Organisation.id).where(Organisation.name == sme.organisation)
+    return int(stage.read(lambda: db.session.scalars(query).one()))
+
+
+def commitment_row(stage: Stage) -> Commitment:
+    def query() -> Commitment:
+        found = db.session.scalars(select(Commitment)).one()
+        _ = (found.signatures, found.reports)
+        db.session.expunge(found)
+        return found
+
+    return stage.read(query)

@@ -22,98 +22,57 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
-from commitments.models import Commitment
-from core.models import Pact, Theme
 from core.time import today_in
 from extensions import db
 from stakeholders.models import Organisation
 from tests.board.conftest import server_env, start_server, stop_server
 from tests.browser.journey import (
+    CHIARA,
     FACILITATOR,
     ITALIAN_IS_MERGED,
+    LUCIA,
     OFFICIAL,
+    PAOLO,
     SLUG,
     Mailbox,
+    Sme,
     Stage,
     Translate,
     artefacts_folder,
+    commitment_row,
     flash,
     italian,
     link_in,
     log_in,
+    pact,
     seed_torino,
     text_of,
 )
+from tests.browser.journey_board import (
+    COMMITMENT,
+    THEMES,
+    Board,
+    draft_and_vote,
+    ideas_and_clusters,
+    signatures,
+    workshop_themes,
+)
 from tests.conftest import Inbox
-from workshops.models import Card
 
 pytestmark = [pytest.mark.browser, pytest.mark.smtp]
 
 STAFF = f"/staff/p/{SLUG}"
 
 
-@dataclass(frozen=True)
-class Sme:
-    organisation: str
-    size: str
-    sector: str
-    contact: str
-    position: str
-    address: str
-    phone: str
-    service: str
-    motivation: str
-
-
-LUCIA = Sme(
-    "Caffè Circolare S.n.c.",
-    "micro",
-    "I",
-    "Lucia Ferrero",
-    "Titolare",
-    "lucia@caffecircolare.example",
-    "347 123 4567",
-    "Mentoring in innovation management",
-    "Vogliamo togliere i bicchieri usa e getta dai bar del quartiere.",
-)
-PAOLO = Sme(
-    "Riciclo Po S.r.l.",
-    "small",
-    "E",
-    "Paolo Rinaldi",
-    "Responsabile ambiente",
-    "paolo@riciclopo.example",
-    "011 561 2233",
-    "Guidance on EU funding",
-    "Cerchiamo partner per la raccolta differenziata dei locali.",
-)
-CHIARA = Sme(
-    "Bici Sabauda S.r.l.",
-    "micro",
-    "H",
-    "Chiara Conti",
-    "Amministratrice",
-    "chiara@bicisabauda.example",
-    "349 765 4321",
-    "Crowdfunding campaign support",
-    "Consegne in cargo bike per i negozi del centro.",
-)
 TITLE = "Torino Local Green Pact"
 WORKSHOP = "Economia circolare a San Salvario"
-CUPS = "Tazzine riutilizzabili con cauzione per l'asporto"
-BOTTLES = "Vuoto a rendere per le bottiglie di vetro"
-DISHWASHER = "Una lavastoviglie a pompa di calore condivisa tra i bar della via"
-GROUNDS = "Fondi di caffè raccolti per il compost degli orti urbani"
-COMMITMENT = "Tazzine riutilizzabili in 40 bar di San Salvario"
-DEADLINE = date(date.today().year + 3, 12, 31)
 INTRODUCTION = (
     "La Città di Torino, le sue piccole e medie imprese e le associazioni del "
     "territorio si impegnano per un'economia locale più verde: meno rifiuti, "
@@ -121,16 +80,6 @@ INTRODUCTION = (
     "Ogni impegno qui sotto è nato nei laboratori di co-creazione ed è firmato "
     "dalle organizzazioni che lo realizzano."
 )
-# The workshop's themes; the board shows every theme of the pact, these first.
-THEMES = ("circular-economy", "energy")
-PHASES = {
-    "ideas": "Ideas",
-    "cluster": "Clustering",
-    "draft": "Drafting commitments",
-    "vote": "Voting",
-    "sign": "Signing",
-    "closed": "Closed",
-}
 
 
 @pytest.fixture
@@ -311,159 +260,6 @@ def join_from_the_invitation(page: Page, stage: Stage, it: Translate, sme: Sme) 
     expect(page.get_by_role("heading", name=WORKSHOP)).to_be_visible()
 
 
-def pact() -> Pact:
-    found = db.session.scalars(select(Pact).where(Pact.slug == SLUG)).one()
-    db.session.expunge(found)
-    return found
-
-
-# --- 5. the live board ---------------------------------------------------------------
-
-
-@dataclass
-class Board:
-    """The board's pages: the facilitator's and the two participants'."""
-
-    facilitator: Page
-    lucia: Page
-    paolo: Page
-    themes: list[int]
-    it: Translate
-
-    def open(self, page: Page) -> None:
-        page.get_by_role("link", name=self.it("Open the live board")).click()
-        expect(page.locator("#board-status")).to_have_text(self.it("Connected"))
-
-    def phase(self, phase: str) -> None:
-        """The facilitator moves the board on; everyone sees the new phase."""
-        self.facilitator.get_by_label(self.it("Phase"), exact=True).select_option(phase)
-        self.facilitator.get_by_role("button", name=self.it("Set phase")).click()
-        label = self.it(PHASES[phase])
-        for page in (self.facilitator, self.lucia, self.paolo):
-            expect(page.locator("#board-phase-name")).to_have_text(label)
-
-    def layout(self, page: Page) -> Locator:
-        """Who is here and the columns of cards."""
-        return page.locator(".board__layout")
-
-    def column(self, page: Page, index: int) -> Locator:
-        return page.locator(f'.board-column[data-theme="{self.themes[index]}"]')
-
-    def add_card(self, page: Page, index: int, text: str) -> None:
-        column = self.column(page, index)
-        column.get_by_label(self.it("New card")).fill(text)
-        column.get_by_role("button", name=self.it("Add card")).click()
-        for other in (self.facilitator, self.lucia, self.paolo):
-            expect(card(other, text)).to_be_visible()
-
-
-def card(page: Page | Locator, text: str) -> Locator:
-    return page.get_by_role("article", name=text, exact=True)
-
-
-def card_id(stage: Stage, text: str) -> int:
-    return int(
-        stage.read(
-            lambda: db.session.scalars(select(Card.id).where(Card.text == text)).one()
-        )
-    )
-
-
-def workshop_themes(stage: Stage) -> list[int]:
-    """The ids of the workshop's two themes (its board's columns), in order."""
-    rows = select(Theme.key, Theme.id).join(Pact).where(Pact.slug == SLUG)
-    by_key = stage.read(lambda: {key: id_ for key, id_ in db.session.execute(rows)})
-    return [by_key[key] for key in THEMES]
-
-
-def ideas_and_clusters(board: Board, stage: Stage) -> None:
-    board.phase("ideas")
-    board.add_card(board.lucia, 0, CUPS)
-    board.add_card(board.paolo, 0, GROUNDS)
-    board.add_card(board.lucia, 1, DISHWASHER)
-    # Paolo puts the bottles under the wrong theme; the facilitator moves them.
-    board.add_card(board.paolo, 1, BOTTLES)
-    stage.shot(board.lucia, 6, "board-ideas", at=board.layout(board.lucia))
-
-    board.phase("cluster")
-    it = board.it
-    card(board.facilitator, BOTTLES).get_by_role("button", name=it("Pick")).click()
-    card(board.facilitator, CUPS).get_by_role(
-        "button", name=it("Cluster picked cards here")
-    ).click()
-    cluster = board.paolo.get_by_role(
-        "list", name=it("Cards clustered with card %(id)s", id=card_id(stage, CUPS))
-    )
-    expect(card(cluster, BOTTLES)).to_be_visible()
-    expect(card(board.column(board.paolo, 1), BOTTLES)).to_have_count(0)
-    stage.shot(
-        board.facilitator, 7, "board-cluster", at=board.layout(board.facilitator)
-    )
-
-
-def draft_and_vote(board: Board, stage: Stage) -> None:
-    """Lucia drafts the commitment from her card; everyone votes."""
-    it = board.it
-    board.phase("draft")
-    form = board.lucia.get_by_role("form", name=it("New commitment"))
-    form.get_by_label(it("Title"), exact=True).fill(COMMITMENT)
-    form.get_by_label(it("Action"), exact=True).fill(
-        "Tazzine e bicchieri riutilizzabili con una cauzione di un euro, resi in "
-        "qualunque bar aderente e lavati ogni sera."
-    )
-    expect(form.get_by_label(it("Lead organisation"))).to_have_value(
-        str(organisation_id(stage, LUCIA))
-    )
-    form.get_by_label(it("Name"), exact=True).fill(
-        "Bar che usano tazzine riutilizzabili"
-    )
-    form.get_by_label(it("Unit"), exact=True).fill("bar")
-    form.get_by_label(it("Baseline")).fill("0")
-    form.get_by_label(it("Target")).fill("40")
-    form.get_by_label(it("Deadline")).fill(DEADLINE.isoformat())
-    form.get_by_label(it("Support requested")).fill(
-        "Una lavastoviglie condivisa alla Casa del Quartiere."
-    )
-    form.get_by_label(re.compile(re.escape(CUPS[:30]))).check()
-    stage.shot(board.lucia, 8, "board-draft", at=form)
-    form.get_by_role("button", name=it("Save the commitment")).click()
-    expect(board.lucia.locator(".commitment", has_text=COMMITMENT)).to_be_visible()
-    drafted = board.facilitator.locator(".commitment", has_text=COMMITMENT)
-    expect(drafted).to_contain_text(LUCIA.organisation)
-    expect(drafted).to_contain_text("Bar che usano tazzine riutilizzabili: 0 → 40 bar")
-
-    board.phase("vote")
-    cups = card_id(stage, CUPS)
-    for voter, votes in ((board.lucia, 3), (board.paolo, 2)):
-        vote = voter.get_by_role("button", name=it("Vote for card %(id)s", id=cups))
-        for _ in range(votes):
-            vote.click()
-        expect(voter.locator("#votes-left")).to_have_text(str(5 - votes))
-    board.paolo.get_by_role(
-        "button", name=it("Vote for card %(id)s", id=card_id(stage, GROUNDS))
-    ).click()
-    expect(card(board.facilitator, CUPS)).to_contain_text(it("Votes: %(num)s", num=5))
-    expect(card(board.facilitator, GROUNDS)).to_contain_text(
-        it("Votes: %(num)s", num=1)
-    )
-    stage.shot(board.paolo, 9, "board-vote", at=board.layout(board.paolo))
-
-
-def organisation_id(stage: Stage, sme: Sme) -> int:
-    query = select(Organisation.id).where(Organisation.name == sme.organisation)
-    return int(stage.read(lambda: db.session.scalars(query).one()))
-
-
-def commitment_row(stage: Stage) -> Commitment:
-    def query() -> Commitment:
-        found = db.session.scalars(select(Commitment)).one()
-        _ = (found.signatures, found.reports)
-        db.session.expunge(found)
-        return found
-
-    return stage.read(query)  # type: ignore[no-any-return]
-
-
 def official_writes_the_document_and_agrees(
     page: Page, stage: Stage, it: Translate
 ) -> None:
@@ -495,33 +291,6 @@ def official_writes_the_document_and_agrees(
     to_sign = stage.mail.wait(LUCIA.address, 4)[3]
     assert "/me/link/" in link_in(to_sign, "/me/link/")
     assert commitment_row(stage).status == "agreed"
-
-
-def signatures(board: Board, stage: Stage, official: Page) -> None:
-    """In the signing phase Lucia signs for Caffè Circolare and the official for the
-    City: the agreed commitment is signed."""
-    it = board.it
-    board.phase("sign")
-    mine = board.lucia.locator(".commitment", has_text=COMMITMENT)
-    mine.get_by_role("button", name=it("Sign for my organisation")).click()
-    expect(mine).to_contain_text(it("Your organisation has signed."))
-
-    board.open(official)
-    theirs = official.locator(".commitment", has_text=COMMITMENT)
-    theirs.get_by_role("button", name=it("Sign for the public authority")).click()
-    expect(theirs).to_contain_text(it("The public authority has signed."))
-    expect(
-        board.facilitator.locator(".commitment", has_text=COMMITMENT)
-    ).to_contain_text(it("Signed"))
-    stage.shot(board.lucia, 10, "board-sign", at=mine)
-    signed = commitment_row(stage)
-    assert signed.status == "signed"
-    assert sorted((s.authority, s.organisation_id) for s in signed.signatures) == [
-        (False, organisation_id(stage, LUCIA)),
-        (True, None),
-    ]
-    board.phase("closed")
-    stage.shot(board.facilitator, 11, "board-closed")
 
 
 # --- 6 to 8. publication, progress and the public page --------------------------------
