@@ -76,10 +76,10 @@ ITALIAN_IS_MERGED = (REPO / "translations/it/LC_MESSAGES/messages.po").is_file()
 
 def artefacts_folder() -> Path:
     """Where the screenshots go: $TEST_ARTIFACTS, or test-artifacts/journey/ at the
-    top of the repository (ignored by git). Emptied of older screenshots."""
+    top of the repository (ignored by git). The screenshots of an earlier run go."""
     folder = Path(os.environ.get("TEST_ARTIFACTS") or REPO / "test-artifacts/journey")
     folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.png"):
+    for old in folder.glob("[0-9][0-9]-*.png"):
         old.unlink()
     return folder
 

@@ -117,7 +117,7 @@ def stage(
 
 def register(page: Page, stage: Stage, it: Translate, sme: Sme) -> None:
     """Fill the public form as a person does, label by label, and consent."""
-    page.get_by_label(it("Organisation name")).fill(sme.organisation)
+    page.get_by_label(it("Organisation name")).press_sequentially(sme.organisation)
     page.get_by_label(it("Kind of organisation")).select_option("sme")
     page.get_by_label(it("Size (employees)")).select_option(sme.size)
     page.get_by_label(it("Sector of activity (NACE)")).select_option(sme.sector)
@@ -134,7 +134,10 @@ def register(page: Page, stage: Stage, it: Translate, sme: Sme) -> None:
     page.get_by_label(it("What would you like to achieve? (optional)")).fill(
         sme.motivation
     )
-    page.get_by_role("checkbox", name=it("I agree")).check()
+    consent = page.get_by_role("checkbox", name=it("I agree"))
+    consent.focus()
+    page.keyboard.press("Space")
+    expect(consent).to_be_checked()
 
 
 def submit_registration(page: Page, stage: Stage, it: Translate, sme: Sme) -> None:
@@ -268,8 +271,9 @@ def official_writes_the_document_and_agrees(
     page.get_by_role("link", name=it("Staff area")).click()
     page.get_by_role("link", name=it("Commitments and publication")).click()
     page.get_by_role("link", name=it("The pact document")).click()
-    page.get_by_label(it("Introduction")).fill(INTRODUCTION)
-    page.get_by_label(it("Governance")).fill(
+    # The first of each text is in the pact's default language.
+    page.get_by_label(it("Introduction")).first.fill(INTRODUCTION)
+    page.get_by_label(it("Governance")).first.fill(
         "Un tavolo di coordinamento della Città e delle imprese firmatarie si "
         "riunisce ogni sei mesi e legge i rapporti sui progressi."
     )
