@@ -16,7 +16,9 @@ and a real SMTP server, nothing mocked (the stage: tests/browser/journey.py):
 
 Each key screen is saved as a PNG (see `journey.artefacts_folder`). Labels and
 buttons are found by their accessible names, in Italian as the app's catalogue has
-them (`journey.italian`)."""
+them (`journey.italian`). Until the Italian catalogue and the pact's default language
+of issue 17 are merged (`journey.ITALIAN_IS_MERGED`), the pages answer in English and
+the assertions that they are Italian wait."""
 
 from __future__ import annotations
 
