@@ -113,6 +113,23 @@ RULES = {
 }
 
 
+def signers_by_status() -> dict[str, list[str]]:
+    """For each status, the standings whose signature a commitment in it takes (the
+    SIGN rule above, read for every cell): pages offer "Sign" only where it works."""
+    return {
+        status.value: [s.value for s in Standing if _may_sign(s, status)]
+        for status in Status
+    }
+
+
+def _may_sign(standing: Standing, status: Status) -> bool:
+    try:
+        _check_sign(standing, status)
+    except DomainError:
+        return False
+    return True
+
+
 def joins_as_co_signer(standing: Standing) -> bool:
     """Whether signing makes the signer's organisation a co-signer (a proposal grows
     by the organisations that sign it in the room)."""

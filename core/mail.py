@@ -121,10 +121,19 @@ def queue_template_email(
         return None
     context.setdefault("reply_to", reply_to_address())
     context.setdefault("privacy_page", privacy_page())
-    with force_locale(language):
+    with force_locale(language or _default_language(context.get("pact"))):
         subject = render_template(f"email/{template}.subject.txt", **context)
         body = render_template(f"email/{template}.txt", **context)
     return queue_email(recipient, " ".join(subject.split()), body, attachment)
+
+
+def _default_language(pact: Any) -> str:
+    """For a person who has chosen no language yet (a staff member before their
+    first login): the pact's own, else the site's."""
+    languages = getattr(pact, "language_list", None)
+    if languages:
+        return str(languages[0])
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def reply_to_address() -> str:

@@ -21,6 +21,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import Forbidden
@@ -163,6 +164,9 @@ def _log_staff_in(person_id: int, token: str | None = None) -> None:
     """Log a staff member in (password or e-mailed link): the audit log of each of
     their pacts records it."""
     log_in(person_id, token)
+    if not current_user.language:
+        # No language chosen yet (a new account): the one this page is in.
+        set_preferred_language(person_id, str(get_locale()))
     record_staff_login(person_id, [pact.id for pact in current_user.pacts])
 
 

@@ -24,12 +24,22 @@ from stakeholders.services import create_staff, set_staff_password
 @click.option(
     "--pact", "pacts", multiple=True, help="Slug of a pact the user works on."
 )
+@click.option(
+    "--language",
+    default="",
+    help="Their language (en, ro, it, es); else the one of their first login.",
+)
 def create_user_command(
-    email: str, name: str, role: str, password: str, pacts: tuple[str, ...]
+    email: str,
+    name: str,
+    role: str,
+    password: str,
+    pacts: tuple[str, ...],
+    language: str,
 ) -> None:
     """Create a staff member (official or facilitator)."""
     try:
-        emit(create_staff(email, name, role, password, list(pacts)))
+        emit(create_staff(email, name, role, password, list(pacts), language))
     except DomainError as exc:
         raise fail(exc) from None
 

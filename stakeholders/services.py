@@ -220,9 +220,16 @@ def set_preferred_language(person_id: int, language: str) -> dict[str, Any]:
 
 @use_case
 def create_staff(
-    email: str, name: str, role: str, password: str, pact_slugs: list[str]
+    email: str,
+    name: str,
+    role: str,
+    password: str,
+    pact_slugs: list[str],
+    language: str = "",
 ) -> dict[str, Any]:
-    """Create an official or facilitator, member of the given pacts."""
+    """Create an official or facilitator, member of the given pacts. Without a
+    `language` they have chosen none yet: their first login keeps the one their
+    pages were shown in (their browser's), as a participant's registration does."""
     email = email.strip().lower()
     if role not in STAFF_ROLES:
         raise DomainError("invalid", "role must be official or facilitator", "role")
@@ -237,8 +244,14 @@ def create_staff(
         raise DomainError("not_found", f"no pact {sorted(missing)[0]!r}", "pact")
     if find_staff(email) is not None:
         raise DomainError("duplicate", f"staff {email} exists", "email")
+    if language and language not in current_app.config["LANGUAGES"]:
+        raise DomainError("invalid", "not a supported language", "language")
     person = Person(
-        email=email, name=name.strip(), role=role, password_hash=password_hash
+        email=email,
+        name=name.strip(),
+        role=role,
+        password_hash=password_hash,
+        language=language,
     )
     person.pacts = list(pacts)
     db.session.add(person)

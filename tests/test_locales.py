@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -20,11 +21,14 @@ from sqlalchemy import select
 
 from core.choices import DEFAULT_THEMES
 from core.locales import current_pact
+from core.mail import queue_template_email
+from core.models import Pact
 from core.tokens import staff_token
 from extensions import db, socketio
 from stakeholders.models import Person
+from stakeholders.services import create_staff
 from tests.board.conftest import in_process_board
-from tests.conftest import csrf_from, form_data, without_accept_language
+from tests.conftest import PASSWORD, csrf_from, form_data, without_accept_language
 from tests.pacts.factories import new_commitment, open_member_session
 from tests.workshops.conftest import open_participant_session
 from tests.workshops.factories import (
@@ -318,3 +322,51 @@ def test_the_board_socket_speaks_the_language_its_page_asks_for(
         with force_locale(language):
             assert shown[0] == str(DEFAULT_THEMES["circular-economy"])
     assert names["ro"] != names["en"]
+
+
+def test_a_new_staff_member_keeps_the_language_of_their_first_login(
+    client: FlaskClient, pacts: dict[str, int], make_staff: Callable[..., int], login
+):
+    """A new account has chosen nothing: the official who logs in from an Italian
+    browser works in Italian from then on, whatever browser they use next."""
+    official = make_staff("official", pacts=("torino",))
+    assert person(official).language == ""
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "it-IT,it;q=0.9"
+    login(official)
+    assert person(official).language == "it"
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    assert lang_of(client.get("/staff/p/torino/workshops")) == "it"
+
+
+def test_a_language_given_to_a_staff_account_is_not_replaced_at_login(
+    client: FlaskClient, pacts: dict[str, int], login
+):
+    official = create_staff(
+        "ana@ilfov.ro", "Ana", "official", PASSWORD, ["ilfov"], "ro"
+    )
+    login(official["id"])
+    assert person(official["id"]).language == "ro"
+    assert lang_of(client.get("/staff/p/ilfov/workshops")) == "ro"
+
+
+def test_an_email_to_someone_without_a_language_is_in_the_pacts_own(
+    app: Flask, pacts: dict[str, int]
+):
+    """A staff member who has not logged in yet chose no language: what is written to
+    them is in the pact's own language (Italian for Torino), not the site's."""
+    torino = db.session.get(Pact, pacts["torino"])
+    someone = SimpleNamespace(
+        name="Ada", organisation=SimpleNamespace(name="Ada SRL"), accepts_email=True
+    )
+    messages = {
+        language: queue_template_email(
+            "ada@torino.it",
+            language,
+            "registration_received",
+            pact=torino,
+            person=someone,
+        )
+        for language in ("", "it", "en")
+    }
+    subjects = {language: m.subject for language, m in messages.items() if m}
+    assert subjects[""] == subjects["it"] != subjects["en"]

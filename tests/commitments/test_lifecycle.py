@@ -81,6 +81,21 @@ def test_who_may_edit_agree_and_sign_in_each_status(
     assert refused.value.message
 
 
+def test_the_pages_are_told_who_may_sign_in_each_status() -> None:
+    expected = {
+        status.value: {
+            standing.value
+            for standing, cell in zip(STANDINGS, row, strict=True)
+            if cell == "y"
+        }
+        for status, row in MAY[Action.SIGN].items()
+    }
+    signers = lifecycle.signers_by_status()
+    assert {status: set(standings) for status, standings in signers.items()} == (
+        expected
+    )
+
+
 # The status after an edit: an official's edit keeps the agreement (a signed
 # commitment is agreed again), anybody else's edit is a new proposal.
 AFTER_EDIT = {

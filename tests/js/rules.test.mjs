@@ -4,16 +4,18 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { permits, readRules } from "../../static/js/board/rules.js";
+import { permits, readRules, standingOf, takesSignature } from "../../static/js/board/rules.js";
 
-const RULES = readRules({
+const RULES_JSON = {
   phases: ["lobby", "ideas", "vote", "closed"],
   closed: "closed",
   closed_events: ["board:phase"],
   facilitator_only: ["board:phase", "card:hide"],
   own_card_events: ["card:update"],
   participant_phases: { "card:create": ["ideas"], "card:update": ["ideas"], "vote:cast": ["vote"] },
-});
+  commitment_signers: {},
+};
+const RULES = readRules(RULES_JSON);
 const ideas = { phase: "ideas", locked: false };
 
 test("a participant may send an event only in its phases", () => {
@@ -36,4 +38,24 @@ test("a facilitator is bound by neither phase nor lock, but a closed board only 
   assert.equal(permits(RULES, true, { phase: "closed", locked: false }, "card:hide"), false);
   assert.equal(permits(RULES, true, { phase: "closed", locked: false }, "board:phase"), true);
   assert.equal(permits(RULES, false, { phase: "closed", locked: false }, "board:phase"), false);
+});
+
+test("a commitment takes a signature by its status and the signer's standing", () => {
+  const rules = readRules({
+    ...RULES_JSON,
+    commitment_signers: { draft: ["official", "lead", "co-signer", "other"], agreed: ["official", "lead", "co-signer"], done: [] },
+  });
+  const commitment = { status: "agreed", lead: { id: 7 }, co_signers: [{ id: 8 }] };
+  const standing = (viewer) => standingOf(viewer, commitment);
+  assert.equal(standing({ official: true, staff: true, organisation: null }), "official");
+  assert.equal(standing({ official: false, staff: true, organisation: null }), "facilitator");
+  assert.equal(standing({ official: false, staff: false, organisation: 7 }), "lead");
+  assert.equal(standing({ official: false, staff: false, organisation: 8 }), "co-signer");
+  assert.equal(standing({ official: false, staff: false, organisation: 9 }), "other");
+  assert.equal(takesSignature(rules, "other", "draft"), true);
+  assert.equal(takesSignature(rules, "other", "agreed"), false);
+  assert.equal(takesSignature(rules, "co-signer", "agreed"), true);
+  assert.equal(takesSignature(rules, "facilitator", "draft"), false);
+  assert.equal(takesSignature(rules, "lead", "done"), false);
+  assert.equal(takesSignature(rules, "lead", "unknown"), false);
 });

@@ -20,6 +20,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select, update
 
+from commitments.operations import agree_commitment
 from core.models import Theme
 from extensions import db
 from stakeholders.models import Person
@@ -560,3 +561,36 @@ def test_in_the_sign_phase_an_official_signs_for_the_authority_without_javascrip
     assert button not in after
     authority = load_workshop(setup.workshop).pact.authority
     assert authority in after[after.index("Signed by") :]
+
+
+def test_in_the_sign_phase_only_its_parties_are_offered_an_agreed_commitment(
+    app: Flask, client: FlaskClient, setup: Setup
+) -> None:
+    """Anyone in the room may sign a proposal (and join it); once an official agreed
+    it, only its parties sign, so nobody else gets a button the server refuses."""
+    alice, bob = setup.participants
+    setup.phase("draft")
+    proposal, agreed = (
+        setup.change(
+            alice,
+            "commitment:create",
+            **commitment_payload(setup, organisation_of(alice), title=title),
+        )["commitment"]["id"]
+        for title in ("A proposal", "An agreed commitment")
+    )
+    agree_commitment(setup.official, agreed)
+    setup.phase("sign")
+    lead = app.test_client()
+    open_participant_session(lead, setup.workshop, alice)
+    open_participant_session(client, setup.workshop, bob)
+
+    def offered(page: str) -> set[int]:
+        forms = re.findall(
+            r'data-event="commitment:sign">.*?name="commitment" value="(\d+)"',
+            page,
+            flags=re.DOTALL,
+        )
+        return {int(found) for found in forms}
+
+    assert offered(lead.get(setup.url("board")).text) == {proposal, agreed}
+    assert offered(client.get(setup.url("board")).text) == {proposal}

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from commitments.lifecycle import signers_by_status
 from core.choices import BoardPhase
 from core.errors import DomainError
 
@@ -105,6 +106,8 @@ def client_rules() -> dict[str, Any]:
         "closed_events": sorted(CLOSED_EVENTS),
         "facilitator_only": sorted(FACILITATOR_ONLY),
         "own_card_events": sorted(OWN_CARD_EVENTS),
+        # Who may sign a commitment in each status (commitments/lifecycle.py).
+        "commitment_signers": signers_by_status(),
         "participant_phases": {
             event: [phase for phase in PHASES if phase in phases]
             for event, phases in PARTICIPANT_PHASES.items()

@@ -15,7 +15,7 @@ import { io } from "../../vendor/socket.io.esm.min.js";
 import { PROBE_AFTER_MS, UNREACHABLE_AFTER, connectRefusal, originRefused } from "./connection.js";
 import { Outbox, RETRY, SETTLED, validEntries } from "./outbox.js";
 import { createView } from "./render.js";
-import { permits, readRules } from "./rules.js";
+import { permits, readRules, standingOf, takesSignature } from "./rules.js";
 import { Sequencer } from "./sequencer.js";
 import { fmt } from "./text.js";
 
@@ -28,6 +28,9 @@ const RULES = readRules(json("board-rules"));
 const BOARD = Number(root.dataset.board);
 const ME = Number(root.dataset.person);
 const FACILITATOR = root.dataset.role === "facilitator";
+// An official of the pact signs commitments for the public authority.
+const OFFICIAL = root.dataset.official === "true";
+const ORGANISATION = Number(root.dataset.organisation) || null;
 const OUTBOX_KEY = `greenpact:board:${BOARD}:person:${ME}:outbox`;
 const GAP_WAIT_MS = 1000;
 const ACK_TIMEOUT_MS = 10000;
@@ -111,17 +114,25 @@ function allowed(event, owns = true) {
   return permits(RULES, FACILITATOR, state.board, event, owns);
 }
 
+/** May this page's person sign the commitment now (the phase, its status and their
+ * standing towards it)? */
+function maySign(commitment) {
+  const viewer = { official: OFFICIAL, staff: FACILITATOR, organisation: ORGANISATION };
+  const standing = standingOf(viewer, commitment);
+  return allowed("commitment:sign") && takesSignature(RULES, standing, commitment.status);
+}
+
 const view = createView({
   root,
   strings: T,
   me: ME,
   facilitator: FACILITATOR,
-  // An official of the pact signs commitments for the public authority.
-  official: root.dataset.official === "true",
-  organisation: Number(root.dataset.organisation) || null,
+  official: OFFICIAL,
+  organisation: ORGANISATION,
   state,
   outbox,
   allowed,
+  maySign,
   send,
 });
 

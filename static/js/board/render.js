@@ -5,7 +5,8 @@
  * and the timer live here too.
  *
  * `createView(page)` is called once by main.js with what the page knows:
- * {root, strings, me, facilitator, official, organisation, state, outbox, allowed, send}.
+ * {root, strings, me, facilitator, official, organisation, state, outbox, allowed,
+ * maySign, send}.
  * Nothing happens on import. User text is only ever put into the page as text. */
 
 import { Announcer } from "./announcer.js";
@@ -19,7 +20,7 @@ const MAX_DOTS = 20;
 export function createView(page) {
   const { root, strings: T, me: ME, facilitator: FACILITATOR, official: OFFICIAL, state, outbox } = page;
   const MY_ORGANISATION = page.organisation;
-  const { allowed, send } = page;
+  const { allowed, maySign, send } = page;
   const $ = (id) => document.getElementById(id);
   const cardNodes = new Map();
   const clusterLists = new Map();
@@ -763,7 +764,7 @@ export function createView(page) {
       actions.append(button("edit-commitment", T.editCommitment, { "data-commitment": c.id }));
     }
     const signer = MY_ORGANISATION || (OFFICIAL && state.board.phase === "sign");
-    if (allowed("commitment:sign") && signer && !signedByUs) {
+    if (signer && !signedByUs && maySign(c)) {
       const label = OFFICIAL ? T.signAuthority : T.sign;
       actions.append(button("sign", label, { "data-commitment": c.id, class: "primary" }));
     }

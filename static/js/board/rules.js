@@ -13,7 +13,25 @@ export function readRules(json) {
     participantPhases: new Map(
       Object.entries(json.participant_phases).map(([event, phases]) => [event, new Set(phases)]),
     ),
+    commitmentSigners: new Map(
+      Object.entries(json.commitment_signers).map(([status, standings]) => [status, new Set(standings)]),
+    ),
   };
+}
+
+/** A person's standing towards a commitment, named as commitments/lifecycle.py
+ * `Standing` names it. `viewer`: {official, staff, organisation}. */
+export function standingOf(viewer, commitment) {
+  if (viewer.official) return "official";
+  if (viewer.staff) return "facilitator";
+  if (viewer.organisation === commitment.lead?.id) return "lead";
+  if ((commitment.co_signers ?? []).some((o) => o.id === viewer.organisation)) return "co-signer";
+  return "other";
+}
+
+/** Does a commitment in `status` take the signature of a person of `standing`? */
+export function takesSignature(rules, standing, status) {
+  return rules.commitmentSigners.get(status)?.has(standing) ?? false;
 }
 
 /** May a facilitator (or a participant) send `event` to a board in `{phase, locked}`?
