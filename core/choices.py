@@ -103,7 +103,7 @@ COMMITMENT_STATUS_LABELS = {
     CommitmentStatus.AT_RISK: _l("At risk"),
     CommitmentStatus.DONE: _l("Done"),
     CommitmentStatus.DROPPED: _l("Dropped"),
-    CommitmentStatus.WITHDRAWN: _l("Withdrawn"),
+    CommitmentStatus.WITHDRAWN: _l("Withdrawn from the pact"),
 }
 
 
