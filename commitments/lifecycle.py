@@ -20,7 +20,11 @@ The rules in words:
   asked to sign again); anybody else's edit is a new proposal (`draft`) that an
   official must agree again. Once progress is reported, only an official edits.
 - The published pact (page, PDF, open data) holds only commitments that passed the
-  gate: signed, or reported on since."""
+  gate: signed, or reported on since. One that passes it after the publication
+  joins the living pact then, once (its joining date is shown).
+- Only an official withdraws a commitment of the published pact, with a reason: it
+  leaves the pact's totals and list but stays in its history. A withdrawn
+  commitment is closed: nobody edits, agrees or signs it any more."""
 
 from __future__ import annotations
 
@@ -50,12 +54,13 @@ class Action(StrEnum):
     EDIT = "edit"
     AGREE = "agree"
     SIGN = "sign"
+    WITHDRAW = "withdraw"
 
 
 # Statuses in which something has been reported since the commitment was signed.
 REPORTED = frozenset({Status.IN_PROGRESS, Status.AT_RISK, Status.DONE, Status.DROPPED})
 # A commitment that is done or dropped takes no more signatures.
-CLOSED = frozenset({Status.DONE, Status.DROPPED})
+CLOSED = frozenset({Status.DONE, Status.DROPPED, Status.WITHDRAWN})
 # Statuses of the proposal-to-signature part of the life, before any report.
 UNREPORTED = frozenset({Status.DRAFT, Status.AGREED, Status.SIGNED})
 PARTIES = frozenset({Standing.LEAD, Standing.CO_SIGNER})
@@ -77,6 +82,8 @@ def check(standing: Standing, status: str, action: Action) -> None:
 
 
 def _check_edit(standing: Standing, status: Status) -> None:
+    if status is Status.WITHDRAWN:
+        raise DomainError("conflict", _("This commitment was withdrawn from the pact."))
     if standing is Standing.OFFICIAL or status in UNREPORTED:
         return
     raise DomainError(
@@ -106,10 +113,20 @@ def _check_sign(standing: Standing, status: Status) -> None:
         )
 
 
+def _check_withdraw(standing: Standing, status: Status) -> None:
+    if standing is not Standing.OFFICIAL:
+        raise DomainError("forbidden", _("Only an official withdraws a commitment."))
+    if not in_pact(status):
+        raise DomainError(
+            "conflict", _("Only a commitment of the published pact can be withdrawn.")
+        )
+
+
 RULES = {
     Action.EDIT: _check_edit,
     Action.AGREE: _check_agree,
     Action.SIGN: _check_sign,
+    Action.WITHDRAW: _check_withdraw,
 }
 
 
@@ -166,3 +183,10 @@ def settled(status: str, signed: Signatures, authority_required: bool) -> Status
 def in_pact(status: str) -> bool:
     """Whether a commitment in `status` is part of the published pact."""
     return Status(status) in PACT_STATUSES
+
+
+def joins_pact(status: str, published: bool, joined: bool) -> bool:
+    """Whether a commitment now in `status` joins the pact at this moment: the
+    pact is published, the commitment is in it by its status, and it never joined
+    before (one re-signed after an official's edit is not new)."""
+    return published and not joined and in_pact(status)

@@ -5,6 +5,7 @@ The board and the pact pages both build on these."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
@@ -113,6 +114,12 @@ class Commitment(db.Model):  # type: ignore[name-defined,misc]
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When it became part of the published pact: the publication for those signed
+    # before it, the day it was signed for those that joined later.
+    joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When an official withdrew it from the published pact (the reason is in
+    # `status_reason` and in the pact's change log).
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     pact: Mapped[Pact] = relationship()
     board: Mapped[Board | None] = relationship()
@@ -200,3 +207,34 @@ class CommitmentRevision(db.Model):  # type: ignore[name-defined,misc]
 
     commitment: Mapped[Commitment] = relationship(back_populates="revisions")
     changed_by: Mapped[Person | None] = relationship()
+
+
+class PactChangeKind(StrEnum):
+    PUBLISHED = "published"
+    JOINED = "joined"
+    WITHDRAWN = "withdrawn"
+    DOCUMENT = "document"
+
+
+class PactChange(db.Model):  # type: ignore[name-defined,misc]
+    """One entry of a published pact's public change log: the publication, a
+    commitment joining or withdrawn (with the official's reason), a change of the
+    pact document. Append-only; it holds nothing that is not public already (no
+    person: who did it is in the staff audit log)."""
+
+    __tablename__ = "pact_change"
+    __table_args__ = (Index("ix_pact_change_pact_at", "pact_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pact_id: Mapped[int] = mapped_column(ForeignKey("pact.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    kind: Mapped[str] = mapped_column(String(20))
+    commitment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("commitment.id", ondelete="CASCADE")
+    )
+    # The withdrawal's reason, as the official wrote it for the public.
+    reason: Mapped[str] = mapped_column(Text, default="")
+    # The publication's number of commitments; a document change's field names.
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    commitment: Mapped[Commitment | None] = relationship()

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from commitments import lifecycle
+from commitments.changes import enter_pact
 from commitments.lifecycle import Action, Signatures, Standing
 from commitments.models import (
     Commitment,
@@ -268,6 +269,7 @@ def agree_commitment(actor_id: int, commitment_id: int) -> dict[str, Any]:
     commitment.status = CommitmentStatus.AGREED
     commitment.status = _settled(commitment)
     commitment.updated_at = utcnow()
+    enter_pact(commitment)
     _ask_to_sign(commitment, "commitment_sign")
     commitment_changed.send(commitment, type="commitment:update", actor=actor_id)
     _record(actor_id, commitment, AuditAction.AGREE, status=commitment.status)
@@ -469,6 +471,7 @@ def add_signature(
     db.session.add(signature)
     db.session.flush()
     commitment.status = _settled(commitment)
+    enter_pact(commitment)
     db.session.flush()
     if authority:
         # The public authority's signature, from the staff pages or the board.

@@ -45,6 +45,7 @@ class AuditAction(StrEnum):
     SIGN = "sign"
     MOVE = "move"
     PUBLISH = "publish"
+    WITHDRAW_COMMITMENT = "withdraw_commitment"
     ADD_INDICATOR = "add_indicator"
     DELETE_INDICATOR = "delete_indicator"
     ASSIGN_EXPERT = "assign_expert"
@@ -75,6 +76,7 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     AuditAction.SIGN: _l("Signed a commitment for the public authority"),
     AuditAction.MOVE: _l("Reordered a commitment"),
     AuditAction.PUBLISH: _l("Signed and published the pact"),
+    AuditAction.WITHDRAW_COMMITMENT: _l("Withdrew a commitment from the pact"),
     AuditAction.ADD_INDICATOR: _l("Added a programme indicator"),
     AuditAction.DELETE_INDICATOR: _l("Removed a programme indicator"),
     AuditAction.ASSIGN_EXPERT: _l("Assigned an expert"),

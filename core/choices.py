@@ -90,6 +90,8 @@ class CommitmentStatus(StrEnum):
     DONE = "done"
     AT_RISK = "at risk"
     DROPPED = "dropped"
+    # Taken out of the published pact by an official, with a reason (history kept).
+    WITHDRAWN = "withdrawn"
 
 
 # A pact commitment's status, for every page.
@@ -101,6 +103,7 @@ COMMITMENT_STATUS_LABELS = {
     CommitmentStatus.AT_RISK: _l("At risk"),
     CommitmentStatus.DONE: _l("Done"),
     CommitmentStatus.DROPPED: _l("Dropped"),
+    CommitmentStatus.WITHDRAWN: _l("Withdrawn from the pact"),
 }
 
 

@@ -22,6 +22,7 @@ from core.models import PACT_TEXT_FIELDS, Pact, current_language
 from core.pacts import theme_label
 from core.spreadsheets import csv_text
 from core.time import utcnow
+from pacts.living import change_log
 from pacts.queries import commitment_chart, pact_overview, published_commitments
 
 T = TypeVar("T")
@@ -43,6 +44,7 @@ COMMITMENT_COLUMNS = [
     "target",
     "deadline",
     "status",
+    "joined_on",
     "latest_date",
     "latest_value",
     "progress_percent",
@@ -232,7 +234,26 @@ def commitments_json(pact: Pact) -> dict[str, Any]:
             }
             for record in overview["commitments"]
         ],
+        "changes": open_change_log(pact),
     }
+
+
+def open_change_log(pact: Pact) -> list[dict[str, Any]]:
+    """The pact's change log as open data, newest first."""
+    return [
+        {
+            "at": change["at"].isoformat(),
+            "kind": change["kind"],
+            "commitment": None
+            if change["commitment"] is None
+            else change["commitment"]
+            | {"url": commitment_url(pact.slug, change["commitment"]["id"])},
+            "reason": change["reason"],
+            "commitments": change["commitments"],
+            "fields": change["fields"],
+        }
+        for change in change_log(pact)
+    ]
 
 
 def _number(value: float | None) -> float | int | None:
@@ -263,6 +284,7 @@ def commitment_row(
         "target": _number(indicator["target"]),
         "deadline": record["deadline"],
         "status": record["status"],
+        "joined_on": record["joined_on"],
         "latest_date": latest.get("date"),
         "latest_value": _number(latest.get("value")),
         "progress_percent": record["progress_percent"],

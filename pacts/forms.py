@@ -41,6 +41,7 @@ from core.choices import (
     COMMITMENT_TITLE_MAX,
     INDICATOR_NAME_MAX,
     INDICATOR_UNIT_MAX,
+    REASON_MAX,
     SERVICE_LABELS,
 )
 from core.forms import (
@@ -358,6 +359,14 @@ class PublishForm(FlaskForm):
         validators=[
             DataRequired(message=_l("Please tick the box to confirm the publication."))
         ],
+    )
+
+
+class WithdrawForm(FlaskForm):
+    reason = long_text(
+        _l("Why is the commitment withdrawn? (shown to the public)"),
+        REASON_MAX,
+        required=True,
     )
 
 

@@ -1,7 +1,7 @@
 """Compiling and publishing the pact: the document's texts (title, introduction,
 governance and theme names in each of the pact's languages, partners, signing
 authority, reporting schedule, licence) and its publication, signed by an official
-for the authority."""
+for the authority. Once the pact is published, both go into its public change log."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from commitments.models import PACT_STATUSES, Commitment
+from commitments.changes import record_pact_change
+from commitments.models import PACT_STATUSES, Commitment, PactChangeKind
 from core.audit import AuditAction, changed_fields, record_staff_action
 from core.errors import DomainError
 from core.models import (
@@ -75,6 +76,8 @@ def update_pact_document(
         record_staff_action(
             actor_id, pact.id, AuditAction.EDIT, "pact", pact.id, fields=fields
         )
+    if fields and pact.published_at is not None:
+        record_pact_change(pact.id, PactChangeKind.DOCUMENT, utcnow(), fields=fields)
     return {"pact": pact.id}
 
 
@@ -126,9 +129,11 @@ def publish_pact(actor_id: int, pact_id: int) -> dict[str, Any]:
     pact = _pact(pact_id)
     if pact.published_at is not None:
         raise DomainError("conflict", _("The pact is already published."))
-    signed = db.session.scalar(
-        select(func.count(Commitment.id)).where(
-            Commitment.pact_id == pact_id, Commitment.status.in_(PACT_STATUSES)
+    signed = list(
+        db.session.scalars(
+            select(Commitment).where(
+                Commitment.pact_id == pact_id, Commitment.status.in_(PACT_STATUSES)
+            )
         )
     )
     if not signed:
@@ -138,7 +143,17 @@ def publish_pact(actor_id: int, pact_id: int) -> dict[str, Any]:
     pact.published_at = utcnow()
     pact.signed_by_id = actor.id
     pact.status = PactStatus.PUBLISHED
+    for commitment in signed:
+        commitment.joined_at = pact.published_at
+    record_pact_change(
+        pact.id, PactChangeKind.PUBLISHED, pact.published_at, commitments=len(signed)
+    )
     record_staff_action(
-        actor.id, pact.id, AuditAction.PUBLISH, "pact", pact.id, commitments=signed
+        actor.id,
+        pact.id,
+        AuditAction.PUBLISH,
+        "pact",
+        pact.id,
+        commitments=len(signed),
     )
     return {"pact": pact.id, "published_at": pact.published_at.isoformat()}

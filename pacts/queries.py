@@ -245,6 +245,7 @@ def commitment_record(commitment: Commitment) -> dict[str, Any]:
         "status": commitment.status,
         "status_reason": commitment.status_reason,
         "version": commitment.version,
+        **_joining(commitment),
         "latest": None
         if latest is None
         else {"date": latest.reported_on.isoformat(), "value": latest.value},
@@ -252,6 +253,20 @@ def commitment_record(commitment: Commitment) -> dict[str, Any]:
             commitment.indicator_baseline, commitment.indicator_target, value
         ),
         "reports": [_report(report) for report in commitment.reports],
+    }
+
+
+def _joining(commitment: Commitment) -> dict[str, Any]:
+    """The day (in the pact's timezone) the commitment became part of the published
+    pact, and whether that was after the publication (it joined the living pact
+    later)."""
+    joined, published = commitment.joined_at, commitment.pact.published_at
+    zone = ZoneInfo(commitment.pact.timezone)
+    return {
+        "joined_on": joined.astimezone(zone).date().isoformat() if joined else None,
+        "joined_later": joined is not None
+        and published is not None
+        and joined > published,
     }
 
 

@@ -1,6 +1,7 @@
 """The officials' pages of a pact: the compile list of its commitments (filters,
 agree, reorder, sign for the authority, publish), the pact document, adding and
-editing a commitment (with its history), and the programme indicators. Facilitators
+editing a commitment (with its history), withdrawing one from the published pact
+(a confirmation page asking for the reason), and the programme indicators. Facilitators
 may read the list and the commitments; only officials change anything. Each view
 parses a form, calls one use case, and flashes the outcome."""
 
@@ -41,6 +42,7 @@ from pacts.forms import (
     MoveForm,
     ProgrammeIndicatorForm,
     PublishForm,
+    WithdrawForm,
     commitment_values,
 )
 from pacts.indicators import (
@@ -48,6 +50,7 @@ from pacts.indicators import (
     delete_programme_indicator,
     pact_indicator,
 )
+from pacts.living import withdraw_commitment
 from pacts.publishing import publish_pact, update_pact_document
 from pacts.queries import (
     commitment_history,
@@ -283,7 +286,45 @@ def commitment(pact: Pact, commitment_id: int) -> str:
         pact=pact,
         commitment=found,
         history=commitment_history(found),
+        withdrawable=_withdrawable(pact, found),
     )
+
+
+def _withdrawable(pact: Pact, commitment: Commitment) -> bool:
+    """Whether the commitment is part of the published pact (so may be withdrawn)."""
+    return pact.published_at is not None and commitment.status in PACT_STATUSES
+
+
+def _render_withdraw(
+    pact: Pact, commitment: Commitment, form: WithdrawForm, status: int = 200
+) -> tuple[str, int]:
+    page = render_template(
+        "pacts/staff_withdraw.html",
+        pact=pact,
+        commitment=commitment,
+        form=form,
+        withdrawable=_withdrawable(pact, commitment),
+    )
+    return page, status
+
+
+@bp.route("/commitments/<int:commitment_id>/withdraw", methods=["GET", "POST"])
+@official_required
+def withdraw(pact: Pact, commitment_id: int) -> Response | tuple[str, int]:
+    """Withdraw a commitment from the published pact: the page says what follows
+    and asks for the reason the public will read."""
+    commitment = _commitment_or_404(pact, commitment_id)
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        return _render_withdraw(pact, commitment, form)
+    try:
+        withdraw_commitment(
+            current_user.id, pact.id, commitment.id, form.reason.data or ""
+        )
+    except DomainError as exc:
+        return _render_withdraw(pact, commitment, form, _show_refusal(form, exc))
+    flash(_("The commitment is withdrawn from the pact."), "success")
+    return redirect(url_for(".commitment", slug=pact.slug, commitment_id=commitment.id))
 
 
 # --- programme indicators ----------------------------------------------------------

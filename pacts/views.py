@@ -1,7 +1,8 @@
 """Public pages of pacts: the home page listing the installation's pacts, a pact's
 public page (while it is co-created, an invitation to join; once published, the
-signed pact with its commitments and progress charts), one commitment's page with
-its reports, and the download of a report's evidence file. No login needed."""
+signed pact with its commitments and progress charts), its change log since the
+publication, one commitment's page with its reports (also once withdrawn, with the
+reason), and the download of a report's evidence file. No login needed."""
 
 from __future__ import annotations
 
@@ -13,7 +14,11 @@ from werkzeug.wrappers import Response
 
 from commitments.models import PACT_STATUSES, Commitment
 from commitments.operations import pact_commitment
-from core.choices import COMMITMENT_STATUS_LABELS, PROGRESS_BUCKET_LABELS
+from core.choices import (
+    COMMITMENT_STATUS_LABELS,
+    PROGRESS_BUCKET_LABELS,
+    CommitmentStatus,
+)
 from core.errors import DomainError
 from core.headers import public_page
 from core.models import Pact
@@ -21,6 +26,7 @@ from core.pacts import find_pact, list_pacts
 from core.time import local_day
 from pacts import bp
 from pacts.charts import bucket_bar, meter
+from pacts.living import change_log
 from pacts.monitoring import evidence_folder, evidence_of
 from pacts.queries import commitment_chart, commitment_record, pact_overview
 
@@ -63,14 +69,19 @@ def _pact(slug: str) -> Pact:
     return pact
 
 
+# A withdrawn commitment keeps its public page (its address is stable), with its reason.
+PUBLIC_STATUSES = (*PACT_STATUSES, CommitmentStatus.WITHDRAWN)
+
+
 def _public_commitment(slug: str, commitment_id: int) -> Commitment:
-    """A commitment that is part of a published pact; 404 for anything else."""
+    """A commitment that is (or was, until withdrawn) part of a published pact; 404
+    for anything else."""
     pact = _pact(slug)
     try:
         commitment = pact_commitment(pact.id, commitment_id)
     except DomainError:
         abort(404)
-    if pact.published_at is None or commitment.status not in PACT_STATUSES:
+    if pact.published_at is None or commitment.status not in PUBLIC_STATUSES:
         abort(404)
     return commitment
 
@@ -84,6 +95,16 @@ def pact_page(slug: str) -> str:
     return render_template("pacts/pact.html", pact=pact, overview=pact_overview(pact))
 
 
+@bp.get("/p/<slug>/changes")
+@public_page
+def changes(slug: str) -> str:
+    """What changed in the published pact since its publication, newest first."""
+    pact = _pact(slug)
+    if pact.published_at is None:
+        abort(404)
+    return render_template("pacts/changes.html", pact=pact, changes=change_log(pact))
+
+
 @bp.get("/p/<slug>/commitments/<int:commitment_id>")
 @public_page
 def commitment_page(slug: str, commitment_id: int) -> str:
@@ -95,6 +116,7 @@ def commitment_page(slug: str, commitment_id: int) -> str:
         commitment=commitment_record(commitment),
         signatures=commitment.signatures,
         chart=chart,
+        withdrawn_at=commitment.withdrawn_at,
     )
 
 

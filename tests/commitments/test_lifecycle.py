@@ -32,6 +32,7 @@ MAY: dict[Action, dict[Status, str]] = {
         Status.AT_RISK: "ycccc",
         Status.DONE: "ycccc",
         Status.DROPPED: "ycccc",
+        Status.WITHDRAWN: "ccccc",
     },
     Action.AGREE: {
         Status.DRAFT: "yffff",
@@ -41,6 +42,7 @@ MAY: dict[Action, dict[Status, str]] = {
         Status.AT_RISK: "cffff",
         Status.DONE: "cffff",
         Status.DROPPED: "cffff",
+        Status.WITHDRAWN: "cffff",
     },
     Action.SIGN: {
         Status.DRAFT: "yfyyy",
@@ -50,6 +52,18 @@ MAY: dict[Action, dict[Status, str]] = {
         Status.AT_RISK: "yfyyf",
         Status.DONE: "cfccc",
         Status.DROPPED: "cfccc",
+        Status.WITHDRAWN: "cfccc",
+    },
+    # Only an official withdraws, and only a commitment that is in the pact.
+    Action.WITHDRAW: {
+        Status.DRAFT: "cffff",
+        Status.AGREED: "cffff",
+        Status.SIGNED: "yffff",
+        Status.IN_PROGRESS: "yffff",
+        Status.AT_RISK: "yffff",
+        Status.DONE: "yffff",
+        Status.DROPPED: "yffff",
+        Status.WITHDRAWN: "cffff",
     },
 }
 CODES = {"y": None, "f": "forbidden", "c": "conflict"}
@@ -166,6 +180,7 @@ def test_a_signed_proposal_stays_a_draft() -> None:
         (Status.AT_RISK, True),
         (Status.DONE, True),
         (Status.DROPPED, True),
+        (Status.WITHDRAWN, False),
     ],
 )
 def test_only_commitments_past_agreement_and_signature_are_in_the_pact(
@@ -179,3 +194,35 @@ def test_only_an_organisation_that_is_not_a_party_joins_by_signing(
     standing: Standing,
 ) -> None:
     assert lifecycle.joins_as_co_signer(standing) is (standing is Standing.OTHER)
+
+
+# Whether a commitment joins the living pact now: (status, pact published, joined
+# before) -> joins. Only a published pact is joined, by a commitment in it by its
+# status, and only once.
+IN_PACT = {
+    Status.SIGNED,
+    Status.IN_PROGRESS,
+    Status.AT_RISK,
+    Status.DONE,
+    Status.DROPPED,
+}
+JOINS = {
+    (status, published, joined): status in IN_PACT and published and not joined
+    for status in Status
+    for published in (False, True)
+    for joined in (False, True)
+}
+
+
+@pytest.mark.parametrize(("status", "published", "joined"), sorted(JOINS))
+def test_a_commitment_joins_the_published_pact_once_when_it_enters_it(
+    status: Status, published: bool, joined: bool
+) -> None:
+    expected = JOINS[(status, published, joined)]
+    assert lifecycle.joins_pact(status, published, joined) is expected
+
+
+def test_a_signature_after_the_publication_joins_the_pact() -> None:
+    assert lifecycle.joins_pact(Status.SIGNED, published=True, joined=False)
+    assert not lifecycle.joins_pact(Status.AGREED, published=True, joined=False)
+    assert not lifecycle.joins_pact(Status.SIGNED, published=False, joined=False)

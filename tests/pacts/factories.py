@@ -120,7 +120,12 @@ def publish_on(pact_id: int, day: date) -> None:
     it)."""
     pact = db.session.get(Pact, pact_id)
     assert pact is not None
-    pact.published_at = datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
+    moved = datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
+    for commitment in db.session.scalars(
+        select(Commitment).where(Commitment.joined_at == pact.published_at)
+    ):
+        commitment.joined_at = moved  # those published with it move with it
+    pact.published_at = moved
     db.session.commit()
 
 
@@ -137,6 +142,8 @@ def backdate(pact_id: int, days: int) -> None:
         select(Commitment).where(Commitment.pact_id == pact_id)
     ):
         commitment.created_at -= shift
+        if commitment.joined_at is not None:
+            commitment.joined_at -= shift
         for signature in commitment.signatures:
             signature.signed_at -= shift
     db.session.commit()
