@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
@@ -76,20 +77,34 @@ def yes_no(flag: bool) -> str:
     return str(_("Yes") if flag else _("No"))
 
 
+def labelled(labels: Mapping[Any, Any], key: str | None) -> str | None:
+    """A code's label (an empty cell for none; an unknown code as it is, never a
+    failed export)."""
+    return str(labels.get(key, key)) if key else None
+
+
 def listed(labels: Sequence[str]) -> str | None:
     """Several labels in one cell (an empty cell for none)."""
     return "; ".join(labels) or None
 
 
-def write_workbook(sheet: Sheet) -> bytes:
-    """The sheet as an XLSX file, written off the event loop."""
-    return off_the_event_loop(workbook_bytes, sheet)
+def write_workbook(*sheets: Sheet) -> bytes:
+    """The sheets as one XLSX file, written off the event loop."""
+    return off_the_event_loop(workbook_bytes, *sheets)
 
 
-def workbook_bytes(sheet: Sheet) -> bytes:
+def workbook_bytes(*sheets: Sheet) -> bytes:
+    workbook = Workbook(write_only=True)
+    for sheet in sheets:
+        _write_sheet(workbook, sheet)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_sheet(workbook: Workbook, sheet: Sheet) -> None:
     zone = ZoneInfo(sheet.timezone)
     rows = [[_local(value, zone) for value in row] for row in sheet.rows]
-    workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(_sheet_title(sheet.title))
     for index, width in enumerate(_widths(sheet.header, rows), start=1):
         worksheet.column_dimensions[get_column_letter(index)].width = width
@@ -99,9 +114,6 @@ def workbook_bytes(sheet: Sheet) -> bytes:
     worksheet.append([_header_cell(worksheet, label) for label in sheet.header])
     for row in rows:
         worksheet.append([_cell(worksheet, value, sheet.date_format) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def _local(value: Value, zone: ZoneInfo) -> Value:

@@ -7,7 +7,6 @@ and every moment as a date and time in the pact's timezone. The CSV beside it
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from babel import Locale
 from flask_babel import gettext as _
@@ -22,7 +21,7 @@ from core.choices import (
 )
 from core.models import Pact, current_language
 from core.pacts import theme_label
-from core.workbooks import Sheet, Value, date_format, listed, yes_no
+from core.workbooks import Sheet, Value, date_format, labelled, listed, yes_no
 from extensions import db
 from stakeholders.models import Organisation
 from stakeholders.queries import registrations_query
@@ -73,9 +72,9 @@ def _row(organisation: Organisation, locale: Locale) -> list[Value]:
     consent = organisation.consents[0] if organisation.consents else None
     return [
         organisation.name,
-        _label(KIND_LABELS, organisation.kind),
-        _label(SIZE_LABELS, organisation.size),
-        _label(SECTOR_LABELS, organisation.sector),
+        labelled(KIND_LABELS, organisation.kind),
+        labelled(SIZE_LABELS, organisation.size),
+        labelled(SECTOR_LABELS, organisation.sector),
         organisation.locality,
         organisation.region,
         locale.territories.get(organisation.country, organisation.country),
@@ -86,11 +85,11 @@ def _row(organisation: Organisation, locale: Locale) -> list[Value]:
         contact.email if contact else None,
         contact.phone if contact else None,
         listed(
-            [_label(SERVICE_LABELS, key) or key for key in organisation.service_keys]
+            [labelled(SERVICE_LABELS, key) or key for key in organisation.service_keys]
         ),
         listed([theme_label(theme) for theme in organisation.themes]),
         organisation.motivation or None,
-        _label(STATUS_LABELS, organisation.status),
+        labelled(STATUS_LABELS, organisation.status),
         organisation.created_at,
         organisation.decided_at,
         organisation.decision_reason or None,
@@ -99,10 +98,3 @@ def _row(organisation: Organisation, locale: Locale) -> list[Value]:
         consent.given_at if consent else None,
         yes_no(consent.withdrawn_at is not None) if consent else None,
     ]
-
-
-def _label(labels: Mapping[Any, Any], key: str | None) -> str | None:
-    """A code's label; an unknown code as it is (never a failed export)."""
-    if not key:
-        return None
-    return str(labels.get(key, key))

@@ -6,14 +6,11 @@ the pact's timezone. The CSV beside it (workshops.queries) keeps the codes."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from core.models import Pact
-from core.workbooks import Sheet, Value, date_format, yes_no
+from core.workbooks import Sheet, Value, date_format, labelled, yes_no
 from workshops.forms import ATTENDANCE_LABELS, ENROLMENT_STATUS_LABELS, SOURCE_LABELS
 from workshops.models import Enrolment, EnrolmentStatus, Workshop
 from workshops.queries import enrolments_by_status
@@ -55,15 +52,11 @@ def _row(enrolment: Enrolment, rank: int) -> list[Value]:
         person.name,
         person.organisation.name if person.organisation else None,
         person.email,
-        _label(ENROLMENT_STATUS_LABELS, enrolment.status),
+        labelled(ENROLMENT_STATUS_LABELS, enrolment.status),
         rank if waiting else None,
-        _label(SOURCE_LABELS, enrolment.source),
-        _label(ATTENDANCE_LABELS, enrolment.attendance),
+        labelled(SOURCE_LABELS, enrolment.source),
+        labelled(ATTENDANCE_LABELS, enrolment.attendance),
         enrolment.invited_at,
         enrolment.created_at,
         yes_no(enrolment.revoked),
     ]
-
-
-def _label(labels: Mapping[str, Any], key: str | None) -> str | None:
-    return str(labels.get(key, key)) if key else None
