@@ -24,18 +24,18 @@ def test_the_audit_workbook_has_labels_local_times_and_numbers(
     login(official)
     before = last_entry_id()
 
-    response = client.get(f"{AUDIT}.xlsx?action=approve&lang=it")
+    response = client.get(f"{AUDIT}.xlsx?action=approve&lang=ro")
 
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.get_data())).active
     assert isinstance(sheet, Worksheet)
-    assert sheet.title == "Registro di audit"
+    assert sheet.title == "Jurnal de audit"
     header = [cell.value for cell in sheet[1]]
-    assert header[:4] == ["Data e ora", "Membro dello staff", "Azione", "Oggetto"]
+    assert header[:4] == ["Data și ora", "Membru al echipei", "Acțiune", "Obiect"]
     when, _actor, action, subject, number, _details = sheet[2]
     assert when.value == datetime(2025, 1, 15, 12, 0)  # Bucharest, UTC+2
-    assert when.number_format == "dd/mm/yyyy hh:mm"
-    assert (action.value, subject.value) == ("Iscrizione approvata", "Iscrizione")
+    assert when.number_format == "dd.mm.yyyy hh:mm"
+    assert (action.value, subject.value) == ("A aprobat o înregistrare", "Înregistrare")
     assert number.value == 7
     assert sheet.max_row == 2
     [recorded] = entries_after(before)

@@ -26,7 +26,8 @@ def registered(
     login: Callable[[int], None],
     make_registration: Callable[..., dict[str, Any]],
 ) -> None:
-    make_pact("torino", timezone="Europe/Rome", languages="it,en", country="IT")
+    # A pact's pages speak its languages: this one speaks Italian and Romanian.
+    make_pact("torino", timezone="Europe/Rome", languages="it,ro,en", country="IT")
     login(make_staff("official", pacts=("torino",)))
     make_registration(
         pact="torino",

@@ -75,7 +75,7 @@ def test_the_attendance_workbook_has_romanian_labels_and_numeric_places(
     assert enrolled.number_format == "dd.mm.yyyy hh:mm"
 
 
-def test_the_attendance_workbook_has_italian_labels(
+def test_the_attendance_workbook_has_english_labels_and_a_filter(
     client: FlaskClient,
     official: int,
     pact: int,
@@ -83,14 +83,15 @@ def test_the_attendance_workbook_has_italian_labels(
     make_registration: Callable[..., dict[str, Any]],
 ):
     login(official)
-    sheet = attendance_workbook(client, official, pact, make_registration, "it")
+    sheet = attendance_workbook(client, official, pact, make_registration, "en")
 
     assert [cell.value for cell in sheet[1]][:4] == [
-        "Nome",
-        "Organizzazione",
+        "Name",
+        "Organisation",
         "E-mail",
-        "Stato",
+        "Status",
     ]
-    assert sheet["D3"].value == "In lista d'attesa"
+    assert sheet["D3"].value == "On the waiting list"
+    assert sheet["H2"].number_format == "yyyy-mm-dd hh:mm"
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == "A1:J4"

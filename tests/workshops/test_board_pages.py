@@ -463,31 +463,27 @@ def test_the_summary_workbook_has_a_sheet_per_part_with_labels_numbers_and_dates
     ids = a_full_session(setup)
     login(setup.facilitator)
 
-    response = client.get(setup.url("board/summary.xlsx") + "?lang=it")
+    response = client.get(setup.url("board/summary.xlsx") + "?lang=ro")
 
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.get_data()))
-    assert book.sheetnames == [
-        "Raggruppamenti e schede",
-        "Impegni",
-        "Firme",
-        "Presenze",
-    ]
-    cards = {row[0].value: row for row in book["Raggruppamenti e schede"].iter_rows(2)}
-    assert cards[ids["lonely"]][3].value == "Idea"
+    names = ["Grupuri și carduri", "Angajamente", "Semnături", "Prezență"]
+    assert book.sheetnames == names
+    cards = {row[0].value: row for row in book[names[0]].iter_rows(2)}
+    assert cards[ids["lonely"]][3].value == "Idee"
     assert cards[ids["lonely"]][7].value == 3  # votes, a number
     assert cards[ids["member"]][1].value == ids["head"]  # in the head's cluster
-    [commitment] = book["Impegni"].iter_rows(2)
-    assert commitment[4].value == "Bozza"  # a proposal until an official agrees it
+    [commitment] = book[names[1]].iter_rows(2)
+    assert commitment[4].value == "Ciornă"  # a proposal until an official agrees it
     assert commitment[5].value == datetime(2031, 6, 30)
-    assert commitment[5].number_format == "dd/mm/yyyy"
+    assert commitment[5].number_format == "dd.mm.yyyy"
     assert (commitment[7].value, commitment[8].value) == (12, 4)
     signed = db.session.scalars(select(Signature.signed_at)).all()
     local = {
         at.astimezone(ZoneInfo(TIMEZONE)).replace(tzinfo=None, microsecond=0)
         for at in signed
     }
-    signatures = list(book["Firme"].iter_rows(2))
+    signatures = list(book[names[2]].iter_rows(2))
     assert {row[3].value for row in signatures} == local
     assert all(row[3].is_date for row in signatures)
 
