@@ -1,5 +1,6 @@
-"""Helpers for what the app hands over as files: a JSON attachment nobody caches
-(personal data), and the number of rows a bulk UPDATE or DELETE touched."""
+"""Helpers for what the app hands over as files: an attachment nobody caches (exports
+and personal data, as a file or as JSON), and the number of rows a bulk UPDATE or
+DELETE touched."""
 
 from __future__ import annotations
 
@@ -10,12 +11,26 @@ from flask import Response
 
 from core.headers import PRIVATE_HEADERS
 
+CSV_MIMETYPE = "text/csv; charset=utf-8"
+
 
 def json_attachment(document: Any, filename: str) -> Response:
     """The document as a downloaded JSON file that no cache keeps."""
     return Response(
         json.dumps(document, ensure_ascii=False, indent=2),
         mimetype="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            **PRIVATE_HEADERS,
+        },
+    )
+
+
+def attachment(body: bytes, mimetype: str, filename: str) -> Response:
+    """A downloaded file that no cache keeps."""
+    return Response(
+        body,
+        mimetype=mimetype,
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',
             **PRIVATE_HEADERS,

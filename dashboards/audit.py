@@ -1,7 +1,7 @@
 """The audit log of a pact for its officials: who did what and when, newest first,
 paginated, filtered by action, staff member and days (a GET form), and the same
-selection as CSV (whose download is itself recorded). Facilitators get 403, another
-pact's staff 404."""
+selection as XLSX for spreadsheets or CSV for other programs (whose download is
+itself recorded). Facilitators get 403, another pact's staff 404."""
 
 from __future__ import annotations
 
@@ -13,9 +13,11 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from core.audit import AUDIT_ACTION_LABELS, AuditAction, AuditEntry, record_staff_action
+from core.downloads import CSV_MIMETYPE, attachment
 from core.models import Pact
 from core.spreadsheets import csv_text
 from core.urls import query_int
+from core.workbooks import XLSX_MIMETYPE, write_workbook
 from dashboards.audit_log import (
     AUDIT_COLUMNS,
     SUBJECT_LABELS,
@@ -23,6 +25,7 @@ from dashboards.audit_log import (
     audit_actors,
     audit_query,
     audit_rows,
+    audit_sheet,
 )
 from dashboards.forms import AuditFilterForm
 from extensions import db
@@ -85,11 +88,18 @@ def index(pact: Pact) -> str:
     )
 
 
-@bp.get("/audit.csv")
+@bp.get("/audit.<any(csv, xlsx):fmt>")
 @official_required
-def export(pact: Pact) -> Response:
+def export(pact: Pact, fmt: str) -> Response:
+    """XLSX for spreadsheets (labels, dates), CSV with the codes for other programs."""
     filters = _filters_form(pact).filters()
-    rows = audit_rows(pact, filters)
+    if fmt == "csv":
+        rows = audit_rows(pact, filters)
+        body, count = csv_text(rows, AUDIT_COLUMNS).encode("utf-8"), len(rows)
+        mimetype = CSV_MIMETYPE
+    else:
+        sheet = audit_sheet(pact, filters)
+        body, mimetype, count = write_workbook(sheet), XLSX_MIMETYPE, len(sheet.rows)
     record_staff_action(
         current_user.id,
         pact.id,
@@ -97,16 +107,10 @@ def export(pact: Pact) -> Response:
         "pact",
         pact.id,
         export="audit",
-        format="csv",
-        rows=len(rows),
+        format=fmt,
+        rows=count,
         filters=sorted(filters),
     )
-    filename = f"{pact.slug}-audit-{date.today().isoformat()}.csv"
-    return Response(
-        csv_text(rows, AUDIT_COLUMNS).encode("utf-8"),
-        mimetype="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
+    return attachment(
+        body, mimetype, f"{pact.slug}-audit-{date.today().isoformat()}.{fmt}"
     )

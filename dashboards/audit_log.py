@@ -1,6 +1,8 @@
 """Read side of the audit log for a pact's officials: one filter definition (action,
-staff member, days in the pact's timezone) shared by the page and its CSV export, the
-staff members to filter by, and the export's rows."""
+staff member, days in the pact's timezone) shared by the page and its exports, the
+staff members to filter by, the CSV's rows (codes, ISO times) and the workbook for
+spreadsheets (labels in the official's language, times as dates in the pact's
+timezone)."""
 
 from __future__ import annotations
 
@@ -10,11 +12,13 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 
-from core.audit import AuditEntry
+from core.audit import AUDIT_ACTION_LABELS, AuditEntry
 from core.models import Pact
+from core.workbooks import Sheet, date_format
 from extensions import db
 from stakeholders.models import Person
 
@@ -26,6 +30,15 @@ AUDIT_COLUMNS = [
     "subject_type",
     "subject_id",
     "details",
+]
+
+SHEET_HEADER = [
+    _l("When"),
+    _l("Staff member"),
+    _l("Action"),
+    _l("Subject"),
+    _l("Subject number"),
+    _l("Details"),
 ]
 
 SUBJECT_LABELS: dict[str, Any] = {
@@ -97,3 +110,35 @@ def audit_rows(pact: Pact, filters: Mapping[str, str]) -> list[dict[str, object]
         }
         for entry in entries
     ]
+
+
+def audit_sheet(pact: Pact, filters: Mapping[str, str]) -> Sheet:
+    """The entries matching the filters, newest first, for a spreadsheet."""
+    entries = list(db.session.scalars(audit_query(pact, filters)))
+    names = actor_names(entry.actor_id for entry in entries)
+    return Sheet(
+        title=_("Audit log"),
+        header=[str(label) for label in SHEET_HEADER],
+        rows=[
+            [
+                entry.at,
+                names.get(entry.actor_id),
+                str(AUDIT_ACTION_LABELS.get(entry.action, entry.action)),
+                str(SUBJECT_LABELS.get(entry.subject_type, entry.subject_type)),
+                entry.subject_id,
+                _details(entry.details),
+            ]
+            for entry in entries
+        ],
+        timezone=pact.timezone,
+        date_format=date_format(),
+    )
+
+
+def _details(details: Mapping[str, Any]) -> str | None:
+    """As the page shows them: one `key: value` a line, lists joined by commas."""
+    lines = [
+        f"{key}: {', '.join(map(str, value)) if isinstance(value, list) else value}"
+        for key, value in sorted(details.items())
+    ]
+    return "\n".join(lines) or None

@@ -30,12 +30,13 @@ from core.choices import (
     RegistrationStatus,
     Role,
 )
-from core.downloads import json_attachment
+from core.downloads import CSV_MIMETYPE, attachment, json_attachment
 from core.errors import DomainError
 from core.forms import ConfirmForm, RegistrationFilterForm
 from core.models import Pact
-from core.spreadsheets import write_csv, write_xlsx
+from core.spreadsheets import write_csv
 from core.urls import query_int
+from core.workbooks import XLSX_MIMETYPE, write_workbook
 from dashboards.forms import DecisionForm
 from extensions import db
 from pacts.personal_data import (
@@ -51,6 +52,7 @@ from stakeholders.queries import (
     registrations_query,
 )
 from stakeholders.services import count_pending, decide_registration
+from stakeholders.workbook import registrations_sheet
 from workshops.queries import upcoming_workshops
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -152,16 +154,18 @@ def decide(pact: Pact, organisation_id: int, decision: str) -> Response:
 @bp.get("/p/<slug>/registrations.<any(csv, xlsx):fmt>")
 @official_required
 def export(pact: Pact, fmt: str) -> Response:
+    """The registrations matching the filters: XLSX for spreadsheets (labels, dates),
+    CSV with the codes for re-import and other programs."""
     filters_form = RegistrationFilterForm(request.args)
     filters_form.validate()
     filters = filters_form.filters()
-    rows = export_rows(pact.id, filters)
     filename = f"{pact.slug}-registrations-{date.today().isoformat()}.{fmt}"
     if fmt == "csv":
-        body, mimetype = write_csv(rows, COLUMNS), "text/csv; charset=utf-8"
+        rows = export_rows(pact.id, filters)
+        body, mimetype, count = write_csv(rows, COLUMNS), CSV_MIMETYPE, len(rows)
     else:
-        body = write_xlsx(rows, pact.slug, COLUMNS)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        sheet = registrations_sheet(pact, filters)
+        body, mimetype, count = write_workbook(sheet), XLSX_MIMETYPE, len(sheet.rows)
     # The filters' names only: a search may be someone's name.
     record_staff_action(
         current_user.id,
@@ -171,17 +175,10 @@ def export(pact: Pact, fmt: str) -> Response:
         pact.id,
         export="registrations",
         format=fmt,
-        rows=len(rows),
+        rows=count,
         filters=sorted(filters),
     )
-    return Response(
-        body,
-        mimetype=mimetype,
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return attachment(body, mimetype, filename)
 
 
 # --- personal data of a registration's contact ----------------------------------------

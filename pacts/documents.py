@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template
@@ -19,13 +18,13 @@ from flask import current_app, render_template
 from core.choices import COMMITMENT_STATUS_LABELS
 from core.links import public_url
 from core.models import PACT_TEXT_FIELDS, Pact, current_language
+from core.offload import off_the_event_loop
 from core.pacts import theme_label
 from core.spreadsheets import csv_text
 from core.time import utcnow
 from pacts.living import change_log
 from pacts.queries import commitment_chart, pact_overview, published_commitments
 
-T = TypeVar("T")
 SCHEMA_PATH = "/open-data/commitments.schema.json"
 # The columns of commitments.csv: one row per commitment of the published pact.
 COMMITMENT_COLUMNS = [
@@ -135,25 +134,6 @@ def _write_pdf(html: str, base_url: str) -> bytes:
     fetcher = URLFetcher(allowed_protocols=("file",))
     document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
     return bytes(document.write_pdf())
-
-
-_render_thread: Any = None
-
-
-def off_the_event_loop(work: Callable[..., T], *args: Any) -> T:
-    """Under gevent (`python app.py`) seconds of CPU in a request would stall every
-    live board of the process: the work runs in one native thread of its own (one
-    rendering at a time), while the event loop goes on. Elsewhere it runs here."""
-    global _render_thread
-    from gevent import monkey
-
-    if not monkey.is_module_patched("threading"):
-        return work(*args)
-    if _render_thread is None:
-        from gevent.threadpool import ThreadPool
-
-        _render_thread = ThreadPool(1)
-    return cast(T, _render_thread.apply(work, args))
 
 
 def _published_on(published_at: str | None, timezone: str) -> date | None:

@@ -5,6 +5,7 @@ on a free port, and the printed official login opens the registrations dashboard
 from __future__ import annotations
 
 import html
+import io
 import json
 import os
 import re
@@ -19,6 +20,7 @@ from typing import Any
 
 import pytest
 import requests
+from openpyxl import load_workbook
 
 from tests.conftest import free_port
 
@@ -186,12 +188,21 @@ def test_python_app_serves_the_demo_and_the_official_sees_its_registrations(
         dashboard = browser.get(
             f"{demo_server}/staff/p/ilfov/registrations", timeout=10
         )
+        # Written by gevent's native thread (`off_the_event_loop`), not the loop.
+        workbook = browser.get(
+            f"{demo_server}/staff/p/ilfov/registrations.xlsx", timeout=30
+        )
 
     assert dashboard.status_code == 200
     assert dashboard.url.endswith("/staff/p/ilfov/registrations")
     for organisation in ("EcoPack Ambalaje SRL", "Termo Eficient Jilava SRL"):
         assert organisation in dashboard.text
     assert "Riciclo Po S.r.l." not in dashboard.text  # another pact's registration
+    assert workbook.status_code == 200
+    sheet = load_workbook(io.BytesIO(workbook.content)).active
+    assert sheet is not None
+    names = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert {"EcoPack Ambalaje SRL", "Termo Eficient Jilava SRL"} <= names
 
 
 def test_python_app_serves_the_published_demo_pact_its_pdf_and_open_data(

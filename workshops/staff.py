@@ -27,12 +27,14 @@ from werkzeug.wrappers import Response
 
 from core.audit import AuditAction, record_staff_action
 from core.choices import Role
+from core.downloads import CSV_MIMETYPE, attachment
 from core.errors import DomainError
 from core.forms import ActionForm, RegistrationFilterForm
 from core.models import Pact
 from core.outcomes import perform, refuse_on_form
-from core.spreadsheets import write_csv, write_xlsx
+from core.spreadsheets import write_csv
 from core.time import utcnow
+from core.workbooks import XLSX_MIMETYPE, write_workbook
 from stakeholders.auth import official_required, pact_staff_required
 from stakeholders.services import theme_choices
 from workshops.enrolment import decline_for, enrol_people
@@ -64,6 +66,7 @@ from workshops.scheduling import (
     set_workshop_status,
     update_workshop,
 )
+from workshops.workbook import attendance_sheet
 
 bp = Blueprint("workshop_staff", __name__, url_prefix="/staff/p/<slug>/workshops")
 
@@ -326,18 +329,19 @@ def enrolment_action(
 @bp.get("/<int:workshop_id>/attendance.<any(csv, xlsx):fmt>")
 @official_required
 def attendance_export(pact: Pact, workshop_id: int, fmt: str) -> Response:
+    """XLSX for spreadsheets (labels, dates), CSV with the codes for other programs."""
     workshop = _workshop_or_404(pact, workshop_id)
-    rows = attendance_rows(workshop.id)
     filename = (
         f"{pact.slug}-workshop-{workshop.id}-attendance-{date.today().isoformat()}"
         f".{fmt}"
     )
     if fmt == "csv":
-        body = write_csv(rows, ATTENDANCE_COLUMNS)
-        mimetype = "text/csv; charset=utf-8"
+        rows = attendance_rows(workshop.id)
+        body, count = write_csv(rows, ATTENDANCE_COLUMNS), len(rows)
+        mimetype = CSV_MIMETYPE
     else:
-        body = write_xlsx(rows, f"workshop-{workshop.id}", ATTENDANCE_COLUMNS)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        sheet = attendance_sheet(pact, workshop)
+        body, mimetype, count = write_workbook(sheet), XLSX_MIMETYPE, len(sheet.rows)
     record_staff_action(
         current_user.id,
         pact.id,
@@ -346,13 +350,6 @@ def attendance_export(pact: Pact, workshop_id: int, fmt: str) -> Response:
         workshop.id,
         export="attendance",
         format=fmt,
-        rows=len(rows),
+        rows=count,
     )
-    return Response(
-        body,
-        mimetype=mimetype,
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return attachment(body, mimetype, filename)

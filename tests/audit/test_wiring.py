@@ -272,6 +272,17 @@ def export_board_summary(w: World) -> Step:
     )
 
 
+def export_board_summary_workbook(w: World) -> Step:
+    workshop = w.workshop()
+    return Step(
+        f"/w/{workshop}/board/summary.xlsx",
+        A.EXPORT,
+        "workshop",
+        workshop,
+        details={"export": "board_summary", "format": "xlsx"},
+    )
+
+
 def add_commitment(w: World) -> Step:
     form = commitment_form(theme_id(w.pact), w.lead())
     return Step(
@@ -419,6 +430,7 @@ STAFF_ROUTES: dict[str, Callable[[World], Step]] = {
     "mark attendance": mark_attendance,
     "export attendance": export_attendance,
     "export a board's summary": export_board_summary,
+    "export a board's summary as a workbook": export_board_summary_workbook,
     "add a commitment": add_commitment,
     "edit a commitment": edit_commitment,
     "agree a commitment": agree,

@@ -22,8 +22,9 @@ from stakeholders.models import Organisation, Person, ServiceDelivery
 EXCLUDED = {
     "static": "stylesheets, scripts and images, not a page",
     "favicon": "the site icon (an image) browsers ask for at /favicon.ico",
-    "audit.export": "a CSV download",
+    "audit.export": "a CSV or XLSX download",
     "board_pages.summary_csv": "a CSV download",
+    "board_pages.summary_xlsx": "an XLSX download",
     "my_data.download": "a JSON download",
     "pacts.commitments_open_csv": "open data: a CSV download",
     "pacts.commitments_open_json": "open data: a JSON download",

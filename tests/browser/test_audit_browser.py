@@ -91,7 +91,7 @@ def test_an_official_finds_an_approval_in_the_audit_log_and_downloads_it(
     expect(page.locator("p.summary")).to_contain_text("1 înregistrare")
 
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Export CSV").click()
+        page.get_by_role("link", name="CSV, pentru alte programe").click()
     download = download_info.value
     text = download.path().read_text(encoding="utf-8-sig")
     [row] = list(csv.DictReader(io.StringIO(text)))

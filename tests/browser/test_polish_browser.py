@@ -118,7 +118,7 @@ def test_an_export_says_it_is_under_way_until_its_file_has_arrived(
     held: list[Route] = []
     page.route("**/registrations.csv*", lambda route: held.append(route))
     link = page.locator("a[href*='registrations.csv']")
-    expect(link).to_have_text("Export CSV")
+    expect(link).to_have_text("CSV, for re-import and other programs")
 
     link.click()
 
@@ -132,7 +132,7 @@ def test_an_export_says_it_is_under_way_until_its_file_has_arrived(
     with page.expect_download() as download:
         held[0].continue_()
     assert download.value.suggested_filename.endswith(".csv")
-    expect(link).to_have_text("Export CSV")
+    expect(link).to_have_text("CSV, for re-import and other programs")
     expect(link).not_to_have_attribute("aria-busy", "true")
     assert len(held) == 1
     assert page.url.endswith("/staff/p/ilfov/registrations")

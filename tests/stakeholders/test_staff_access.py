@@ -31,6 +31,7 @@ STAFF_ROUTES = [
     ("GET", "/staff/p/{pact}/registrations.csv", True),
     ("GET", "/staff/p/{pact}/audit", True),
     ("GET", "/staff/p/{pact}/audit.csv", True),
+    ("GET", "/staff/p/{pact}/audit.xlsx", True),
     ("GET", "/staff/p/{pact}/registrations.xlsx", True),
     ("GET", "/staff/p/{pact}/services", False),
     ("GET", "/staff/p/{pact}/services/{org}/mentoring", False),

@@ -1,5 +1,5 @@
-"""The live board's pages over HTTP: who may open the board, its summary (HTML and
-CSV) and its history; what the summary and history show of changes made through
+"""The live board's pages over HTTP: who may open the board, its summary (HTML, CSV
+and XLSX) and its history; what the summary and history show of changes made through
 `apply_board_change`; user text escaped everywhere; the board's forms without
 JavaScript."""
 
@@ -13,19 +13,23 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from openpyxl import load_workbook
 from sqlalchemy import func, select, update
 
+from commitments.models import Signature
 from commitments.operations import agree_commitment
 from core.models import Theme
 from extensions import db
 from stakeholders.models import Person
 from tests.conftest import csrf_from
-from tests.workshops.conftest import open_participant_session
+from tests.workshops.conftest import TIMEZONE, open_participant_session
 from tests.workshops.factories import (
     approved_people,
     enrolment_of,
@@ -39,7 +43,13 @@ from workshops.enrolment import enrol_people
 from workshops.invitations import mark_attendance
 from workshops.models import BoardEvent, Card, Comment
 
-PAGES = ("board", "board/summary", "board/summary.csv", "board/history")
+PAGES = (
+    "board",
+    "board/summary",
+    "board/summary.csv",
+    "board/summary.xlsx",
+    "board/history",
+)
 MARKUP = "<script>alert('board')</script>"
 
 
@@ -214,6 +224,7 @@ def test_an_enrolled_participant_opens_the_board_and_summary_only(
     assert client.get(setup.url("board/summary")).status_code == 200
     assert client.get(setup.url("board/history")).status_code == 403
     assert client.get(setup.url("board/summary.csv")).status_code == 403
+    assert client.get(setup.url("board/summary.xlsx")).status_code == 403
 
 
 def test_a_participant_of_another_workshop_gets_404(
@@ -445,6 +456,37 @@ def test_the_summary_csv_has_a_bom_and_neutralised_cells(
     signatures = [row for row in rows if row["section"] == "signature"]
     assert len(signatures) == 2
     assert {row["parent"] for row in signatures} == {commitment["id"]}
+
+
+def test_the_summary_workbook_has_a_sheet_per_part_with_labels_numbers_and_dates(
+    client: FlaskClient, setup: Setup, login: Callable[[int], None]
+) -> None:
+    ids = a_full_session(setup)
+    login(setup.facilitator)
+
+    response = client.get(setup.url("board/summary.xlsx") + "?lang=ro")
+
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.get_data()))
+    names = ["Grupuri și carduri", "Angajamente", "Semnături", "Prezență"]
+    assert book.sheetnames == names
+    cards = {row[0].value: row for row in book[names[0]].iter_rows(2)}
+    assert cards[ids["lonely"]][3].value == "Idee"
+    assert cards[ids["lonely"]][7].value == 3  # votes, a number
+    assert cards[ids["member"]][1].value == ids["head"]  # in the head's cluster
+    [commitment] = book[names[1]].iter_rows(2)
+    assert commitment[4].value == "Ciornă"  # a proposal until an official agrees it
+    assert commitment[5].value == datetime(2031, 6, 30)
+    assert commitment[5].number_format == "dd.mm.yyyy"
+    assert (commitment[7].value, commitment[8].value) == (12, 4)
+    signed = db.session.scalars(select(Signature.signed_at)).all()
+    local = {
+        at.astimezone(ZoneInfo(TIMEZONE)).replace(tzinfo=None, microsecond=0)
+        for at in signed
+    }
+    signatures = list(book[names[2]].iter_rows(2))
+    assert {row[3].value for row in signatures} == local
+    assert all(row[3].is_date for row in signatures)
 
 
 # --- history -------------------------------------------------------------------------

@@ -43,10 +43,12 @@ from core.choices import (
     REASON_MAX,
     TIMER_MAX_SECONDS,
 )
+from core.downloads import attachment
 from core.errors import DomainError
 from core.pacts import theme_label
 from core.spreadsheets import write_csv
 from core.urls import query_int
+from core.workbooks import XLSX_MIMETYPE, write_workbook
 from extensions import login_manager
 from workshops.board.forms import typed_form_values
 from workshops.board.path import Member, apply_board_change, identify_member, snapshot
@@ -63,6 +65,7 @@ from workshops.board.summary import (
     summary_rows,
     workshop_board,
 )
+from workshops.board.summary_sheet import summary_sheets
 from workshops.forms import ATTENDANCE_LABELS
 from workshops.models import Board
 
@@ -413,6 +416,30 @@ def summary_csv(board: Board, member: Member) -> Response:
         write_csv(rows, SUMMARY_COLUMNS),
         mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.get("/w/<int:workshop_id>/board/summary.xlsx")
+@facilitator_required
+def summary_xlsx(board: Board, member: Member) -> BaseResponse:
+    """The summary for spreadsheets: a sheet per part, labels, dates, numbers."""
+    themes = _theme_names(board)
+    summary = board_summary(board, themes)
+    sheets = summary_sheets(summary, themes, board.workshop.pact.timezone)
+    record_staff_action(
+        member.person_id,
+        member.pact_id,
+        AuditAction.EXPORT,
+        "workshop",
+        board.workshop_id,
+        export="board_summary",
+        format="xlsx",
+        rows=sum(len(sheet.rows) for sheet in sheets),
+    )
+    return attachment(
+        write_workbook(*sheets),
+        XLSX_MIMETYPE,
+        f"board-{board.workshop_id}-summary.xlsx",
     )
 
 
