@@ -27,11 +27,15 @@ from flask_babel import force_locale
 from sqlalchemy import ColumnElement, String, Text, and_, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.redaction import UNMASKED_LOGGER
 from core.time import UTCDateTime, utcnow
 from core.transactions import after_commit
 from extensions import db
 
 log = logging.getLogger("greenpact.mail")
+# Whole e-mails, for development only (MAIL_LOG_BODIES): the one logger whose records
+# are not masked (core/redaction.py), so that their join links can be clicked.
+body_log = logging.getLogger(UNMASKED_LOGGER)
 
 QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
 # Messages per pass of the sender, over one SMTP session.
@@ -293,6 +297,19 @@ def _build(message: OutboxMessage) -> EmailMessage:
     return email
 
 
+def readable(email: EmailMessage) -> str:
+    """An e-mail as a person reads it: its headers, then its text decoded (the wire
+    form's quoted-printable would cut every long link across lines), then the
+    names of its attachments."""
+    lines = [f"{name}: {email[name]}" for name in ("From", "To", "Subject")]
+    body = email.get_body(preferencelist=("plain",))
+    text = body.get_content() if isinstance(body, EmailMessage) else ""
+    attached = [part.get_filename() or "" for part in email.iter_attachments()]
+    lines += ["", text.rstrip("\n")]
+    lines += [f"[attached: {name}]" for name in attached]
+    return "\n".join(lines)
+
+
 class _SMTPSession:
     """One SMTP session for a batch, opened with its first message; without
     `MAIL_SERVER` (development), messages are shown in the log."""
@@ -308,8 +325,10 @@ class _SMTPSession:
             # The body names the person and carries their links: it goes to the log
             # only where a developer asked for it (MAIL_LOG_BODIES, `make run`).
             if self._config["MAIL_LOG_BODIES"]:
-                log.info(
-                    "e-mail %s (no MAIL_SERVER set, not sent):\n%s", message_id, email
+                body_log.info(
+                    "e-mail %s (no MAIL_SERVER set, not sent):\n%s",
+                    message_id,
+                    readable(email),
                 )
             else:
                 log.info("e-mail %s not sent: no MAIL_SERVER set", message_id)

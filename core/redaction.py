@@ -41,6 +41,9 @@ MASKS: tuple[tuple[re.Pattern[str], str], ...] = (
     (LONG_SEGMENT, "[token]"),
 )
 LIMITER_LOGGER = "flask-limiter"
+# The whole e-mails a developer asked to see (MAIL_LOG_BODIES, never in production):
+# their links must stay whole to be clicked, so this logger alone is not masked.
+UNMASKED_LOGGER = "greenpact.mail.bodies"
 LIMITER_BREACH = "ratelimit %s (%s) exceeded at endpoint: %s"
 WITHHELD = "key withheld"
 
@@ -63,6 +66,8 @@ def withhold_limiter_key(record: logging.LogRecord) -> None:
 
 def redact(record: logging.LogRecord) -> None:
     """Render the record's message once, masked; its traceback likewise."""
+    if record.name == UNMASKED_LOGGER:
+        return
     if record.name == LIMITER_LOGGER:
         withhold_limiter_key(record)
     try:

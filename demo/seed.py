@@ -17,6 +17,7 @@ from core.errors import DomainError
 from core.models import Pact
 from core.pacts import create_pact, find_pact
 from core.time import utcnow
+from demo.live import seed_live_workshop
 from demo.pact import seed_pact_document, seed_published_pact
 from demo.pact_data import TORINO_DOCUMENT
 from extensions import db
@@ -358,7 +359,8 @@ STATUS_CYCLE = [
 
 def seed_demo() -> dict[str, Any]:
     """Create what is missing of the demo; report the main pact, workshop, board,
-    logins and the published pact's public path."""
+    logins, the published pact's public path and the live workshop (with a
+    participant's join link)."""
     for spec in PACTS:
         if find_pact(spec["slug"]) is None:
             create_pact(
@@ -378,6 +380,7 @@ def seed_demo() -> dict[str, Any]:
     _seed_registrations("torino", "IT", "Piemonte", "it", TORINO_ORGS)
     workshop, board = _seed_workshop("ilfov")
     published = _seed_published("ilfov", board)
+    live = seed_live_workshop("ilfov")
     logins = [
         {"email": email, "password": password, "role": role, "pact": slug}
         for email, _name, role, password, slug in STAFF
@@ -388,6 +391,7 @@ def seed_demo() -> dict[str, Any]:
         "board": board,
         "logins": logins,
         "published": published,
+        "live": live,
     }
 
 

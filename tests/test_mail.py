@@ -18,6 +18,8 @@ from core.mail import OutboxMessage, OutboxSender, deliver_due, deliver_pending
 from extensions import db
 from stakeholders.models import Organisation
 from tests.conftest import csrf_from, form_data, free_port, wait_for
+from tests.workshops.factories import join_links, new_workshop
+from workshops.enrolment import enrol_people
 
 
 @pytest.mark.smtp
@@ -114,6 +116,36 @@ def test_an_unsent_message_reaches_the_log_in_full_only_when_asked(
         deliver_due()
     assert "not sent" in caplog.text
     assert ("Maria Popescu" in caplog.text) is bodies  # the contact's name
+
+
+def test_a_logged_email_is_decoded_text_with_its_join_link_whole_and_clickable(
+    app: Flask,
+    make_pact: Callable[..., int],
+    make_staff: Callable[..., int],
+    make_registration: Callable[..., dict[str, Any]],
+    caplog: pytest.LogCaptureFixture,
+):
+    """`make run`: the log shows the e-mail as read, not its quoted-printable wire
+    form (which cuts a long link with `=` and a line break), and does not mask it."""
+    app.config["MAIL_LOG_BODIES"] = True
+    official = make_staff("official")
+    workshop = new_workshop(official, make_pact("ilfov"))
+    person = make_registration("ilfov", status="approved")["person"]
+    enrol_people(official, workshop, [person])
+    invitation = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.subject.contains("invit"))
+    ).one()
+    ((workshop_id, token),) = join_links(invitation.body)
+    link = f"{app.config['PUBLIC_URL'].rstrip('/')}/w/{workshop_id}/join/{token}"
+
+    with caplog.at_level(logging.INFO, logger="greenpact.mail"):
+        deliver_due()
+
+    logged = caplog.text.splitlines()
+    assert any(line.strip() == link or f" {link}" in line for line in logged)
+    assert f"Subject: {invitation.subject}" in logged
+    assert "=\n" not in caplog.text  # no quoted-printable soft line break
+    assert "[attached: invite.ics]" in logged
 
 
 def test_nothing_is_sent_when_the_transaction_rolls_back(

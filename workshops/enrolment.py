@@ -21,6 +21,7 @@ from extensions import db
 from stakeholders.models import Person
 from workshops.access import get_workshop, official_workshop
 from workshops.invitations import email_invitation
+from workshops.lifecycle import WorkshopAction, workshop_actions
 from workshops.models import (
     Enrolment,
     EnrolmentSource,
@@ -125,7 +126,7 @@ def _decline(enrolment: Enrolment) -> dict[str, Any]:
 
 
 def _refuse_closed(workshop: Workshop) -> None:
-    if workshop.status in (WorkshopStatus.CANCELLED, WorkshopStatus.FINISHED):
+    if WorkshopAction.ENROL not in workshop_actions(workshop.status):
         raise DomainError("conflict", _("This workshop is not open for enrolment."))
 
 

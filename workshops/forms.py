@@ -87,6 +87,12 @@ LABELS: dict[str, Mapping[str, Any]] = {
     "source": SOURCE_LABELS,
     "attendance": ATTENDANCE_LABELS,
 }
+# The status buttons of the staff page, by the status they set.
+STATUS_BUTTON_LABELS: dict[str, Any] = {
+    WorkshopStatus.OPEN: _l("Open enrolment"),
+    WorkshopStatus.RUNNING: _l("Start the workshop"),
+    WorkshopStatus.FINISHED: _l("Finish the workshop"),
+}
 # The statuses staff may set by hand (cancelling has its own, official-only action).
 SETTABLE_STATUSES = {
     key: WORKSHOP_STATUS_LABELS[key]

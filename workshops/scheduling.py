@@ -15,7 +15,6 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core.audit import AuditAction, changed_fields, record_staff_action
-from core.choices import Role
 from core.errors import DomainError
 from core.models import Pact
 from core.transactions import use_case
@@ -24,6 +23,12 @@ from stakeholders.models import Person, staff_pact
 from workshops.access import get_workshop, official_workshop, staff_of
 from workshops.enrolment import active_enrolments, lock_enrolments, promote_waitlisted
 from workshops.invitations import email_invitation
+from workshops.lifecycle import (
+    STATUS_AFTER,
+    WorkshopAction,
+    action_to_status,
+    check_action,
+)
 from workshops.models import Board, EnrolmentStatus, Workshop, WorkshopStatus
 
 # No 0/O, 1/I/L: a code read aloud or from a projector is typed right the first time.
@@ -57,8 +62,9 @@ class WorkshopData:
 
 @use_case
 def create_workshop(actor_id: int, pact_id: int, data: WorkshopData) -> dict[str, int]:
-    """Schedule a workshop of the pact, with its board (lobby, vote budget 5, seq 0)."""
-    staff_of(actor_id, pact_id, [Role.OFFICIAL])
+    """Schedule a workshop of the pact, with its board (lobby, vote budget 5, seq 0):
+    its officials and its facilitators may."""
+    staff_of(actor_id, pact_id)
     pact = db.session.get(Pact, pact_id)
     if pact is None:
         raise DomainError("not_found", _("This pact does not exist."))
@@ -78,8 +84,7 @@ def update_workshop(
     """Edit a workshop; when its time or place moves, everyone enrolled gets an updated
     calendar invite (a higher SEQUENCE)."""
     workshop = official_workshop(actor_id, workshop_id)
-    if workshop.status == WorkshopStatus.CANCELLED:
-        raise DomainError("conflict", _("A cancelled workshop cannot be changed."))
+    check_action(workshop.status, WorkshopAction.EDIT)
     _check_schedule(data)
     lock_enrolments(workshop)
     before = _fields(workshop)
@@ -99,11 +104,13 @@ def update_workshop(
 
 @use_case
 def cancel_workshop(actor_id: int, workshop_id: int) -> dict[str, Any]:
-    """Cancel a workshop; everyone enrolled or waiting is told, with METHOD:CANCEL."""
+    """Cancel a workshop that has not started; everyone enrolled or waiting is told,
+    with METHOD:CANCEL."""
     workshop = official_workshop(actor_id, workshop_id)
     if workshop.status == WorkshopStatus.CANCELLED:
         raise DomainError("conflict", _("This workshop is already cancelled."))
-    workshop.status = WorkshopStatus.CANCELLED
+    check_action(workshop.status, WorkshopAction.CANCEL)
+    workshop.status = STATUS_AFTER[WorkshopAction.CANCEL]
     workshop.ics_sequence += 1
     statuses = [EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITLISTED]
     for enrolment in active_enrolments(workshop, statuses):
@@ -114,18 +121,13 @@ def cancel_workshop(actor_id: int, workshop_id: int) -> dict[str, Any]:
 
 @use_case
 def set_workshop_status(actor_id: int, workshop_id: int, status: str) -> dict[str, Any]:
-    """Open enrolment, start or finish a workshop (any staff of the pact)."""
-    if status not in (
-        WorkshopStatus.OPEN,
-        WorkshopStatus.RUNNING,
-        WorkshopStatus.FINISHED,
-    ):
-        raise DomainError("invalid", _("Unknown status."))
+    """Open enrolment, start or finish a workshop (any staff of the pact), as far as
+    its status allows (workshops.lifecycle)."""
+    action = action_to_status(status)
     workshop = get_workshop(workshop_id)
     staff_of(actor_id, workshop.pact_id)
-    if workshop.status == WorkshopStatus.CANCELLED:
-        raise DomainError("conflict", _("A cancelled workshop cannot be changed."))
-    workshop.status = status
+    check_action(workshop.status, action)
+    workshop.status = STATUS_AFTER[action]
     _record(actor_id, workshop, AuditAction.SET_WORKSHOP_STATUS, status=status)
     return {"workshop": workshop.id, "status": workshop.status}
 

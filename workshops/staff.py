@@ -32,6 +32,7 @@ from core.errors import DomainError
 from core.forms import ActionForm, RegistrationFilterForm
 from core.models import Pact
 from core.outcomes import perform, refuse_on_form
+from core.qrcodes import qr_svg
 from core.spreadsheets import write_csv
 from core.time import utcnow
 from core.workbooks import XLSX_MIMETYPE, write_workbook
@@ -40,6 +41,7 @@ from stakeholders.services import theme_choices
 from workshops.enrolment import decline_for, enrol_people
 from workshops.forms import (
     LABELS,
+    STATUS_BUTTON_LABELS,
     AttendanceForm,
     EnrolForm,
     StatusForm,
@@ -47,6 +49,7 @@ from workshops.forms import (
     workshop_values,
 )
 from workshops.invitations import mark_attendance, resend_invitation, revoke_invitation
+from workshops.lifecycle import WorkshopAction, status_buttons, workshop_actions
 from workshops.models import Enrolment, Workshop
 from workshops.queries import (
     ATTENDANCE_COLUMNS,
@@ -137,7 +140,7 @@ def _render_form(pact: Pact, form: WorkshopForm, workshop: Workshop | None) -> s
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@official_required
+@pact_staff_required
 def new(pact: Pact) -> str | Response:
     languages = current_app.config["LANGUAGES"]
     default = next((c for c in pact.language_list if c in languages), languages[0])
@@ -182,6 +185,21 @@ def edit(pact: Pact, workshop_id: int) -> str | Response:
     return _to_detail(pact, workshop.id)
 
 
+@bp.get("/<int:workshop_id>/cancel")
+@official_required
+def confirm_cancel(pact: Pact, workshop_id: int) -> str:
+    """What cancelling will do, and the button that does it."""
+    workshop = _workshop_or_404(pact, workshop_id)
+    return render_template(
+        "workshops/confirm_cancel.html",
+        pact=pact,
+        workshop=workshop,
+        enrolments=enrolments_by_status(workshop.id),
+        cancellable=WorkshopAction.CANCEL in workshop_actions(workshop.status),
+        form=ActionForm(),
+    )
+
+
 @bp.post("/<int:workshop_id>/cancel")
 @official_required
 def cancel(pact: Pact, workshop_id: int) -> Response:
@@ -216,9 +234,11 @@ def status(pact: Pact, workshop_id: int) -> Response:
 def detail(pact: Pact, workshop_id: int) -> str:
     workshop = _workshop_or_404(pact, workshop_id)
     official = current_user.role == Role.OFFICIAL
+    actions = workshop_actions(workshop.status)
     people = enrollable_people(workshop) if official else []
     enrol_form = EnrolForm(people_choices=[(p.id, _person_label(p)) for p in people])
     public_url = str(current_app.config["PUBLIC_URL"]).rstrip("/")
+    walk_in_url = f"{public_url}/join?code={workshop.join_code}"
     return render_template(
         "workshops/detail.html",
         pact=pact,
@@ -226,8 +246,16 @@ def detail(pact: Pact, workshop_id: int) -> str:
         enrolments=enrolments_by_status(workshop.id),
         enrol_form=enrol_form,
         official=official,
+        actions=actions,
+        status_buttons=[
+            (status, STATUS_BUTTON_LABELS[status])
+            for _action, status in status_buttons(workshop.status)
+        ],
         walk_in_address=f"{public_url}/join",
-        walk_in_url=f"{public_url}/join?code={workshop.join_code}",
+        walk_in_url=walk_in_url,
+        walk_in_qr=qr_svg(
+            walk_in_url, _("QR code of %(address)s", address=walk_in_url)
+        ),
     )
 
 
@@ -307,6 +335,20 @@ def attendance(pact: Pact, workshop_id: int, enrolment_id: int) -> Response:
         done,
     )
     return _to_detail(pact, workshop_id)
+
+
+@bp.get("/<int:workshop_id>/enrolments/<int:enrolment_id>/decline")
+@official_required
+def confirm_decline(pact: Pact, workshop_id: int, enrolment_id: int) -> str:
+    """Whose place is cancelled, what they are told, and the button that does it."""
+    enrolment = _enrolment_or_404(pact, workshop_id, enrolment_id)
+    return render_template(
+        "workshops/confirm_decline.html",
+        pact=pact,
+        workshop=enrolment.workshop,
+        enrolment=enrolment,
+        form=ActionForm(),
+    )
 
 
 @bp.post(

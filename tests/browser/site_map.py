@@ -17,6 +17,7 @@ from core.choices import CommitmentStatus
 from core.pacts import find_pact
 from extensions import db
 from stakeholders.models import Organisation, Person, ServiceDelivery
+from workshops.models import Enrolment
 
 # Not pages: downloads (files a person saves or a program reads) and the assets.
 EXCLUDED = {
@@ -58,6 +59,7 @@ class DemoIds:
     organisation: int
     service: str
     participant: int
+    enrolment: int
 
     def arguments(self) -> dict[str, object]:
         return {
@@ -66,6 +68,7 @@ class DemoIds:
             "commitment_id": self.commitment,
             "organisation_id": self.organisation,
             "service": self.service,
+            "enrolment_id": self.enrolment,
             "token": BAD_TOKEN,
         }
 
@@ -100,7 +103,14 @@ def demo_ids(workshop: int) -> DemoIds:
     assert commitment is not None, "the demo's participant leads a commitment"
     assert service is not None, "and was given a service"
     assert participant is not None
-    return DemoIds(workshop, commitment, organisation.id, service, participant)
+    enrolment = db.session.scalars(
+        select(Enrolment.id).where(
+            Enrolment.workshop_id == workshop, Enrolment.person_id == participant
+        )
+    ).one()
+    return DemoIds(
+        workshop, commitment, organisation.id, service, participant, enrolment
+    )
 
 
 def get_endpoints(app: Flask) -> dict[str, set[str]]:

@@ -357,6 +357,28 @@ def test_a_facilitator_removes_a_participant_who_sees_why(
     assert removed == (True, "Advertising his shop on every card")
 
 
+def test_a_facilitator_who_cancels_the_removal_dialog_removes_nobody(
+    pages: Pages, live: LiveBoardServer
+) -> None:
+    setup = live.new_board("ideas")
+    bob_seat = setup.participants[1]
+    bob_name = person_name(live, bob_seat.person)
+    official = pages.official(setup)
+    pages.participant(setup, 1)
+    expect(official.locator("#presence-count")).to_have_text("2")
+
+    official.get_by_role("button", name=f"Remove {bob_name}").click()
+    dialog = official.get_by_role("dialog", name=f"Remove {bob_name}")
+    dialog.get_by_role("button", name="Cancel").click()
+
+    expect(dialog).to_be_hidden()
+    expect(official.locator("#presence-count")).to_have_text("2")
+    enrolment = select(Enrolment.removed).where(
+        Enrolment.workshop_id == setup.workshop, Enrolment.person_id == bob_seat.person
+    )
+    assert live.read(lambda: db.session.execute(enrolment).scalar_one()) is False
+
+
 # --- votes ---------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
@@ -16,10 +17,12 @@ from sqlalchemy import func, select
 from commitments.models import Commitment
 from core.models import Pact, PactStatus
 from core.pacts import find_pact
-from core.time import today_in
+from core.time import today_in, utcnow
 from extensions import db
 from pacts.models import ProgressReport
 from pacts.queries import pact_commitments, pact_overview
+from workshops.models import Card, Workshop
+from workshops.walk_ins import find_running_workshop
 
 
 @pytest.fixture
@@ -150,5 +153,35 @@ def test_seed_demo_again_adds_no_row_anywhere(db_app: Flask) -> None:
     again = db_app.test_cli_runner().invoke(args=["seed-demo"])
 
     assert again.exit_code == 0, again.output
-    assert json.loads(again.output) == json.loads(first.output)
+    printed, printed_again = json.loads(first.output), json.loads(again.output)
+    # The join link is signed anew (its expiry counted from now): the same person's.
+    links = [printed["live"].pop("join_link"), printed_again["live"].pop("join_link")]
+    assert links[0].rsplit("/", 1)[0] == links[1].rsplit("/", 1)[0]
+    assert printed_again == printed
     assert row_counts() == before
+
+
+def test_seed_demo_runs_a_live_workshop_whose_join_link_opens_its_board(
+    app: Flask, seeded: dict[str, Any]
+) -> None:
+    live = seeded["live"]
+    workshop = db.session.get(Workshop, live["workshop"])
+    assert workshop is not None
+    cards = db.session.scalars(select(Card).where(Card.board_id == live["board"]))
+
+    assert workshop.pact_id == ilfov().id
+    assert workshop.status == "running"
+    assert workshop.starts_at <= utcnow() <= workshop.ends_at
+    assert workshop.board.phase == "ideas"
+    assert len({card.author_id for card in cards}) >= 3
+    code = live["walk_in"].rsplit("=", 1)[1]
+    running = find_running_workshop(code)
+    assert running is not None
+    assert running.id == workshop.id
+    client = app.test_client()
+    opened = client.get(urlsplit(live["join_link"]).path)
+    assert opened.status_code == 302
+    assert opened.headers["Location"].endswith("/me")
+    assert workshop.title in client.get("/me").get_data(as_text=True)
+    board = client.get(f"/w/{workshop.id}/board")
+    assert board.status_code == 200

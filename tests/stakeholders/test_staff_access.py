@@ -37,11 +37,12 @@ STAFF_ROUTES = [
     ("GET", "/staff/p/{pact}/services/{org}/mentoring", False),
     ("POST", "/staff/p/{pact}/services/{org}/mentoring", True),
     ("GET", "/staff/p/{pact}/workshops", False),
-    ("GET", "/staff/p/{pact}/workshops/new", True),
-    ("POST", "/staff/p/{pact}/workshops/new", True),
+    ("GET", "/staff/p/{pact}/workshops/new", False),
+    ("POST", "/staff/p/{pact}/workshops/new", False),
     ("GET", "/staff/p/{pact}/workshops/{workshop}", False),
     ("GET", "/staff/p/{pact}/workshops/{workshop}/edit", True),
     ("POST", "/staff/p/{pact}/workshops/{workshop}/edit", True),
+    ("GET", "/staff/p/{pact}/workshops/{workshop}/cancel", True),
     ("POST", "/staff/p/{pact}/workshops/{workshop}/cancel", True),
     ("POST", "/staff/p/{pact}/workshops/{workshop}/status", False),
     ("POST", "/staff/p/{pact}/workshops/{workshop}/enrol", True),
@@ -59,6 +60,11 @@ STAFF_ROUTES = [
     (
         "POST",
         "/staff/p/{pact}/workshops/{workshop}/enrolments/{enrolment}/revoke",
+        True,
+    ),
+    (
+        "GET",
+        "/staff/p/{pact}/workshops/{workshop}/enrolments/{enrolment}/decline",
         True,
     ),
     (
@@ -204,8 +210,9 @@ def test_facilitator_reads_but_has_no_approval_or_export_rights(
 ):
     login(world["facilitator"])
     response = call(client, method, target(url, world))
-    allowed = 200 if method == "GET" else 302  # a staff action redirects back
-    assert response.status_code == (403 if official_only else allowed)
+    # A staff action redirects back; a form posted empty comes back with its errors.
+    allowed = {200} if method == "GET" else {200, 302}
+    assert response.status_code in ({403} if official_only else allowed)
     assert status_of(world) == "pending"
 
 

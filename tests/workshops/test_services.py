@@ -105,18 +105,28 @@ def test_join_code_alphabet_leaves_out_look_alike_characters():
     assert len(set(JOIN_CODE_ALPHABET)) == len(JOIN_CODE_ALPHABET) == 31
 
 
-def test_only_officials_of_the_pact_schedule_workshops(
-    db_app: Flask, pact: int, make_staff: Callable[..., int]
+def test_officials_and_facilitators_of_the_pact_schedule_workshops_nobody_else(
+    db_app: Flask,
+    pact: int,
+    make_staff: Callable[..., int],
+    make_registration: Callable[..., Any],
 ):
     facilitator = make_staff("facilitator")
+    facilitator_elsewhere = make_staff("facilitator", pacts=("torino",))
     official_elsewhere = make_staff("official", pacts=("torino",))
+    (participant,) = approved_people(make_registration, 1)
+
+    created = create_workshop(facilitator, pact, workshop_data())
+
+    assert load_workshop(created["workshop"]).pact_id == pact
+    for outsider in (facilitator_elsewhere, official_elsewhere):
+        with pytest.raises(DomainError) as hidden:
+            create_workshop(outsider, pact, workshop_data())
+        assert hidden.value.code == "not_found"
     with pytest.raises(DomainError) as refused:
-        create_workshop(facilitator, pact, workshop_data())
+        create_workshop(participant, pact, workshop_data())
     assert refused.value.code == "forbidden"
-    with pytest.raises(DomainError) as hidden:
-        create_workshop(official_elsewhere, pact, workshop_data())
-    assert hidden.value.code == "not_found"
-    assert count(Workshop) == 0
+    assert count(Workshop) == 1
 
 
 def test_a_workshop_ending_before_it_starts_is_invalid(
