@@ -117,7 +117,7 @@ def _confirmation(
 
 def _decided_message(decision: str, count: int, asked: int) -> str:
     if asked == 1 and count == 1:
-        return (
+        return str(
             _("Registration approved.")
             if decision == "approve"
             else _("Registration rejected.")

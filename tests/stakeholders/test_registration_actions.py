@@ -57,7 +57,9 @@ def test_approving_several_shows_who_then_approves_each_once_confirmed(
     page = client.post(APPROVE, data=data)
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "Alfa SRL" in html and "Beta SRL" in html and "Gamma SRL" not in html
+    assert "Alfa SRL" in html
+    assert "Beta SRL" in html
+    assert "Gamma SRL" not in html
     assert (status(first), status(second)) == ("pending", "pending")
 
     done = client.post(APPROVE, data={**data, "confirmed": "yes", "status": "pending"})
@@ -86,7 +88,8 @@ def test_rejecting_several_with_a_reason_waits_for_confirmation(
     client.post(REJECT, data={**data, "confirmed": "yes"})
     assert [status(i) for i in ids] == ["rejected", "rejected"]
     bodies = [m.body for m in db.session.scalars(select(OutboxMessage))]
-    assert len(bodies) == 2 and all("Outside Ilfov" in body for body in bodies)
+    assert len(bodies) == 2
+    assert all("Outside Ilfov" in body for body in bodies)
     entries = audited("reject")
     assert len(entries) == 2
     assert all(e.details == {"reason": True} for e in entries)
@@ -179,7 +182,8 @@ def edit_form(client: FlaskClient, organisation: int, **changes: Any) -> dict[st
     """What the edit page shows (as a browser would send it back), with changes."""
     html = client.get(f"{LIST}/{organisation}/edit").get_data(as_text=True)
     row = db.session.get(Organisation, organisation)
-    assert row is not None and row.contact is not None
+    assert row is not None
+    assert row.contact is not None
     data: dict[str, Any] = {
         "csrf_token": csrf_from(html),
         "organisation_name": row.name,
@@ -225,7 +229,8 @@ def test_an_official_completes_a_walk_in_and_the_history_names_the_fields(
     (entry,) = audited("edit")
     assert entry.details == {"fields": fields}  # names only, no old values
     page = client.get(f"{LIST}/{organisation}?lang=en").get_data(as_text=True)
-    assert "Test official" in page and "Contact&#39;s phone" in page
+    assert "Test official" in page
+    assert "Contact&#39;s phone" in page
     assert "Sector" in page.split("History of changes")[1]
 
 
