@@ -217,12 +217,14 @@ def delete_spam_registration(
             _("Only a pending or rejected registration can be deleted as spam."),
         )
     people = [p for p in organisation.people if p.erased_at is None]
-    anonymised = [person for person in people if _left_a_trace(person.id)]
-    for person in anonymised:
-        _erase([person], person.email)
-    _delete_registration(
-        organisation, [person for person in people if person not in anonymised]
-    )
+    # As the retention period does: the people others' records need, and then the
+    # organisation they belong to, stay anonymised.
+    traced = any(_left_a_trace(person.id) for person in people)
+    if traced:
+        for person in people:
+            _erase([person], person.email)
+    else:
+        _delete_registration(organisation, people)
     record_staff_action(
         actor_id,
         pact_id,
@@ -230,9 +232,9 @@ def delete_spam_registration(
         "organisation",
         organisation_id,
         people=len(people),
-        anonymised=len(anonymised),
+        anonymised=traced,
     )
-    return {"deleted": organisation_id, "anonymised": len(anonymised)}
+    return {"deleted": not traced, "anonymised": traced}
 
 
 # --- retention -----------------------------------------------------------------------

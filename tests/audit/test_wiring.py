@@ -194,7 +194,7 @@ def delete_spam(w: World) -> Step:
         "organisation",
         org,
         {"confirm": "y"},
-        {"people": 1, "anonymised": 0},
+        {"people": 1, "anonymised": False},
     )
 
 

@@ -5,17 +5,24 @@ editing a registration with its history of changes, and deleting spam."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from core.audit import AuditEntry
 from core.mail import OutboxMessage
+from core.models import Pact
 from extensions import db
 from stakeholders.models import Organisation, Person, RegistrationChange
 from tests.conftest import csrf_from
+from tests.pacts.factories import theme_id
+from workshops.board.path import apply_board_change
+from workshops.enrolment import enrol_people
+from workshops.models import Card
+from workshops.scheduling import WorkshopData, create_workshop
 
 LIST = "/staff/p/ilfov/registrations"
 APPROVE = f"{LIST}/decide/approve"
@@ -297,7 +304,7 @@ def test_spam_is_deleted_with_its_personal_data_after_confirmation(
     assert db.session.get(Person, spam["person"]) is None
     (entry,) = audited("delete_spam")
     assert entry.subject_id == spam["organisation"]
-    assert entry.details == {"people": 1, "anonymised": 0}
+    assert entry.details == {"people": 1, "anonymised": False}
     assert "spam.example" not in str(entry.details)
 
 
@@ -310,3 +317,46 @@ def test_an_approved_registration_cannot_be_deleted_as_spam(
     assert "Only a pending or rejected registration can be deleted as spam." in page
     client.post(url, data={"csrf_token": token(client), "confirm": "y"})
     assert status(organisation) == "approved"
+
+
+def test_spam_whose_contact_wrote_on_a_board_is_anonymised_not_deleted(
+    client: FlaskClient,
+    official: int,
+    make_registration: Callable[..., Any],
+    make_staff: Callable[..., int],
+):
+    spammer = make_registration(status="approved", contact_name="Spam Bot Ltd Agent")
+    pact = db.session.scalars(select(Pact.id).where(Pact.slug == "ilfov")).one()
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=1)
+    workshop = create_workshop(
+        official,
+        pact,
+        WorkshopData("Ideas", starts_at=start, ends_at=start + timedelta(hours=2)),
+    )
+    enrol_people(official, workshop["workshop"], [spammer["person"]])
+    board = workshop["board"]
+    facilitator = make_staff("facilitator")
+    phase = {"board": board, "cid": "1", "phase": "ideas"}
+    apply_board_change(board, facilitator, "board:phase", phase)
+    card = {"board": board, "cid": "2", "theme": theme_id(pact), "text": "Buy pills"}
+    apply_board_change(board, spammer["person"], "card:create", card)
+    db.session.execute(
+        update(Organisation)
+        .where(Organisation.id == spammer["organisation"])
+        .values(status="pending")
+    )
+    db.session.commit()
+
+    url = f"{LIST}/{spammer['organisation']}/delete"
+    client.post(url, data={"csrf_token": token(client), "confirm": "y"})
+
+    db.session.expire_all()
+    person = db.session.get(Person, spammer["person"])
+    assert person is not None
+    assert person.erased_at is not None
+    assert person.name != "Spam Bot Ltd Agent"
+    assert db.session.scalar(select(Card.text).where(Card.board_id == board)) == (
+        "Buy pills"
+    )
+    (entry,) = audited("delete_spam")
+    assert entry.details == {"people": 1, "anonymised": True}
