@@ -53,6 +53,7 @@ class AuditAction(StrEnum):
     RECORD_OUTCOME = "record_outcome"
     ERASE = "erase"
     PERSONAL_DATA_EXPORT = "personal_data_export"
+    DELETE_SPAM = "delete_spam"
 
 
 AUDIT_ACTION_LABELS: dict[str, Any] = {
@@ -84,6 +85,7 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     AuditAction.RECORD_OUTCOME: _l("Recorded a service outcome"),
     AuditAction.ERASE: _l("Erased a person's data"),
     AuditAction.PERSONAL_DATA_EXPORT: _l("Exported a person's data"),
+    AuditAction.DELETE_SPAM: _l("Deleted a registration as spam"),
 }
 
 

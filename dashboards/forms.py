@@ -7,8 +7,14 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms import (
+    DateField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional
 
 from core.audit import AUDIT_ACTION_LABELS
 from core.choices import REASON_MAX
@@ -22,6 +28,18 @@ class DecisionForm(FlaskForm):
         filters=[strip],
         validators=[Length(max=REASON_MAX, message=too_long(REASON_MAX)), NoMarkup()],
     )
+
+
+class BulkDecisionForm(DecisionForm):
+    """A decision on the registrations ticked in the list (or one of them): their
+    ids, the reason of a rejection, and whether the official confirmed it."""
+
+    ids = SelectMultipleField(
+        coerce=int,
+        validate_choice=False,
+        validators=[DataRequired(_l("Select at least one registration."))],
+    )
+    confirmed = HiddenField()
 
 
 class AuditFilterForm(FlaskForm):

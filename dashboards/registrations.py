@@ -27,7 +27,6 @@ from core.choices import (
     SERVICE_LABELS,
     SIZE_LABELS,
     STATUS_LABELS,
-    RegistrationStatus,
     Role,
 )
 from core.downloads import CSV_MIMETYPE, attachment, json_attachment
@@ -51,7 +50,8 @@ from stakeholders.queries import (
     registration_detail,
     registrations_query,
 )
-from stakeholders.services import count_pending, decide_registration
+from stakeholders.registrations import next_pending, registration_changes
+from stakeholders.services import count_pending
 from stakeholders.workbook import registrations_sheet
 from workshops.queries import upcoming_workshops
 
@@ -111,44 +111,9 @@ def registration(pact: Pact, organisation_id: int) -> str:
         organisation=organisation,
         form=DecisionForm(),
         labels=LABELS,
+        changes=registration_changes(organisation.id),
+        next_id=next_pending(pact.id, organisation.id),
     )
-
-
-@bp.post(
-    "/p/<slug>/registrations/<int:organisation_id>/<any(approve, reject):decision>"
-)
-@official_required
-def decide(pact: Pact, organisation_id: int, decision: str) -> Response:
-    form = DecisionForm()
-    back = redirect(
-        url_for(".registration", slug=pact.slug, organisation_id=organisation_id)
-    )
-    if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "error")
-        return back
-    status = (
-        RegistrationStatus.APPROVED
-        if decision == "approve"
-        else RegistrationStatus.REJECTED
-    )
-    try:
-        decide_registration(
-            current_user.id, pact.id, organisation_id, status, form.reason.data or ""
-        )
-    except DomainError as exc:
-        if exc.code == "not_found":
-            return redirect(url_for(".registrations", slug=pact.slug))
-        flash(exc.message, "error")
-        return back
-    message = (
-        _("Registration approved.")
-        if decision == "approve"
-        else _("Registration rejected.")
-    )
-    flash(message, "success")
-    return back
 
 
 @bp.get("/p/<slug>/registrations.<any(csv, xlsx):fmt>")
@@ -221,3 +186,7 @@ def erase(pact: Pact, organisation_id: int) -> str | Response:
     return redirect(
         url_for(".registration", slug=pact.slug, organisation_id=organisation_id)
     )
+
+
+# The decisions and the spam deletion, on this blueprint.
+from dashboards import decisions  # noqa: E402, F401

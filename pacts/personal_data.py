@@ -44,6 +44,8 @@ from workshops.models import BoardEvent, Card, Comment, Enrolment, Vote
 from workshops.personal_data import revoke_join_links, workshops_record
 
 EXPORT_FORMAT = "greenpact-personal-data/1"
+# Registrations the retention period and spam deletion may delete.
+NEVER_APPROVED = (RegistrationStatus.PENDING, RegistrationStatus.REJECTED)
 
 
 def export_filename() -> str:
@@ -197,9 +199,45 @@ def _erase(people: list[Person], email: str) -> dict[str, Any]:
     }
 
 
-# --- retention -----------------------------------------------------------------------
+@use_case
+def delete_spam_registration(
+    actor_id: int, pact_id: int, organisation_id: int
+) -> dict[str, Any]:
+    """An official deletes a registration as spam (one never approved): its people,
+    their e-mails and the organisation go; a person who left a trace others need
+    (a walk-in's cards, say) is anonymised instead. Audited without anything
+    personal."""
+    official_of(actor_id, pact_id)
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None or organisation.pact_id != pact_id:
+        raise DomainError("not_found", _("This registration does not exist."))
+    if organisation.status not in NEVER_APPROVED:
+        raise DomainError(
+            "conflict",
+            _("Only a pending or rejected registration can be deleted as spam."),
+        )
+    people = [p for p in organisation.people if p.erased_at is None]
+    # As the retention period does: the people others' records need, and then the
+    # organisation they belong to, stay anonymised.
+    traced = any(_left_a_trace(person.id) for person in people)
+    if traced:
+        for person in people:
+            _erase([person], person.email)
+    else:
+        _delete_registration(organisation, people)
+    record_staff_action(
+        actor_id,
+        pact_id,
+        AuditAction.DELETE_SPAM,
+        "organisation",
+        organisation_id,
+        people=len(people),
+        anonymised=traced,
+    )
+    return {"deleted": not traced, "anonymised": traced}
 
-NEVER_APPROVED = (RegistrationStatus.PENDING, RegistrationStatus.REJECTED)
+
+# --- retention -----------------------------------------------------------------------
 
 
 @use_case

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("stakeholders", __name__, cli_group=None)
 
-from stakeholders import cli, views  # noqa: E402, F401
+from stakeholders import cli, registration_pages, views  # noqa: E402, F401

@@ -36,7 +36,12 @@ from core.models import Pact
 from core.passwords import PasswordsBusy
 from core.time import wait_in_words
 from extensions import login_manager
-from stakeholders.forms import ChangePasswordForm, LoginForm, LoginLinkForm
+from stakeholders.forms import (
+    ChangePasswordForm,
+    DigestForm,
+    LoginForm,
+    LoginLinkForm,
+)
 from stakeholders.login_limits import (
     LINK_ACCOUNT,
     LINK_ADDRESS,
@@ -290,8 +295,13 @@ def official_required(view: F) -> F:
 
 
 def _password_page(form: ChangePasswordForm) -> str:
+    """The account page: the password, and (officials) the daily digest."""
+    digest_form = DigestForm(data={"daily_digest": current_user.daily_digest})
     return render_template(
-        "stakeholders/change_password.html", form=form, password_min=PASSWORD_MIN
+        "stakeholders/change_password.html",
+        form=form,
+        password_min=PASSWORD_MIN,
+        digest_form=digest_form,
     )
 
 

@@ -1,9 +1,11 @@
 """Operator commands of stakeholders (`flask --app app <command>`): staff accounts and
-their passwords, importing registrations, retrying the e-mail outbox. Output is JSON
+their passwords, importing registrations, retrying the e-mail outbox, the officials'
+daily digest of waiting registrations. Output is JSON
 on stdout."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -12,6 +14,7 @@ from core.cli import emit, fail, rows_of
 from core.errors import DomainError
 from core.mail import deliver_pending
 from stakeholders import bp
+from stakeholders.digests import send_digests
 from stakeholders.exports import import_stakeholders
 from stakeholders.services import create_staff, set_staff_password
 
@@ -77,3 +80,16 @@ def import_stakeholders_command(file: Path, pact_slug: str) -> None:
 def send_outbox_command() -> None:
     """Retry every e-mail still waiting in the outbox."""
     emit(deliver_pending())
+
+
+@bp.cli.command("send-digests")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Act as on this day (YYYY-MM-DD); default: today in each pact's timezone.",
+)
+def send_digests_command(today: datetime | None) -> None:
+    """E-mail each pact's officials when registrations wait for a decision (once a
+    day each; run daily)."""
+    emit(send_digests(today.date() if today else None))

@@ -56,6 +56,7 @@ from core.validation import (
     none_if_empty,
     strip,
 )
+from stakeholders.registrations import FIELD_LABELS
 
 PASSWORD_MAX = 200
 
@@ -161,6 +162,24 @@ class StakeholderForm(FlaskForm):
             "themes",
             "motivation",
         ]
+
+
+class RegistrationEditForm(StakeholderForm):
+    """An official's edit of a registration: the public form's fields and rules,
+    labelled for the official rather than the applicant."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, label in FIELD_LABELS.items():
+            self[name].label.text = label
+
+
+class DigestForm(FlaskForm):
+    """A staff member's choice of the daily digest of waiting registrations."""
+
+    daily_digest = BooleanField(
+        _l("E-mail me once a day when registrations wait for a decision")
+    )
 
 
 class RegistrationForm(StakeholderForm):

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import (
+    JSON,
     Column,
     Date,
     Float,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -156,6 +158,8 @@ class Person(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     # Erased (anonymised) at the person's request: the row stays for the history it
     # is named in (cards, signatures, board events), without anything personal.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # An official's daily e-mail about registrations waiting (they may turn it off).
+    daily_digest: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     organisation: Mapped[Organisation | None] = relationship(
         back_populates="people", foreign_keys=[organisation_id]
@@ -307,3 +311,36 @@ class LoginLink(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RegistrationChange(db.Model):  # type: ignore[name-defined,misc]
+    """An official's edit of a registration: who, when, and the names of the fields
+    changed (never their values: the old ones are personal data that an edit or
+    an erasure must be able to remove)."""
+
+    __tablename__ = "registration_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    # The staff member's id, kept like the audit log's even once they are gone.
+    actor_id: Mapped[int]
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    fields: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class RegistrationDigest(db.Model):  # type: ignore[name-defined,misc]
+    """The daily e-mail an official got about a pact's waiting registrations: one
+    row per official, pact and day (in the pact's timezone), so that sending the
+    digests again the same day sends nothing."""
+
+    __tablename__ = "registration_digest"
+    __table_args__ = (UniqueConstraint("person_id", "pact_id", "sent_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    pact_id: Mapped[int] = mapped_column(ForeignKey("pact.id", ondelete="CASCADE"))
+    sent_on: Mapped[date] = mapped_column(Date)
+    pending: Mapped[int]
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -154,7 +154,16 @@ def decide_registration(
     if status not in (RegistrationStatus.APPROVED, RegistrationStatus.REJECTED):
         raise DomainError("invalid", _("Unknown decision."))
     actor = official_of(actor_id, pact_id)
-    organisation = _registration_of(pact_id, organisation_id)
+    organisation = registration_of(pact_id, organisation_id)
+    apply_decision(actor, organisation, status, reason)
+    return {"organisation": organisation.id, "status": organisation.status}
+
+
+def apply_decision(
+    actor: Person, organisation: Organisation, status: str, reason: str
+) -> None:
+    """Record the decision on a registration, e-mail its contact (after the
+    commit) and audit it: the step that single and bulk decisions share."""
     if organisation.status == RegistrationStatus.WITHDRAWN:
         raise DomainError(
             "conflict", _("The contact withdrew their consent: nothing to decide.")
@@ -176,9 +185,13 @@ def decide_registration(
         else AuditAction.REJECT
     )
     record_staff_action(
-        actor.id, pact_id, action, "organisation", organisation.id, reason=bool(reason)
+        actor.id,
+        organisation.pact_id,
+        action,
+        "organisation",
+        organisation.id,
+        reason=bool(reason),
     )
-    return {"organisation": organisation.id, "status": organisation.status}
 
 
 def official_of(actor_id: int, pact_id: int) -> Person:
@@ -192,7 +205,7 @@ def official_of(actor_id: int, pact_id: int) -> Person:
     return actor
 
 
-def _registration_of(pact_id: int, organisation_id: int) -> Organisation:
+def registration_of(pact_id: int, organisation_id: int) -> Organisation:
     organisation = db.session.get(Organisation, organisation_id)
     if organisation is None or organisation.pact_id != pact_id:
         raise DomainError("not_found", _("This registration does not exist."))

@@ -35,6 +35,8 @@ USE_CASES = {
         "set_staff_password",
         "set_preferred_language",
     },
+    "stakeholders.registrations": {"decide_registrations", "edit_registration"},
+    "stakeholders.digests": {"send_digests", "set_daily_digest"},
     "stakeholders.logins": {
         "open_login_session",
         "end_login_session",
@@ -85,6 +87,7 @@ NOT_USE_CASES = {
     # Pieces of a use case, taking ORM objects: they run inside their caller's unit.
     "commitments.operations": {"add_signature", "revise_commitment", "record_revision"},
     "workshops.enrolment": {"lock_enrolments", "promote_waitlisted"},
+    "stakeholders.services": {"apply_decision"},
     "workshops.invitations": {"email_invitation", "join_link"},  # (join_link reads)
     # Batches: each row is a use case of its own, so a refused row leaves nothing
     # and does not undo the rows before it.

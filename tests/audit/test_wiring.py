@@ -137,7 +137,65 @@ def approve(w: World) -> Step:
 
 def reject(w: World) -> Step:
     org = w.registration()
-    return Step(f"{PACT}/registrations/{org}/reject", A.REJECT, "organisation", org, {})
+    return Step(
+        f"{PACT}/registrations/{org}/reject",
+        A.REJECT,
+        "organisation",
+        org,
+        {"confirmed": "yes"},
+    )
+
+
+def approve_ticked(w: World) -> Step:
+    org = w.registration()
+    return Step(
+        f"{PACT}/registrations/decide/approve",
+        A.APPROVE,
+        "organisation",
+        org,
+        {"ids": [org], "confirmed": "yes"},
+        {"reason": False},
+    )
+
+
+def edit_registration(w: World) -> Step:
+    org = w.registration()
+    form = {
+        "organisation_name": "EcoPack Ambalaje SRL",
+        "kind": "sme",
+        "size": "medium",
+        "sector": "C",
+        "locality": "Otopeni",
+        "region": "Ilfov",
+        "country": "RO",
+        "contact_name": "Maria Ionescu",
+        "contact_position": "Director",
+        "contact_email": "maria@ecopack.ro",
+        "contact_phone": "+40721234567",
+        "services": ["mentoring", "eu_funding"],
+        "themes": ["circular-economy"],
+        "motivation": "Less packaging waste.",
+    }
+    return Step(
+        f"{PACT}/registrations/{org}/edit",
+        A.EDIT,
+        "organisation",
+        org,
+        form,
+        {"fields": ["contact_email", "contact_name", "organisation_name", "size"]},
+    )
+
+
+def delete_spam(w: World) -> Step:
+    org = w.registration()
+    return Step(
+        f"{PACT}/registrations/{org}/delete",
+        A.DELETE_SPAM,
+        "organisation",
+        org,
+        {"confirm": "y"},
+        {"people": 1, "anonymised": False},
+    )
 
 
 def export_registrations(fmt: str) -> Callable[[World], Step]:
@@ -416,6 +474,9 @@ def export_audit(w: World) -> Step:
 STAFF_ROUTES: dict[str, Callable[[World], Step]] = {
     "approve a registration": approve,
     "reject a registration": reject,
+    "approve the ticked registrations": approve_ticked,
+    "edit a registration": edit_registration,
+    "delete a registration as spam": delete_spam,
     "export registrations as CSV": export_registrations("csv"),
     "export registrations as XLSX": export_registrations("xlsx"),
     "schedule a workshop": create_workshop,

@@ -25,6 +25,12 @@ STAFF_ROUTES = [
     ("GET", "/staff/p/{pact}/registrations/{org}", False),
     ("POST", "/staff/p/{pact}/registrations/{org}/approve", True),
     ("POST", "/staff/p/{pact}/registrations/{org}/reject", True),
+    ("POST", "/staff/p/{pact}/registrations/decide/approve", True),
+    ("POST", "/staff/p/{pact}/registrations/decide/reject", True),
+    ("GET", "/staff/p/{pact}/registrations/{org}/edit", True),
+    ("POST", "/staff/p/{pact}/registrations/{org}/edit", True),
+    ("GET", "/staff/p/{pact}/registrations/{org}/delete", True),
+    ("POST", "/staff/p/{pact}/registrations/{org}/delete", True),
     ("GET", "/staff/p/{pact}/registrations/{org}/personal-data.json", True),
     ("GET", "/staff/p/{pact}/registrations/{org}/erase", True),
     ("POST", "/staff/p/{pact}/registrations/{org}/erase", True),
@@ -231,9 +237,10 @@ def test_official_of_the_pact_is_allowed(
     # redirects, but never to the login page.
     assert response.status_code in (200, 302)
     assert "/login" not in response.headers.get("Location", "")
-    decided = {"approve": "approved", "reject": "rejected"}
+    # One approval acts at once; a rejection first asks for confirmation.
+    decided = {"approve": "approved", "reject": "pending"}
     action = url.rsplit("/", 1)[1]
-    if method == "POST" and "/registrations/" in url and action in decided:
+    if method == "POST" and "/registrations/{org}/" in url and action in decided:
         assert status_of(world) == decided[action]
 
 
