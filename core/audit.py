@@ -52,6 +52,9 @@ class AuditAction(StrEnum):
     RECORD_OUTCOME = "record_outcome"
     ERASE = "erase"
     PERSONAL_DATA_EXPORT = "personal_data_export"
+    VERIFY_REPORT = "verify_report"
+    RETURN_REPORT = "return_report"
+    CORRECT_REPORT = "correct_report"
 
 
 AUDIT_ACTION_LABELS: dict[str, Any] = {
@@ -82,6 +85,9 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     AuditAction.RECORD_OUTCOME: _l("Recorded a service outcome"),
     AuditAction.ERASE: _l("Erased a person's data"),
     AuditAction.PERSONAL_DATA_EXPORT: _l("Exported a person's data"),
+    AuditAction.VERIFY_REPORT: _l("Verified a progress report"),
+    AuditAction.RETURN_REPORT: _l("Returned a progress report for correction"),
+    AuditAction.CORRECT_REPORT: _l("Corrected a returned progress report"),
 }
 
 
