@@ -15,6 +15,7 @@ from commitments.operations import member_link
 from core.audit import AuditAction, record_staff_action
 from core.choices import REASON_MAX
 from core.errors import DomainError
+from core.forms import too_long
 from core.mail import queue_template_email
 from core.time import utcnow
 from core.transactions import use_case
@@ -102,7 +103,7 @@ def return_progress_report(
     if len(comment) > REASON_MAX:
         raise DomainError(
             "invalid",
-            _("Please keep it under %(max)d characters.", max=REASON_MAX),
+            str(too_long(REASON_MAX)),
             "comment",
         )
     details = _review(actor_id, report, ReviewAction.RETURN)
