@@ -16,6 +16,7 @@ from commitments.models import Commitment
 from core.choices import CommitmentStatus
 from core.pacts import find_pact
 from extensions import db
+from pacts.models import ProgressReport
 from stakeholders.models import Organisation, Person, ServiceDelivery
 
 # Not pages: downloads (files a person saves or a program reads) and the assets.
@@ -57,6 +58,7 @@ class DemoIds:
     organisation: int
     service: str
     participant: int
+    report: int
 
     def arguments(self) -> dict[str, object]:
         return {
@@ -65,6 +67,7 @@ class DemoIds:
             "commitment_id": self.commitment,
             "organisation_id": self.organisation,
             "service": self.service,
+            "report_id": self.report,
             "token": BAD_TOKEN,
         }
 
@@ -96,10 +99,16 @@ def demo_ids(workshop: int) -> DemoIds:
     participant = db.session.scalars(
         select(Person.id).where(Person.organisation_id == organisation.id)
     ).first()
+    report = db.session.scalars(
+        select(ProgressReport.id)
+        .where(ProgressReport.commitment_id == commitment)
+        .order_by(ProgressReport.id)
+    ).first()
     assert commitment is not None, "the demo's participant leads a commitment"
     assert service is not None, "and was given a service"
     assert participant is not None
-    return DemoIds(workshop, commitment, organisation.id, service, participant)
+    assert report is not None, "and reported on it"
+    return DemoIds(workshop, commitment, organisation.id, service, participant, report)
 
 
 def get_endpoints(app: Flask) -> dict[str, set[str]]:
