@@ -8,6 +8,7 @@ programme indicators show each figure's state, its date and the verified share."
 from __future__ import annotations
 
 import csv
+import html
 import io
 from collections.abc import Callable
 from typing import Any
@@ -19,6 +20,7 @@ from sqlalchemy import select
 from core.audit import AuditAction, AuditEntry
 from core.errors import DomainError
 from extensions import db
+from pacts.documents import pact_html
 from pacts.indicators import IndicatorData, add_programme_indicator
 from pacts.models import ProgressReport
 from pacts.queries import latest_report
@@ -29,6 +31,7 @@ from tests.pacts.factories import (
     approved_party,
     in_language_of,
     load_commitment,
+    load_pact,
     open_member_session,
     page_text,
     post_form,
@@ -319,7 +322,7 @@ def test_public_page_and_open_data_show_each_figures_state_and_date(
     assert rows[0]["verified_at"]
 
 
-def test_a_programme_indicator_reports_its_verified_share(
+def test_a_programme_indicator_reports_its_verified_share_on_the_page_and_the_pdf(
     client: FlaskClient, world: World
 ):
     first, checked = reported(world, 42)
@@ -333,6 +336,11 @@ def test_a_programme_indicator_reports_its_verified_share(
     )
 
     page = page_text(client.get("/p/ilfov"))
+    with client.application.test_request_context():
+        printed = html.unescape(pact_html(load_pact("ilfov")))
 
-    assert "42% of this total is verified" in page
-    assert "As of " in page
+    for shown in (page, printed):
+        assert "42% of this total is verified" in shown
+        assert "As of " in shown
+    assert "Verified by the public authority" in printed
+    assert "Self-reported" in printed
