@@ -11,6 +11,7 @@ import csv
 import html
 import io
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -185,10 +186,12 @@ def test_the_lead_corrects_a_returned_report_and_both_stay_in_the_history(
     assert "Recount please." in mine
     assert "was returned for correction" in mine
 
+    # The value was measured the day before: the correction says so too.
+    day_before = load_report(report_id).reported_on - timedelta(days=1)
     response = post_form(
         client,
         f"/me/commitments/{commitment}/reports/{report_id}/correct",
-        correction_form(report_id),
+        correction_form(report_id, reported_on=day_before.isoformat()),
         page="/me/commitments",
     )
 
@@ -199,10 +202,18 @@ def test_the_lead_corrects_a_returned_report_and_both_stay_in_the_history(
     assert old.verification == "superseded"
     assert (latest.supersedes_id, latest.value) == (report_id, 1100)
     assert latest.verification == "evidence attached"
-    assert [r.id for r in load_commitment(commitment).reports] == [report_id, latest.id]
+    assert {r.id for r in load_commitment(commitment).reports} == {report_id, latest.id}
     [entry] = audit_entries(AuditAction.CORRECT_REPORT)
     assert (entry.actor_id, entry.subject_id) == (world.lead.person, latest.id)
     assert entry.details == {"commitment": commitment, "supersedes": report_id}
+    [record] = client.get("/p/ilfov/open-data/commitments.json").get_json()[
+        "commitments"
+    ]
+    assert record["latest"]["value"] == 1100, "the superseded figure no longer counts"
+    assert [r["verification"] for r in record["reports"]] == [
+        "evidence attached",
+        "superseded",
+    ]
     public = page_text(client.get(f"/p/ilfov/commitments/{commitment}"))
     assert "Superseded by a correction" in public
     assert "Corrects an earlier report." in public
