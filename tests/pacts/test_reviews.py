@@ -334,7 +334,7 @@ def test_public_page_and_open_data_show_each_figures_state_and_date(
 
 
 def test_a_programme_indicator_reports_its_verified_share_on_the_page_and_the_pdf(
-    client: FlaskClient, world: World
+    client: FlaskClient, world: World, login: Callable[[int], None]
 ):
     first, checked = reported(world, 42)
     second = published(world, title="Second line of crates")
@@ -355,3 +355,6 @@ def test_a_programme_indicator_reports_its_verified_share_on_the_page_and_the_pd
         assert "As of " in shown
     assert "Verified by the public authority" in printed
     assert "Self-reported" in printed
+    login(world.official)
+    staff = page_text(client.get(f"{COMPILE}/indicators"))
+    assert "42% of this total is verified" in staff
