@@ -54,6 +54,9 @@ class AuditAction(StrEnum):
     ERASE = "erase"
     PERSONAL_DATA_EXPORT = "personal_data_export"
     DELETE_SPAM = "delete_spam"
+    VERIFY_REPORT = "verify_report"
+    RETURN_REPORT = "return_report"
+    CORRECT_REPORT = "correct_report"
 
 
 AUDIT_ACTION_LABELS: dict[str, Any] = {
@@ -86,6 +89,9 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     AuditAction.ERASE: _l("Erased a person's data"),
     AuditAction.PERSONAL_DATA_EXPORT: _l("Exported a person's data"),
     AuditAction.DELETE_SPAM: _l("Deleted a registration as spam"),
+    AuditAction.VERIFY_REPORT: _l("Verified a progress report"),
+    AuditAction.RETURN_REPORT: _l("Returned a progress report for correction"),
+    AuditAction.CORRECT_REPORT: _l("Corrected a returned progress report"),
 }
 
 

@@ -57,6 +57,10 @@ def subject_url(slug: str, entry: AuditEntry) -> str | None:
         "commitment": ("pact_staff.commitment", {"commitment_id": subject}),
         "pact": ("pact_staff.index", {}),
         "indicator": ("pact_staff.indicators", {}),
+        "progress_report": (
+            "pact_staff.commitment",
+            {"commitment_id": details.get("commitment")},
+        ),
     }
     page = pages.get(entry.subject_type)
     if page is None or None in page[1].values():

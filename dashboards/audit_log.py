@@ -50,6 +50,7 @@ SUBJECT_LABELS: dict[str, Any] = {
     "pact": _l("Pact"),
     "indicator": _l("Programme indicator"),
     "person": _l("Person"),
+    "progress_report": _l("Progress report"),
 }
 
 

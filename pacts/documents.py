@@ -46,6 +46,7 @@ COMMITMENT_COLUMNS = [
     "joined_on",
     "latest_date",
     "latest_value",
+    "latest_verification",
     "progress_percent",
     "support_requested",
     "support_promised",
@@ -61,6 +62,9 @@ PROGRESS_COLUMNS = [
     "status",
     "narrative",
     "evidence_url",
+    "verification",
+    "verified_at",
+    "supersedes",
 ]
 # Co-signers' names in one CSV cell.
 NAME_SEPARATOR = "; "
@@ -267,6 +271,7 @@ def commitment_row(
         "joined_on": record["joined_on"],
         "latest_date": latest.get("date"),
         "latest_value": _number(latest.get("value")),
+        "latest_verification": latest.get("verification"),
         "progress_percent": record["progress_percent"],
         "support_requested": record["support_requested"],
         "support_promised": record["support_promised"],
@@ -299,6 +304,9 @@ def progress_csv(pact: Pact) -> str:
             "status": report["status"],
             "narrative": report["narrative"],
             "evidence_url": report["evidence_url"],
+            "verification": report["verification"],
+            "verified_at": report["verified_at"],
+            "supersedes": report["supersedes"],
         }
         for record in records
         for report in record["reports"]

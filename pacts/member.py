@@ -30,8 +30,11 @@ from pacts.member_forms import (
     ProgressForm,
     SignForm,
 )
+from pacts.models import ProgressReport
 from pacts.monitoring import report_progress
 from pacts.queries import member_commitments
+from pacts.reviews import correct_progress_report
+from pacts.verification import Verification
 from stakeholders.sessions import (
     TOKEN_PROBLEMS,
     open_session,
@@ -118,22 +121,49 @@ def _report_form(commitment: Commitment) -> ProgressForm:
     )
 
 
-def _page(submitted: Mapping[int, ProgressForm] | None = None) -> str:
+def _correction_form(report: ProgressReport) -> ProgressForm:
+    """A correction of a returned report, starting from what it said."""
+    return ProgressForm(
+        formdata=None,
+        prefix=f"r{report.id}",
+        reported_on=report.reported_on,
+        value=report.value,
+        narrative=report.narrative,
+        status=report.status,
+        status_reason=report.status_reason,
+        evidence_url=report.evidence_url,
+    )
+
+
+def _page(
+    submitted: Mapping[int, ProgressForm] | None = None,
+    corrected: Mapping[int, ProgressForm] | None = None,
+) -> str:
     """The person's commitments, with a report form for each one they report on
-    (the submitted one as it came back, with its errors)."""
+    and a correction form for each returned report of theirs (a submitted one as it
+    came back, with its errors)."""
     organisation_id = current_user.organisation_id
     entries = member_commitments(organisation_id) if organisation_id else []
     submitted = submitted or {}
+    corrected = corrected or {}
     forms = {
         entry["commitment"].id: submitted.get(entry["commitment"].id)
         or _report_form(entry["commitment"])
         for entry in entries
         if entry["can_report"]
     }
+    corrections = {
+        report.id: corrected.get(report.id) or _correction_form(report)
+        for entry in entries
+        if entry["lead"]
+        for report in entry["reports"]
+        if report.verification == Verification.RETURNED
+    }
     return render_template(
         "pacts/my_commitments.html",
         entries=entries,
         forms=forms,
+        corrections=corrections,
         status_labels=COMMITMENT_STATUS_LABELS,
         evidence_types=EVIDENCE_EXTENSIONS,
     )
@@ -179,6 +209,15 @@ def sign(commitment_id: int) -> Response | tuple[str, int]:
     return _to_commitment(commitment_id)
 
 
+def _on_form(form: ProgressForm, exc: DomainError) -> bool:
+    """Show a refusal beside its field; False when it names none of the form's."""
+    if exc.field is None or exc.field not in form:
+        return False
+    field = form[exc.field]
+    field.errors = [*field.errors, exc.message]
+    return True
+
+
 @bp.post("/me/commitments/<int:commitment_id>/progress")
 @participant_required
 def report(commitment_id: int) -> Response | tuple[str, int]:
@@ -193,10 +232,31 @@ def report(commitment_id: int) -> Response | tuple[str, int]:
             form.progress_data(),
         )
     except DomainError as exc:
-        if exc.field is None or exc.field not in form:
+        if not _on_form(form, exc):
             return _refused(exc)
-        field = form[exc.field]
-        field.errors = [*field.errors, exc.message]
         return _page({commitment_id: form}), 400
     flash(_("Thank you: your progress report is recorded."), "success")
+    return _to_commitment(commitment_id)
+
+
+@bp.post("/me/commitments/<int:commitment_id>/reports/<int:report_id>/correct")
+@participant_required
+def correct(commitment_id: int, report_id: int) -> Response | tuple[str, int]:
+    """A correcting report, superseding a report the pact's team returned."""
+    form = ProgressForm(prefix=f"r{report_id}")
+    if not form.validate_on_submit():
+        return _page(corrected={report_id: form}), 400
+    try:
+        correct_progress_report(
+            current_user.id,
+            current_user.pact_id or 0,
+            commitment_id,
+            report_id,
+            form.progress_data(),
+        )
+    except DomainError as exc:
+        if not _on_form(form, exc):
+            return _refused(exc)
+        return _page(corrected={report_id: form}), 400
+    flash(_("Thank you: your correction is recorded."), "success")
     return _to_commitment(commitment_id)

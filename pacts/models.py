@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 class ProgressReport(db.Model):  # type: ignore[name-defined,misc]
     """A lead's report on a commitment: the indicator's value on a date, what
     happened, optional evidence (a link or an uploaded file), and the status it
-    leaves the commitment in."""
+    leaves the commitment in, and its verification."""
 
     __tablename__ = "progress_report"
 
@@ -53,9 +53,27 @@ class ProgressReport(db.Model):  # type: ignore[name-defined,misc]
         ForeignKey("person.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Its verification (pacts.verification): the state, the official who verified
+    # or returned it and when, the comment of a return, and the returned report a
+    # correcting report supersedes.
+    verification: Mapped[str] = mapped_column(
+        String(20), default="self-reported", server_default="self-reported"
+    )
+    reviewed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
+    )
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    review_comment: Mapped[str] = mapped_column(Text, default="", server_default="")
+    supersedes_id: Mapped[int | None] = mapped_column(
+        ForeignKey("progress_report.id", ondelete="SET NULL")
+    )
 
     commitment: Mapped[Commitment] = relationship(back_populates="reports")
-    reported_by: Mapped[Person | None] = relationship()
+    reported_by: Mapped[Person | None] = relationship(foreign_keys=[reported_by_id])
+    reviewed_by: Mapped[Person | None] = relationship(foreign_keys=[reviewed_by_id])
+    supersedes: Mapped[ProgressReport | None] = relationship(
+        remote_side=[id], foreign_keys=[supersedes_id]
+    )
 
 
 class ProgressReminder(db.Model):  # type: ignore[name-defined,misc]

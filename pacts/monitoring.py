@@ -30,6 +30,7 @@ from core.transactions import use_case
 from extensions import db
 from pacts.models import ProgressReminder, ProgressReport
 from pacts.progress import next_due, reminder_kind
+from pacts.verification import initial
 from stakeholders.models import Person
 
 MB = 1024 * 1024
@@ -120,14 +121,24 @@ def report_progress(
     """Record a progress report by the commitment's lead (or an official of the
     pact): its value and date, narrative, evidence, and the status it leaves."""
     commitment = pact_commitment(pact_id, commitment_id)
-    _check_reporter(person_id, commitment)
+    check_reporter(person_id, commitment)
+    if commitment.status not in REPORTABLE:
+        raise DomainError("conflict", _("This commitment takes no more reports."))
+    report = add_report(person_id, commitment, data)
+    leave_status(person_id, commitment, data)
+    return {"report": report.id, "status": commitment.status}
+
+
+def add_report(
+    person_id: int, commitment: Commitment, data: ProgressData
+) -> ProgressReport:
+    """A new report on a commitment of a published pact, checked and added to the
+    unit of work (a first report or a correction alike)."""
     pact = commitment.pact
     if pact.published_at is None:
         raise DomainError(
             "conflict", _("Progress is reported once the pact is published.")
         )
-    if commitment.status not in REPORTABLE:
-        raise DomainError("conflict", _("This commitment takes no more reports."))
     if data.reported_on > today_in(pact):
         raise DomainError(
             "invalid", _("The date cannot be in the future."), "reported_on"
@@ -151,21 +162,25 @@ def report_progress(
         evidence_url=data.evidence_url,
         reported_by_id=person_id,
         created_at=utcnow(),
+        verification=initial(bool(data.evidence_url or data.evidence)),
     )
     if data.evidence is not None and mimetype is not None:
         _store_evidence(report, data.evidence, mimetype)
-    commitment.status = data.status
-    commitment.status_reason = data.status_reason
-    commitment.updated_at = utcnow()
     pact.status = PactStatus.MONITORING
     db.session.add(report)
     db.session.flush()
-    result = {"report": report.id, "status": commitment.status}
+    return report
+
+
+def leave_status(person_id: int, commitment: Commitment, data: ProgressData) -> None:
+    """The commitment takes the status its newest report leaves it in."""
+    commitment.status = data.status
+    commitment.status_reason = data.status_reason
+    commitment.updated_at = utcnow()
     commitment_changed.send(commitment, type="commitment:update", actor=person_id)
-    return result
 
 
-def _check_reporter(person_id: int, commitment: Commitment) -> None:
+def check_reporter(person_id: int, commitment: Commitment) -> None:
     person = db.session.get(Person, person_id)
     if person is None or not person.active:
         raise DomainError("forbidden", _("Please open your personal link again."))

@@ -34,6 +34,7 @@ from pacts.progress import (
     indicator_total,
     percent_of_way,
 )
+from pacts.verification import Verification, counts, verified_share
 from stakeholders.delivery.services import service_counts
 from stakeholders.models import (
     Organisation,
@@ -211,13 +212,20 @@ def commitment_chart(commitment: Commitment) -> dict[str, Any]:
         commitment.indicator_target,
         started_on(commitment),
         commitment.deadline,
-        [(report.reported_on, report.value) for report in commitment.reports],
+        [(report.reported_on, report.value) for report in counted_reports(commitment)],
     )
 
 
+def counted_reports(commitment: Commitment) -> list[ProgressReport]:
+    """The reports whose figures count (those not superseded by a correction), by
+    their date, then the order they came in."""
+    return [r for r in commitment.reports if counts(r.verification)]
+
+
 def latest_report(commitment: Commitment) -> ProgressReport | None:
-    """The most recent report (by its date, then the order they came in)."""
-    return commitment.reports[-1] if commitment.reports else None
+    """The most recent report that counts."""
+    counted = counted_reports(commitment)
+    return counted[-1] if counted else None
 
 
 def commitment_record(commitment: Commitment) -> dict[str, Any]:
@@ -248,7 +256,11 @@ def commitment_record(commitment: Commitment) -> dict[str, Any]:
         **_joining(commitment),
         "latest": None
         if latest is None
-        else {"date": latest.reported_on.isoformat(), "value": latest.value},
+        else {
+            "date": latest.reported_on.isoformat(),
+            "value": latest.value,
+            "verification": latest.verification,
+        },
         "progress_percent": percent_of_way(
             commitment.indicator_baseline, commitment.indicator_target, value
         ),
@@ -289,6 +301,11 @@ def _report(report: ProgressReport) -> dict[str, Any]:
         "status": report.status,
         "evidence_url": report.evidence_url,
         "has_evidence_file": report.evidence_file is not None,
+        "verification": report.verification,
+        "verified_at": report.reviewed_at.isoformat()
+        if report.verification == Verification.VERIFIED and report.reviewed_at
+        else None,
+        "supersedes": report.supersedes_id,
     }
 
 
@@ -339,19 +356,34 @@ def programme_indicators(pact_id: int) -> list[dict[str, Any]]:
 def _indicator(pact_id: int, indicator: ProgrammeIndicator) -> dict[str, Any]:
     value: float
     aimed: float
+    verified: int | None = None
+    as_of: str | None = None
     if indicator.source == IndicatorSource.SERVICE:
         value, aimed = service_counts(pact_id, indicator.service or "")
     else:
+        latest = [
+            (c, latest_report(c))
+            for c in indicator.commitments
+            if c.status in PACT_STATUSES
+        ]
         parts = [
             IndicatorPart(
                 c.indicator_baseline,
                 c.indicator_target,
-                r.value if (r := latest_report(c)) is not None else None,
+                r.value if r is not None else None,
             )
-            for c in indicator.commitments
-            if c.status in PACT_STATUSES
+            for c, r in latest
         ]
         value, aimed = indicator_total(parts)
+        verified = verified_share(
+            parts,
+            [
+                r is not None and r.verification == Verification.VERIFIED
+                for _c, r in latest
+            ],
+        )
+        dates = [r.reported_on for _c, r in latest if r is not None]
+        as_of = max(dates).isoformat() if dates else None
     target = indicator.target if indicator.target is not None else aimed
     return {
         "id": indicator.id,
@@ -362,6 +394,8 @@ def _indicator(pact_id: int, indicator: ProgrammeIndicator) -> dict[str, Any]:
         "value": value,
         "target": target,
         "percent": round(100 * value / target) if target else None,
+        "verified_percent": verified,
+        "as_of": as_of,
     }
 
 

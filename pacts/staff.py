@@ -382,3 +382,6 @@ def delete_indicator(pact: Pact, indicator_id: int) -> Response:
         _("The indicator is removed."),
     )
     return redirect(url_for(".indicators", slug=pact.slug))
+
+
+from pacts import staff_reviews  # noqa: E402, F401  (its routes join this blueprint)

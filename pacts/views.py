@@ -6,7 +6,7 @@ reason), and the download of a report's evidence file. No login needed."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from flask import abort, render_template, send_from_directory
 from flask.blueprints import BlueprintSetupState
@@ -23,12 +23,13 @@ from core.errors import DomainError
 from core.headers import public_page
 from core.models import Pact
 from core.pacts import find_pact, list_pacts
-from core.time import local_day
+from core.time import local_datetime, local_day
 from pacts import bp
 from pacts.charts import bucket_bar, meter
 from pacts.living import change_log
 from pacts.monitoring import evidence_folder, evidence_of
 from pacts.queries import commitment_chart, commitment_record, pact_overview
+from pacts.verification import VERIFICATION_LABELS
 
 
 @bp.record_once
@@ -40,6 +41,7 @@ def _template_globals(state: BlueprintSetupState) -> None:
         bucket_labels=PROGRESS_BUCKET_LABELS,
         bucket_bar=bucket_bar,
         meter=meter,
+        verification_labels=VERIFICATION_LABELS,
     )
 
 
@@ -54,6 +56,13 @@ def paragraphs(text: str) -> list[str]:
 def iso_date(value: str, format: str = "medium") -> str:
     """An ISO date of a public record (`2026-12-31`) in the visitor's language."""
     return local_day(date.fromisoformat(value), format)
+
+
+@bp.app_template_filter("iso_day")
+def iso_day(value: str, timezone: str) -> str:
+    """An ISO moment of a public record (`2026-12-31T09:00:00+00:00`) as its day in
+    the pact's timezone, in the visitor's language."""
+    return local_datetime(datetime.fromisoformat(value), timezone, "d MMMM y")
 
 
 @bp.get("/")

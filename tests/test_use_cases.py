@@ -79,6 +79,11 @@ USE_CASES = {
     "pacts.monitoring": {"report_progress", "send_reminders"},
     "pacts.publishing": {"update_pact_document", "publish_pact"},
     "pacts.indicators": {"add_programme_indicator", "delete_programme_indicator"},
+    "pacts.reviews": {
+        "verify_progress_report",
+        "return_progress_report",
+        "correct_progress_report",
+    },
 }
 
 # Public functions of those modules with a writing verb in their name that are not
@@ -88,6 +93,7 @@ NOT_USE_CASES = {
     "commitments.operations": {"add_signature", "revise_commitment", "record_revision"},
     "workshops.enrolment": {"lock_enrolments", "promote_waitlisted"},
     "stakeholders.services": {"apply_decision"},
+    "pacts.monitoring": {"add_report"},
     "workshops.invitations": {"email_invitation", "join_link"},  # (join_link reads)
     # Batches: each row is a use case of its own, so a refused row leaves nothing
     # and does not undo the rows before it.
@@ -99,9 +105,9 @@ NOT_USE_CASES = {
 }
 
 WRITING_VERB = re.compile(
-    r"^(add|agree|apply|assign|bulk|cancel|create|decide|decline|delete|edit|enrol|"
-    r"import|join|lock|log|mark|move|promote|publish|record|register|report|request|"
-    r"resend|revise|revoke|send|set|sign|update)_"
+    r"^(add|agree|apply|assign|bulk|cancel|correct|create|decide|decline|delete|edit|"
+    r"enrol|import|join|lock|log|mark|move|promote|publish|record|register|report|"
+    r"request|resend|return|revise|revoke|send|set|sign|update|verify)_"
 )
 
 # The only places that may end a transaction themselves.

@@ -25,7 +25,7 @@ from core.transactions import use_case
 from extensions import db
 from pacts.indicators import IndicatorData, add_programme_indicator
 from pacts.models import ProgrammeIndicator
-from pacts.publishing import PactDocumentData, update_pact_document
+from pacts.publishing import PactDocumentData, publish_pact, update_pact_document
 from stakeholders.delivery.services import assign_expert
 from stakeholders.services import decide_registration
 from tests.audit.conftest import entries_after, last_entry_id
@@ -34,6 +34,7 @@ from tests.pacts.factories import (
     commitment_form,
     new_commitment,
     organisation_of,
+    report,
     signed_commitment,
     theme_id,
 )
@@ -406,6 +407,29 @@ def publish(w: World) -> Step:
     return Step(f"{PACT}/pact/publish", A.PUBLISH, "pact", w.pact, {"confirm": "y"}, {})
 
 
+def reported(w: World) -> tuple[int, int]:
+    """(commitment, report) of the published pact, reported on by its lead."""
+    person = w.person()
+    commitment = signed_commitment(w.official, w.pact, organisation_of(person))
+    publish_pact(w.official, w.pact)
+    return commitment, report(person, w.pact, commitment, 5)
+
+
+def review_action(name: str, action: AuditAction, **form: Any) -> Callable[..., Step]:
+    def step(w: World) -> Step:
+        commitment, report_id = reported(w)
+        return Step(
+            f"{PACT}/pact/commitments/{commitment}/reports/{report_id}/{name}",
+            action,
+            "progress_report",
+            report_id,
+            form,
+            {"commitment": commitment, "from": "self-reported"},
+        )
+
+    return step
+
+
 def edit_document(w: World) -> Step:
     return Step(f"{PACT}/pact/document", A.EDIT, "pact", w.pact, document_form())
 
@@ -501,6 +525,10 @@ STAFF_ROUTES: dict[str, Callable[[World], Step]] = {
     "edit the pact document": edit_document,
     "add a programme indicator": add_indicator,
     "remove a programme indicator": delete_indicator,
+    "verify a progress report": review_action("verify", A.VERIFY_REPORT),
+    "return a progress report": review_action(
+        "return", A.RETURN_REPORT, comment="Recount, Maria Popescu"
+    ),
     "assign an expert": service_action(
         "assign", A.ASSIGN_EXPERT, expert_name="Ana Ionescu", expert_email=""
     ),

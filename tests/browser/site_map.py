@@ -16,6 +16,7 @@ from commitments.models import Commitment
 from core.choices import CommitmentStatus
 from core.pacts import find_pact
 from extensions import db
+from pacts.models import ProgressReport
 from stakeholders.models import Organisation, Person, ServiceDelivery
 from workshops.models import Enrolment
 
@@ -60,6 +61,7 @@ class DemoIds:
     service: str
     participant: int
     enrolment: int
+    report: int
 
     def arguments(self) -> dict[str, object]:
         return {
@@ -69,6 +71,7 @@ class DemoIds:
             "organisation_id": self.organisation,
             "service": self.service,
             "enrolment_id": self.enrolment,
+            "report_id": self.report,
             "token": BAD_TOKEN,
         }
 
@@ -100,6 +103,11 @@ def demo_ids(workshop: int) -> DemoIds:
     participant = db.session.scalars(
         select(Person.id).where(Person.organisation_id == organisation.id)
     ).first()
+    report = db.session.scalars(
+        select(ProgressReport.id)
+        .where(ProgressReport.commitment_id == commitment)
+        .order_by(ProgressReport.id)
+    ).first()
     assert commitment is not None, "the demo's participant leads a commitment"
     assert service is not None, "and was given a service"
     assert participant is not None
@@ -108,8 +116,9 @@ def demo_ids(workshop: int) -> DemoIds:
             Enrolment.workshop_id == workshop, Enrolment.person_id == participant
         )
     ).one()
+    assert report is not None, "and reported on it"
     return DemoIds(
-        workshop, commitment, organisation.id, service, participant, enrolment
+        workshop, commitment, organisation.id, service, participant, enrolment, report
     )
 
 

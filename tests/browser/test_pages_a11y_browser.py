@@ -56,6 +56,7 @@ FORMS = [
     ("auth.password", "official"),
     ("workshop_staff.new", "official"),
     ("pact_staff.new_commitment", "official"),
+    ("pact_staff.return_report", "official"),
 ]
 
 

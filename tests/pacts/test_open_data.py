@@ -158,7 +158,11 @@ def test_json_reports_the_latest_value_and_share_of_the_way(
     client: FlaskClient, published_pact: dict[str, Any]
 ):
     bikes = open_json(client)["commitments"][3]
-    assert bikes["latest"] == {"date": "2025-09-03", "value": -12.5}
+    assert bikes["latest"] == {
+        "date": "2025-09-03",
+        "value": -12.5,
+        "verification": "evidence attached",
+    }
     assert bikes["progress_percent"] == 42
     assert [r["value"] for r in bikes["reports"]] == [-10, -12.5]
     assert bikes["reports"][1]["evidence_url"] == (
