@@ -235,12 +235,18 @@ def published_pact(slug: str, commitments: int) -> None:
     consent = {"version": "bench", "language": "en", "text": "-", "ip_address": None}
     emails = (f"org{n}@{slug}.bench-demo.ro" for n in range(1_000))
 
-    def register(pact: str, status: str, organisation_name: str) -> dict[str, Any]:
+    def register(
+        pact: str, status: str, organisation_name: str, language: str = "en"
+    ) -> dict[str, Any]:
         data = registration_data(
             organisation_name=organisation_name, contact_email=next(emails)
         )
         return register_organisation(
-            load_pact(pact).id, data, consent, status=status, notify=False
+            load_pact(pact).id,
+            data,
+            {**consent, "language": language},
+            status=status,
+            notify=False,
         )
 
     parties = [

@@ -31,7 +31,7 @@ def participant(
     client: FlaskClient, make_registration: Callable[..., dict[str, Any]]
 ) -> int:
     """An approved SME's contact, logged in from their personal link."""
-    made = make_registration(status="approved")
+    made = make_registration(status="approved", language="ro")
     person = int(made["person"])
     response = client.get(f"/me/link/{member_token(person, 3600)}", headers=RO)
     assert response.status_code == 302

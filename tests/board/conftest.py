@@ -195,7 +195,12 @@ class Seeder:
             try:
                 upgrade()
                 self.pact = int(
-                    create_pact(PACT, "Ilfov Local Green Pact", "Ilfov County")["id"]
+                    create_pact(
+                        PACT,
+                        "Ilfov Local Green Pact",
+                        "Ilfov County",
+                        languages="en,ro",
+                    )["id"]
                 )
                 self.official = int(
                     create_staff(
