@@ -152,4 +152,5 @@ def test_an_expired_join_link_is_refused_as_expired_not_as_invalid(
     assert refused.value.error_args["data"] == {
         "code": "unauthorized",
         "message": "invalid token (expired)",
+        "reason": "expired",
     }

@@ -163,8 +163,8 @@ def test_an_unauthorized_refusal_shows_the_servers_reason_and_try_again_reconnec
     page.context.set_offline(False)
 
     expect(page.get_by_role("status")).to_have_text(
-        "The board did not let you in. Open your join link again or log in, then "
-        "try again. The server said: log in, open your join link, or send auth.token."
+        "The board did not let you in: you are not logged in. Open your join link "
+        "again or log in, then try again."
     )
     expect(retry).to_be_visible()
     expect(retry).to_be_in_viewport()
@@ -191,5 +191,8 @@ def test_the_refusal_is_said_in_the_visitors_language(
     page.context.set_offline(True)
     page.context.set_offline(False)
 
-    expect(page.get_by_role("status")).to_contain_text("Panoul nu v-a permis accesul.")
+    expect(page.get_by_role("status")).to_have_text(
+        "Panoul nu v-a permis accesul: nu sunteți autentificat(ă). Deschideți din nou "
+        "linkul de participare sau autentificați-vă, apoi încercați din nou."
+    )
     expect(page.get_by_role("button", name="Încercați din nou")).to_be_visible()

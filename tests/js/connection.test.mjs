@@ -9,10 +9,19 @@ import { connectRefusal, originRefused } from "../../static/js/board/connection.
 const T = {
   refused: "refused",
   refusedUnauthorized: "not let in: %(reason)s",
+  refusedBecause: "not let in, because %(reason)s",
+  refusedReasons: { expired: "your link expired" },
   errors: { too_many_connections: "open in too many windows" },
 };
 
-test("an unauthorized refusal is said with the server's message", () => {
+test("an unauthorized refusal with a known reason is said in the page's words", () => {
+  const error = Object.assign(new Error("invalid token (expired)"), {
+    data: { code: "unauthorized", message: "invalid token (expired)", reason: "expired" },
+  });
+  assert.equal(connectRefusal(error, false, T), "not let in, because your link expired");
+});
+
+test("an unauthorized refusal without a known reason is said with the server's message", () => {
   const error = Object.assign(new Error("invalid token (expired)"), {
     data: { code: "unauthorized", message: "invalid token (expired)" },
   });

@@ -57,11 +57,17 @@ class Connection:
 _connections: dict[str, Connection] = {}
 
 
-def refuse(message: str, code: str = "unauthorized") -> ConnectionRefusedError:
-    """A connect refusal whose connect-error data is `{"code", "message"}` (a dict
-    given to ConnectionRefusedError would arrive as a string)."""
+def refuse(
+    message: str, code: str = "unauthorized", reason: str | None = None
+) -> ConnectionRefusedError:
+    """A connect refusal whose connect-error data is `{"code", "message"}`, with the
+    `reason` when one is known (a dict given to ConnectionRefusedError would arrive
+    as a string). The board page says the reason in the visitor's language."""
     error = ConnectionRefusedError(message)
-    error.error_args = {"message": message, "data": {"code": code, "message": message}}
+    data = {"code": code, "message": message}
+    if reason is not None:
+        data["reason"] = reason
+    error.error_args = {"message": message, "data": data}
     return error
 
 
@@ -74,7 +80,7 @@ def _identify(auth: Any) -> tuple[int, int | None]:
         return _identify_token(token)
     if current_user.is_authenticated:
         return int(current_user.id), None
-    raise refuse("log in, open your join link, or send auth.token")
+    raise refuse("log in, open your join link, or send auth.token", reason="login")
 
 
 def _identify_token(token: str) -> tuple[int, int | None]:
@@ -85,11 +91,13 @@ def _identify_token(token: str) -> tuple[int, int | None]:
             if exc.reason != "invalid":
                 # A participant's token, just no longer valid: say why (expired),
                 # rather than trying it as a staff token.
-                raise refuse(f"invalid token ({exc.reason})") from None
+                raise refuse(
+                    f"invalid token ({exc.reason})", reason=exc.reason
+                ) from None
             return identify_staff(token), None
         return identify_participant(token, claim.workshop_id), claim.workshop_id
     except DomainError as exc:
-        raise refuse(f"invalid token ({exc.message})") from None
+        raise refuse(f"invalid token ({exc.message})", reason=exc.message) from None
 
 
 def on_connect(auth: Any = None) -> None:

@@ -233,6 +233,22 @@ def board_strings() -> dict[str, Any]:
             "The board did not let you in. Open your join link again or log in, "
             "then try again. The server said: %(reason)s."
         ),
+        # Why a connection was refused (its connect-error `reason`), said in words.
+        "refusedBecause": _(
+            "The board did not let you in: %(reason)s Open your join link again or "
+            "log in, then try again."
+        ),
+        "refusedReasons": {
+            "login": _("you are not logged in."),
+            "expired": _("your join link has expired."),
+            "invalid": _("this join link is not valid."),
+            "other_workshop": _("this join link is for another workshop."),
+            "not_enrolled": _("you are no longer enrolled in this workshop."),
+            "revoked": _(
+                "a newer join link replaced this one: open the latest e-mail."
+            ),
+            "cancelled": _("the workshop was cancelled or your account was closed."),
+        },
         "refusedOrigin": _(
             "The server refused the connection from this address, %(origin)s. Open "
             "the board at the address you were given, or ask whoever runs the "

@@ -27,6 +27,8 @@ export function connectRefusal(error, active, T) {
   if (active) return null;
   const data = error?.data;
   if (data?.code === "unauthorized") {
+    const because = T.refusedReasons?.[data.reason];
+    if (because) return fmt(T.refusedBecause, { reason: because });
     return fmt(T.refusedUnauthorized, { reason: String(data.message || "") });
   }
   return T.errors?.[data?.code] || T.refused;
