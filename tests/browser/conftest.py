@@ -13,6 +13,7 @@ import re
 import threading
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -98,11 +99,19 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
         # She works in Romanian: her pages are Romanian whatever the browser asks.
         set_preferred_language(official["id"], "ro")
         db.session.remove()
+    with served_in_a_thread(app, port):
+        yield LiveServer(base_url=base_url, app=app)
+
+
+@contextmanager
+def served_in_a_thread(app: Flask, port: int) -> Iterator[None]:
+    """`app` served on 127.0.0.1:`port` by a threaded werkzeug server in a daemon
+    thread, stopped (and its database connections closed) on leaving."""
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield LiveServer(base_url=base_url, app=app)
+        yield
     finally:
         server.shutdown()
         server.server_close()

@@ -173,7 +173,7 @@ class Stage:
         return page
 
     def _console(self, message: ConsoleMessage) -> None:
-        if message.type == "error" and "favicon" not in message.location["url"]:
+        if message.type == "error":
             self.errors.append(f"{message.text} ({message.location['url']})")
 
     def shot(

@@ -9,7 +9,6 @@ role."""
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -17,14 +16,13 @@ import pytest
 from flask import Flask
 from flask_babel import force_locale, gettext
 from playwright.sync_api import Browser, Page, ViewportSize, expect
-from werkzeug.serving import make_server
 
 from commitments.operations import member_link
 from demo.seed import seed_demo
 from extensions import db
 from stakeholders.models import Person
 from tests.browser.axe import axe_violations
-from tests.browser.conftest import TIMEOUT_MS, fits_the_screen
+from tests.browser.conftest import TIMEOUT_MS, fits_the_screen, served_in_a_thread
 from tests.browser.site_map import (
     EXCLUDED,
     OFFICIAL_EMAIL,
@@ -86,18 +84,8 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSite]:
     with app.app_context():
         ids = demo_ids(seed_demo()["workshop"])
         db.session.remove()
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with served_in_a_thread(app, port):
         yield DemoSite(base_url, app, ids)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 def _participant_link(site: DemoSite) -> str:
