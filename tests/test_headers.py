@@ -31,6 +31,7 @@ PUBLIC_ENDPOINTS = {
     "pacts.home",
     "pacts.pact_page",
     "pacts.commitment_page",
+    "pacts.changes",
     "pacts.pact_document",
     "pacts.commitments_open_json",
     "pacts.commitments_open_csv",

@@ -214,9 +214,17 @@ def test_commitments_go_from_the_board_to_the_published_pact_and_its_progress(
     schema = public.get("/open-data/commitments.schema.json").get_json()
     Draft202012Validator(schema).validate(data)
     by_id = {c["id"]: c for c in data["commitments"]}
-    assert by_id[cut]["latest"] == {"date": "2026-06-15", "value": 100}
+    assert by_id[cut]["latest"] == {
+        "date": "2026-06-15",
+        "value": 100,
+        "verification": "self-reported",
+    }
     assert by_id[cut]["progress_percent"] == 50
-    assert by_id[rise]["latest"] == {"date": "2026-06-15", "value": 12}
+    assert by_id[rise]["latest"] == {
+        "date": "2026-06-15",
+        "value": 12,
+        "verification": "self-reported",
+    }
     assert by_id[rise]["progress_percent"] == 40
     assert [r["value"] for r in by_id[cut]["reports"]] == [110, 100]
     signers = {

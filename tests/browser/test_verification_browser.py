@@ -46,9 +46,15 @@ def seed(
             world = World(
                 pact=load_pact("ilfov").id,
                 official=official.id,
-                lead=approved_party(make_registration, "EcoPack Ambalaje SRL"),
-                co_signer=approved_party(make_registration, "Verde Logistic SRL"),
-                outsider=approved_party(make_registration, "Solaris Ilfov SRL"),
+                lead=approved_party(
+                    make_registration, "EcoPack Ambalaje SRL", language="ro"
+                ),
+                co_signer=approved_party(
+                    make_registration, "Verde Logistic SRL", language="ro"
+                ),
+                outsider=approved_party(
+                    make_registration, "Solaris Ilfov SRL", language="ro"
+                ),
             )
             commitment = published(world, title=TITLE)
             first = report(world.lead.person, world.pact, commitment, 10, days_ago=40)
