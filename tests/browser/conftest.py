@@ -35,7 +35,7 @@ from werkzeug.serving import make_server
 
 from core.pacts import create_pact
 from extensions import db
-from stakeholders.services import create_staff, set_preferred_language
+from stakeholders.services import create_staff, find_staff, set_preferred_language
 from tests.board.conftest import OFFICIAL_EMAIL as BOARD_OFFICIAL_EMAIL
 from tests.board.conftest import (
     BoardSetup,
@@ -46,6 +46,7 @@ from tests.board.conftest import (
     stop_server,
 )
 from tests.conftest import PASSWORD, build_app, free_port, require_service
+from tests.pacts.factories import World, approved_party, load_pact
 from workshops.board.path import apply_board_change
 from workshops.models import Card
 
@@ -101,6 +102,25 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
         db.session.remove()
     with served_in_a_thread(app, port):
         yield LiveServer(base_url=base_url, app=app)
+
+
+def ilfov_world(
+    live_server: LiveServer, make_registration: Callable[..., dict[str, Any]]
+) -> World:
+    """The live server's official and three approved SMEs of Ilfov whose people
+    work in Romanian: a lead, a co-signer and an outsider. Call inside its app
+    context."""
+    official = find_staff(live_server.official_email)
+    assert official is not None
+    return World(
+        pact=load_pact("ilfov").id,
+        official=official.id,
+        lead=approved_party(make_registration, "EcoPack Ambalaje SRL", language="ro"),
+        co_signer=approved_party(
+            make_registration, "Verde Logistic SRL", language="ro"
+        ),
+        outsider=approved_party(make_registration, "Solaris Ilfov SRL", language="ro"),
+    )
 
 
 @contextmanager

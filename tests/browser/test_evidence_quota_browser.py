@@ -20,11 +20,8 @@ from core.time import today_in
 from extensions import db
 from pacts.models import ProgressReport
 from pacts.monitoring import Evidence
-from stakeholders.services import find_staff
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import LiveServer, ilfov_world
 from tests.pacts.factories import (
-    World,
-    approved_party,
     link_path,
     load_pact,
     published,
@@ -49,21 +46,7 @@ def lead_with_a_full_commitment(
     path of their personal link."""
     with live_server.app.app_context():
         try:
-            official = find_staff(live_server.official_email)
-            assert official is not None
-            world = World(
-                pact=load_pact("ilfov").id,
-                official=official.id,
-                lead=approved_party(
-                    make_registration, "EcoPack Ambalaje SRL", language="ro"
-                ),
-                co_signer=approved_party(
-                    make_registration, "Verde Logistic SRL", language="ro"
-                ),
-                outsider=approved_party(
-                    make_registration, "Solaris Ilfov SRL", language="ro"
-                ),
-            )
+            world = ilfov_world(live_server, make_registration)
             commitment = published(world, title=TITLE)
             report(
                 world.lead.person,

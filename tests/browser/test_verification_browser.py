@@ -16,14 +16,10 @@ from playwright.sync_api import Page, expect
 
 from extensions import db
 from pacts.models import ProgressReport
-from stakeholders.services import find_staff
 from tests.browser.axe import axe_violations
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import LiveServer, ilfov_world
 from tests.pacts.factories import (
-    World,
-    approved_party,
     link_path,
-    load_pact,
     published,
     report,
 )
@@ -41,21 +37,7 @@ def seed(
     reports' ids and the lead's personal link."""
     with live_server.app.app_context():
         try:
-            official = find_staff(live_server.official_email)
-            assert official is not None
-            world = World(
-                pact=load_pact("ilfov").id,
-                official=official.id,
-                lead=approved_party(
-                    make_registration, "EcoPack Ambalaje SRL", language="ro"
-                ),
-                co_signer=approved_party(
-                    make_registration, "Verde Logistic SRL", language="ro"
-                ),
-                outsider=approved_party(
-                    make_registration, "Solaris Ilfov SRL", language="ro"
-                ),
-            )
+            world = ilfov_world(live_server, make_registration)
             commitment = published(world, title=TITLE)
             first = report(world.lead.person, world.pact, commitment, 10, days_ago=40)
             second = report(world.lead.person, world.pact, commitment, 1200, 5)
