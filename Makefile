@@ -108,7 +108,7 @@ bench-node: vendor
 ## extract-messages: refresh the translation catalogues after changing strings
 extract-messages: install
 	$(VENV)/bin/pybabel extract --mapping babel.cfg --keywords _l --output-file translations/messages.pot --no-location --sort-output .
-	$(VENV)/bin/pybabel update --input-file translations/messages.pot --output-dir translations --no-fuzzy-matching
+	$(VENV)/bin/pybabel update --input-file translations/messages.pot --output-dir translations --no-fuzzy-matching --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor .pytest_cache .mypy_cache .ruff_cache
