@@ -134,9 +134,8 @@ def queue_template_email(
 def _default_language(pact: Any) -> str:
     """For a person who has chosen no language yet (a staff member before their
     first login): the pact's own, else the site's."""
-    languages = getattr(pact, "language_list", None)
-    if languages:
-        return str(languages[0])
+    if pact is not None:
+        return str(pact.default_language)
     return str(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 

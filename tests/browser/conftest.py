@@ -241,6 +241,30 @@ def live(
         seeder.close()
 
 
+def watched_page(
+    browser: Browser,
+    contexts: list[BrowserContext],
+    errors: list[str],
+    timeout_ms: int = TIMEOUT_MS,
+    **options: Any,
+) -> Page:
+    """A page in a new browser context (`options`: locale, viewport...), the context
+    kept in `contexts` to be closed, its script errors and console errors collected
+    in `errors` to fail the test."""
+    context = browser.new_context(**options)
+    context.set_default_timeout(timeout_ms)
+    contexts.append(context)
+    page = context.new_page()
+    page.on("pageerror", lambda error: errors.append(str(error)))
+
+    def console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            errors.append(f"{message.text} ({message.location['url']})")
+
+    page.on("console", console)
+    return page
+
+
 @dataclass
 class Pages:
     """The browser contexts of one test, closed at its end; script errors fail it."""
@@ -251,17 +275,9 @@ class Pages:
     errors: list[str] = field(default_factory=list)
 
     def new_page(self, viewport: ViewportSize | None = None) -> Page:
-        context = self.browser.new_context(locale="en-GB", viewport=viewport)
-        context.set_default_timeout(TIMEOUT_MS)
-        self.contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda error: self.errors.append(str(error)))
-        page.on("console", self._console)
-        return page
-
-    def _console(self, message: ConsoleMessage) -> None:
-        if message.type == "error":
-            self.errors.append(f"{message.text} ({message.location['url']})")
+        return watched_page(
+            self.browser, self.contexts, self.errors, locale="en-GB", viewport=viewport
+        )
 
     def participant(
         self, setup: BoardSetup, seat: int, viewport: ViewportSize | None = None

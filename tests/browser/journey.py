@@ -29,7 +29,6 @@ from flask_migrate import upgrade
 from playwright.sync_api import (
     Browser,
     BrowserContext,
-    ConsoleMessage,
     Locator,
     Page,
     ViewportSize,
@@ -49,6 +48,7 @@ from tests.board.conftest import (
     SECRET,
     Server,
 )
+from tests.browser.conftest import watched_page
 from tests.conftest import PASSWORD, Inbox, wait_for
 
 T = TypeVar("T")
@@ -162,19 +162,15 @@ class Stage:
 
     def person(self, locale: str = "it-IT") -> Page:
         """A new person at their own computer (an Italian one unless told)."""
-        context = self.browser.new_context(
-            locale=locale, timezone_id="Europe/Rome", viewport=SCREEN
+        return watched_page(
+            self.browser,
+            self.contexts,
+            self.errors,
+            TIMEOUT_MS,
+            locale=locale,
+            timezone_id="Europe/Rome",
+            viewport=SCREEN,
         )
-        context.set_default_timeout(TIMEOUT_MS)
-        self.contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda error: self.errors.append(str(error)))
-        page.on("console", self._console)
-        return page
-
-    def _console(self, message: ConsoleMessage) -> None:
-        if message.type == "error":
-            self.errors.append(f"{message.text} ({message.location['url']})")
 
     def shot(
         self,
