@@ -26,7 +26,6 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from core.audit import AuditAction, record_staff_action
-from core.choices import Role
 from core.downloads import CSV_MIMETYPE, attachment
 from core.errors import DomainError
 from core.forms import ActionForm, RegistrationFilterForm
@@ -233,7 +232,7 @@ def status(pact: Pact, workshop_id: int) -> Response:
 @pact_staff_required
 def detail(pact: Pact, workshop_id: int) -> str:
     workshop = _workshop_or_404(pact, workshop_id)
-    official = current_user.role == Role.OFFICIAL
+    official = current_user.is_official_of(pact.id)
     actions = workshop_actions(workshop.status)
     people = enrollable_people(workshop) if official else []
     enrol_form = EnrolForm(people_choices=[(p.id, _person_label(p)) for p in people])
