@@ -7,6 +7,7 @@ that every client receives in `seq` order with no gap."""
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from tests.board.conftest import (
     BoardClient,
@@ -28,11 +29,13 @@ AUDIT = (
 OTHER = "Un concurs pentru elevi despre mediu"
 
 
-def suggest(client: BoardClient, board: int, **fields: object) -> dict:
+def suggest(client: BoardClient, board: int, **fields: object) -> dict[str, Any]:
     return client.ack("cluster:suggest", {"board": board, **fields})
 
 
-def board_with_cards(live_board: LiveBoard) -> tuple[BoardSetup, BoardClient, dict]:
+def board_with_cards(
+    live_board: LiveBoard,
+) -> tuple[BoardSetup, BoardClient, dict[str, Any]]:
     """A board in the cluster phase, its facilitator joined, and its cards by text
     (written by the first participant in the ideas phase, the second theme holding
     the audits)."""
@@ -52,13 +55,13 @@ def board_with_cards(live_board: LiveBoard) -> tuple[BoardSetup, BoardClient, di
     return setup, facilitator, cards
 
 
-def ids(cards: dict, texts: tuple[str, ...]) -> set[int]:
+def ids(cards: dict[str, Any], texts: tuple[str, ...]) -> set[int]:
     return {cards[text]["id"] for text in texts}
 
 
 def test_only_the_facilitator_gets_suggestions_and_only_in_the_cluster_phase(
     live_board: LiveBoard,
-):
+) -> None:
     setup, facilitator, cards = board_with_cards(live_board)
     participant = live_board.joined(setup.participants[1].token, setup.board)
 
@@ -80,7 +83,7 @@ def test_only_the_facilitator_gets_suggestions_and_only_in_the_cluster_phase(
     assert late["error"]["code"] == "phase"
 
 
-def test_asking_changes_nothing_and_no_event_is_sent(live_board: LiveBoard):
+def test_asking_changes_nothing_and_no_event_is_sent(live_board: LiveBoard) -> None:
     setup, facilitator, _cards = board_with_cards(live_board)
     watcher = live_board.joined(setup.participants[1].token, setup.board)
     before = facilitator.join(setup.board)["seq"]
@@ -94,7 +97,7 @@ def test_asking_changes_nothing_and_no_event_is_sent(live_board: LiveBoard):
     assert all(e["seq"] <= before for e in facilitator.events_of(setup.board))
 
 
-def test_one_theme_and_bad_requests(live_board: LiveBoard):
+def test_one_theme_and_bad_requests(live_board: LiveBoard) -> None:
     setup, facilitator, cards = board_with_cards(live_board)
 
     one_theme = suggest(facilitator, setup.board, theme=setup.themes[1])
@@ -111,7 +114,7 @@ def test_one_theme_and_bad_requests(live_board: LiveBoard):
 
 def test_accepting_by_merge_and_by_move_clusters_the_cards_with_seq_gap_free(
     live_board: LiveBoard,
-):
+) -> None:
     setup, facilitator, cards = board_with_cards(live_board)
     watcher = live_board.joined(setup.participants[1].token, setup.board)
     start = facilitator.join(setup.board)["seq"]

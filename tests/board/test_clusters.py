@@ -30,12 +30,14 @@ def groups_of(cards: list[tuple[int, str]]) -> list[set[int]]:
     return [set(group.cards) for group in suggest_clusters(cards)]
 
 
-def test_folding_drops_case_and_every_accent_of_the_four_languages():
+def test_folding_drops_case_and_every_accent_of_the_four_languages() -> None:
     assert fold("ÎNCĂLZIRE ȘI Ţări şi ţ") == "incalzire si tari si t"
     assert fold("Sostenibilità, energía, niño") == "sostenibilita, energia, nino"
 
 
-def test_the_same_card_with_typos_no_diacritics_and_words_reordered_is_grouped():
+def test_the_same_card_with_typos_no_diacritics_and_words_reordered_is_grouped() -> (
+    None
+):
     cards = [
         (1, "Panouri solare pe acoperișurile halelor industriale"),
         (2, "acoperisurile halelor industriale cu panuri solare"),
@@ -45,7 +47,7 @@ def test_the_same_card_with_typos_no_diacritics_and_words_reordered_is_grouped()
     assert groups_of(cards) == [{1, 2}]
 
 
-def test_translations_that_share_their_stems_are_grouped_across_languages():
+def test_translations_that_share_their_stems_are_grouped_across_languages() -> None:
     cards = [
         (10, "Audit energetic gratuit pentru firmele mici"),
         (11, "Audit energetici gratuiti per le piccole imprese"),
@@ -56,7 +58,7 @@ def test_translations_that_share_their_stems_are_grouped_across_languages():
     assert groups_of(cards) == [{10, 11, 12}]
 
 
-def test_unrelated_cards_are_never_grouped():
+def test_unrelated_cards_are_never_grouped() -> None:
     cards = [
         (1, "Who pays for the maintenance of the new trees?"),
         (2, "Serve un parcheggio per i camion dei fornitori"),
@@ -72,11 +74,11 @@ def test_unrelated_cards_are_never_grouped():
     [[], [(1, "Solar panels")], [(1, ""), (2, "   "), (3, "!!!")]],
     ids=["no cards", "one card", "cards without words"],
 )
-def test_too_few_cards_or_words_suggest_nothing(cards: list[tuple[int, str]]):
+def test_too_few_cards_or_words_suggest_nothing(cards: list[tuple[int, str]]) -> None:
     assert suggest_clusters(cards) == []
 
 
-def test_words_that_most_cards_of_a_board_share_do_not_make_cards_alike():
+def test_words_that_most_cards_of_a_board_share_do_not_make_cards_alike() -> None:
     cards = [
         (1, "Solar panels for the companies"),
         (2, "Solar panels for all the companies"),
@@ -86,7 +88,7 @@ def test_words_that_most_cards_of_a_board_share_do_not_make_cards_alike():
     assert groups_of(cards) == [{1, 2}]
 
 
-def test_each_card_is_in_at_most_one_group_and_the_largest_groups_come_first():
+def test_each_card_is_in_at_most_one_group_and_the_largest_groups_come_first() -> None:
     cards = [
         (7, "Compost the organic waste of the canteens"),
         (3, "Compostarea deșeurilor organice din cantine"),
@@ -102,7 +104,7 @@ def test_each_card_is_in_at_most_one_group_and_the_largest_groups_come_first():
     assert len(seen) == len(set(seen))
 
 
-def test_the_order_of_the_cards_does_not_change_the_groups():
+def test_the_order_of_the_cards_does_not_change_the_groups() -> None:
     cards = [(c["id"], c["text"]) for c in labelled_cards()]
     forward = {frozenset(g.cards) for g in suggest_clusters(cards)}
     backward = {frozenset(g.cards) for g in suggest_clusters(cards[::-1])}
@@ -110,7 +112,7 @@ def test_the_order_of_the_cards_does_not_change_the_groups():
     assert forward == backward
 
 
-def test_average_linkage_does_not_chain_neighbours_whose_ends_are_unlike():
+def test_average_linkage_does_not_chain_neighbours_whose_ends_are_unlike() -> None:
     # 0 is like 1, 1 like 2, but 0 and 2 share nothing: at 0.5 the chain's mean
     # (0 + 0.9) / 2 is too low, where connected components would join all three.
     sims = {(0, 1): 0.95, (1, 2): 0.9}
@@ -119,7 +121,7 @@ def test_average_linkage_does_not_chain_neighbours_whose_ends_are_unlike():
     assert sorted(map(sorted, average_linkage(3, sims, 0.4))) == [[0, 1, 2]]
 
 
-def test_the_label_is_the_most_central_cards_text_shortened_at_a_word():
+def test_the_label_is_the_most_central_cards_text_shortened_at_a_word() -> None:
     long = "Bike lanes " + "from every village of the county " * 10
     cards = [
         (1, "Bicycle lanes to the industrial area"),
@@ -151,7 +153,9 @@ def same_group_pairs(groups: list[set[int]]) -> set[tuple[int, int]]:
     }
 
 
-def test_the_labelled_set_has_about_100_cards_in_four_languages_with_duplicates():
+def test_the_labelled_set_has_about_100_cards_in_four_languages_with_duplicates() -> (
+    None
+):
     cards = labelled_cards()
     groups = {card["group"] for card in cards}
 
@@ -162,7 +166,9 @@ def test_the_labelled_set_has_about_100_cards_in_four_languages_with_duplicates(
     assert any(sum(c["group"] == g for c in cards) == 1 for g in groups)
 
 
-def test_the_suggestions_group_most_duplicates_of_the_labelled_set_and_few_others():
+def test_the_suggestions_group_most_duplicates_of_the_labelled_set_and_few_others() -> (
+    None
+):
     cards = labelled_cards()
     truth: dict[str, set[int]] = {}
     for card in cards:

@@ -127,7 +127,7 @@ def protocol_request_outcome(
     return None if phase in REQUEST_PHASES[event] else "phase"
 
 
-def test_every_request_actor_phase_and_lock_gets_the_protocols_outcome():
+def test_every_request_actor_phase_and_lock_gets_the_protocols_outcome() -> None:
     assert set(rules.REQUESTS) == set(PROTOCOL_REQUESTS) == set(REQUEST_PHASES)
     cells = list(
         itertools.product(PROTOCOL_REQUESTS, ACTORS, PROTOCOL_PHASES, (False, True))
@@ -146,7 +146,7 @@ def test_every_request_actor_phase_and_lock_gets_the_protocols_outcome():
     assert not wrong, "\n".join(wrong)
 
 
-def test_a_request_is_no_change_and_a_change_no_request():
+def test_a_request_is_no_change_and_a_change_no_request() -> None:
     assert not set(rules.REQUESTS) & rules.MUTATING_EVENTS
     with pytest.raises(BoardError) as refused:
         authorise_request(

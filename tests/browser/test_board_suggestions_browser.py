@@ -50,7 +50,8 @@ def new_cards(live: LiveBoardServer, setup: BoardSetup) -> dict[str, int]:
 
 def clusters(live: LiveBoardServer, ids: dict[str, int]) -> dict[str, int | None]:
     def query() -> dict[str, int | None]:
-        return {text: db.session.get(Card, id_).cluster_id for text, id_ in ids.items()}
+        rows = {text: db.session.get(Card, id_) for text, id_ in ids.items()}
+        return {text: row.cluster_id if row else None for text, row in rows.items()}
 
     return live.read(query)
 
