@@ -53,6 +53,7 @@ from extensions import login_manager
 from workshops.board.forms import typed_form_values
 from workshops.board.path import Member, apply_board_change, identify_member, snapshot
 from workshops.board.rules import FACILITATOR, PHASES, BoardError, client_rules
+from workshops.board.suggestion_strings import suggestion_strings
 from workshops.board.summary import (
     SUMMARY_COLUMNS,
     board_comments,
@@ -330,6 +331,7 @@ def board_strings() -> dict[str, Any]:
         "saved": _("Saved."),
         "unlocked": _("The board is open again."),
         "burst": _("%(num)s changes on the board; the last: %(last)s"),
+        "suggestions": suggestion_strings(),
     }
 
 

@@ -17,6 +17,7 @@ import { Outbox, RETRY, SETTLED, validEntries } from "./outbox.js";
 import { createView } from "./render.js";
 import { permits, readRules, standingOf, takesSignature } from "./rules.js";
 import { Sequencer } from "./sequencer.js";
+import { startSuggestions } from "./suggestions.js";
 import { fmt } from "./text.js";
 
 const $ = (id) => document.getElementById(id);
@@ -468,6 +469,10 @@ $("board-retry").addEventListener("click", retry);
 
 for (const comment of json("board-comments")) view.addComment(comment);
 setInterval(view.renderTimer, 1000);
+startSuggestions({
+  root, socket, board: BOARD, state, rules: json("board-rules"), strings: T.suggestions,
+  errors: T.errors, send, say: view.announce,
+});
 view.renderTimer();
 watchConnecting();
 updateStatus();
