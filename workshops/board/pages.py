@@ -318,6 +318,9 @@ def board_strings() -> dict[str, Any]:
         "newCommitment": _("New commitment"),
         "editingCommitment": _("Editing: %(title)s"),
         "noSourceCards": _("No cards yet."),
+        # The card wall (issue 19): the drafting form beside the cluster it comes from.
+        "draftFrom": _("Draft a commitment from this cluster"),
+        "draftFromCluster": _("New commitment from the cluster of card %(id)s"),
         # Keyboard and screen-reader use (issue 17): the move dialog, what others do.
         "move": _("Move"),
         "moveCard": _("Move card %(id)s to another theme"),
