@@ -158,6 +158,7 @@ def test_the_compact_composer_opens_and_adds_a_card_shown_as_a_note_of_its_kind(
     pages: Pages, live: LiveBoardServer
 ) -> None:
     setup = live.new_board("ideas")
+    idea_id = new_card(live, setup, "Shared pallets")
     alice = pages.participant(setup, 0)
     bob = pages.participant(setup, 1)
     composer = alice.locator(".board-column").nth(1).locator("form.new-card")
@@ -179,14 +180,14 @@ def test_the_compact_composer_opens_and_adds_a_card_shown_as_a_note_of_its_kind(
     expect(arrived.locator(".card__kind")).to_have_text("Question")
     expect(arrived.locator(".card__author")).not_to_be_empty()
     expect(composer.get_by_role("button", name="Add card")).to_be_hidden()
-    colours = arrived.evaluate(
-        "c => [getComputedStyle(c).backgroundColor, getComputedStyle(c).borderLeftColor]"
+    idea = bob.locator(f"#card-{idea_id}")
+    expect(idea).to_have_attribute("data-kind", "idea")
+    question_bg, idea_bg = (
+        note_.evaluate("c => getComputedStyle(c).backgroundColor")
+        for note_ in (arrived, idea)
     )
-    idea = alice.locator(".card", has_text="Who repairs").evaluate(
-        "c => getComputedStyle(c).backgroundColor"
-    )
-    assert colours[0] == idea
-    assert colours[0] != "rgb(255, 255, 255)"
+    assert question_bg != idea_bg
+    assert "rgb(255, 255, 255)" not in (question_bg, idea_bg)
 
 
 # --- drag and drop ------------------------------------------------------------------
@@ -279,7 +280,7 @@ def test_the_timer_counts_down_visibly_and_shows_time_is_up(
     expect(timer).to_have_text("—")
 
 
-# --- the drafting panel ----------------------------------------------------------------
+# --- the drafting panel -------------------------------------------------------------
 
 
 def test_the_draft_panel_opens_beside_a_cluster_in_the_draft_phase_only(
