@@ -143,9 +143,9 @@ def _render_form(pact: Pact, form: WorkshopForm, workshop: Workshop | None) -> s
 def new(pact: Pact) -> str | Response:
     languages = current_app.config["LANGUAGES"]
     default = next((c for c in pact.language_list if c in languages), languages[0])
-    form = _workshop_form(
-        pact, data={"language": default} if request.method == "GET" else None
-    )
+    # Every theme of the pact is ticked to begin with: the board's columns by default.
+    first = {"language": default, "themes": [key for key, _l in theme_choices(pact)]}
+    form = _workshop_form(pact, data=first if request.method == "GET" else None)
     if not form.validate_on_submit():
         return _render_form(pact, form, None)
     try:

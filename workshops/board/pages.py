@@ -169,7 +169,9 @@ def board(board: Board, member: Member) -> str:
         state=state,
         member=member,
         facilitator=facilitator,
-        columns=arrange_cards(state["cards"], facilitator),
+        columns=arrange_cards(
+            state["cards"], facilitator, [t["id"] for t in state["board"]["themes"]]
+        ),
         organisations=lead_organisations(workshop.pact_id),
         comments=board_comments(board.id),
         strings=board_strings(),
@@ -198,10 +200,11 @@ Card = dict[str, Any]
 
 
 def arrange_cards(
-    cards: list[Card], show_hidden: bool
+    cards: list[Card], show_hidden: bool, column_ids: list[int]
 ) -> dict[int, list[tuple[Card, list[Card]]]]:
     """Theme id -> the column's cards, each with the cards clustered under it (as
-    the board's script lays them out); hidden cards only for facilitators."""
+    the board's script lays them out); hidden cards only for facilitators. A card of
+    a theme the workshop no longer shows sits in the first column."""
     visible = {card["id"]: card for card in cards if show_hidden or not card["hidden"]}
     members: dict[int, list[Card]] = {}
     heads: list[Card] = []
@@ -213,9 +216,8 @@ def arrange_cards(
             heads.append(card)
     columns: dict[int, list[tuple[Card, list[Card]]]] = {}
     for head in heads:
-        columns.setdefault(head["theme"], []).append(
-            (head, members.get(head["id"], []))
-        )
+        column = head["theme"] if head["theme"] in column_ids else column_ids[0]
+        columns.setdefault(column, []).append((head, members.get(head["id"], [])))
     return columns
 
 
@@ -317,6 +319,9 @@ def board_strings() -> dict[str, Any]:
         "newCommitment": _("New commitment"),
         "editingCommitment": _("Editing: %(title)s"),
         "noSourceCards": _("No cards yet."),
+        # The card wall (issue 19): the drafting form beside the cluster it comes from.
+        "draftFrom": _("Draft a commitment from this cluster"),
+        "draftFromCluster": _("New commitment from the cluster of card %(id)s"),
         # Keyboard and screen-reader use (issue 17): the move dialog, what others do.
         "move": _("Move"),
         "moveCard": _("Move card %(id)s to another theme"),

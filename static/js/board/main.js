@@ -424,6 +424,7 @@ const ACTIONS = {
     if (card) send("card:move", { card: id, version: card.version, cluster: null });
   },
   "edit-commitment": (id) => view.editCommitment(id),
+  "draft-from": (id) => view.draftFrom(id),
   sign: (id) => send("commitment:sign", { commitment: id }),
   "commitment-reload": () => view.reloadCommitment(),
   "commitment-keep-mine": () => view.keepMyCommitment(),
