@@ -60,6 +60,26 @@ def _field_error(form: Any, exc: DomainError) -> None:
         form.form_errors.append(exc.message)
 
 
+def _elsewhere(pact: Pact, message: str, link: str, link_text: str) -> str:
+    """A step of the import that is not the current one: where to go instead."""
+    return render_template(
+        "stakeholders/import_elsewhere.html",
+        pact=pact,
+        message=message,
+        link=link,
+        link_text=link_text,
+    )
+
+
+def _started(pact: Pact, import_id: int) -> str:
+    return _elsewhere(
+        pact,
+        _("This import has started: its rows can no longer be changed."),
+        url_for(".progress", slug=pact.slug, import_id=import_id),
+        _("See the import's progress"),
+    )
+
+
 @bp.route("", methods=["GET", "POST"])
 @official_required
 def upload(pact: Pact) -> str | Response:
@@ -91,7 +111,7 @@ def columns(pact: Pact, import_id: int) -> str | Response:
     """Which column holds which field, pre-filled by a guess from the headers."""
     pending = _pending(pact, import_id)
     if pending.state in (ImportState.RUNNING, ImportState.DONE):
-        return redirect(url_for(".progress", slug=pact.slug, import_id=import_id))
+        return _started(pact, import_id)
     form = columns_form(pending.header, pending.mapping)
     if form.validate_on_submit():
         try:
@@ -116,9 +136,14 @@ def preview(pact: Pact, import_id: int) -> str | Response:
     anything is written."""
     pending = _pending(pact, import_id)
     if pending.state == ImportState.UPLOADED:
-        return redirect(url_for(".columns", slug=pact.slug, import_id=import_id))
+        return _elsewhere(
+            pact,
+            _("Choose the file's columns first."),
+            url_for(".columns", slug=pact.slug, import_id=import_id),
+            _("Match the columns"),
+        )
     if pending.state != ImportState.MAPPED:
-        return redirect(url_for(".progress", slug=pact.slug, import_id=import_id))
+        return _started(pact, import_id)
     return render_template(
         "stakeholders/import_preview.html",
         pact=pact,
@@ -148,7 +173,12 @@ def start(pact: Pact, import_id: int) -> Response:
 def progress(pact: Pact, import_id: int) -> str | Response:
     pending = _pending(pact, import_id)
     if pending.state in (ImportState.UPLOADED, ImportState.MAPPED):
-        return redirect(url_for(".preview", slug=pact.slug, import_id=import_id))
+        return _elsewhere(
+            pact,
+            _("This import has not started yet."),
+            url_for(".preview", slug=pact.slug, import_id=import_id),
+            _("Check the rows"),
+        )
     return render_template(
         "stakeholders/import_progress.html",
         pact=pact,

@@ -13,8 +13,8 @@ from html import unescape
 from typing import Any
 
 import pytest
-from flask.testing import FlaskClient
 from babel import Locale
+from flask.testing import FlaskClient
 from flask_babel import force_locale
 from openpyxl import Workbook
 from sqlalchemy import func, select
@@ -440,7 +440,7 @@ def test_a_required_field_left_unmapped_is_refused(client: FlaskClient, official
     assert response.status_code == 200
     assert "Choose the column that holds this field." in response.get_data(as_text=True)
     # The preview is not reachable before the columns are mapped.
-    assert client.get(f"{UPLOAD}/{import_id}").status_code == 302
+    assert "Choose the file's columns first." in preview_text(client, import_id)
 
 
 def test_a_column_index_outside_the_file_is_refused(client: FlaskClient, official: int):
