@@ -194,7 +194,7 @@ def start_import(actor_id: int, pact_id: int, import_id: int) -> dict[str, Any]:
     pending = pending_import(actor_id, pact_id, import_id)
     if pending.state != ImportState.MAPPED:
         _refuse_started(pending)
-        raise DomainError("conflict", _("Map the file's columns first."))
+        raise DomainError("conflict", _("Choose the file's columns first."))
     if not counts(pending)["valid"]:
         raise DomainError("invalid", _("The file has no valid rows to import."))
     pending.state = ImportState.RUNNING
