@@ -37,6 +37,7 @@ from stakeholders.imports.models import RegistrationImport
 from stakeholders.models import Consent, Organisation
 from stakeholders.workbook import HEADER
 from tests.conftest import csrf_from
+from tests.test_fuzz_forms import EXAMPLES, fuzz_form
 
 UPLOAD = "/staff/p/ilfov/registrations/import"
 
@@ -505,3 +506,10 @@ def test_the_registrations_list_links_officials_to_the_import(
 ):
     html = client.get("/staff/p/ilfov/registrations").get_data(as_text=True)
     assert f'href="{UPLOAD}"' in html
+
+
+def test_the_columns_form_never_answers_500_whatever_is_sent(
+    client: FlaskClient, official: int
+):
+    import_id = import_id_of(upload(client, machine_csv(machine_row(1))))
+    assert fuzz_form(client, f"{UPLOAD}/{import_id}/columns") == EXAMPLES
