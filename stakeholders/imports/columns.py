@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from babel import Locale
@@ -112,17 +113,11 @@ class CodeBook:
     built once per import (a preview or a chunk), then looked up cell by cell."""
 
     def __init__(self, pact: Pact) -> None:
-        languages = supported_languages()
-        self.codes: dict[str, dict[str, str]] = {
-            "kind": _codes(KIND_LABELS, languages),
-            "size": _codes(SIZE_LABELS, languages),
-            "sector": _codes(SECTOR_LABELS, languages) | _sector_names(languages),
-            "services": _codes(SERVICE_LABELS, languages),
-            "status": _codes(STATUS_LABELS, languages),
-            "themes": _theme_codes(pact, languages),
-            "country": _country_codes(languages),
-            "consent_language": _language_codes(languages),
+        languages = tuple(supported_languages())
+        self.codes = {
+            field: dict(codes) for field, codes in _vocabularies(languages).items()
         }
+        self.codes["themes"] = _theme_codes(pact, languages)
         for codes in self.codes.values():
             codes.pop("", None)  # an empty cell names nothing
 
@@ -139,6 +134,21 @@ class CodeBook:
         if field in LIST_FIELDS:
             return [value for value in values if value]
         return values
+
+
+@cache
+def _vocabularies(languages: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    """The closed vocabularies' codes by their labels: the same for every pact, so
+    built once per process (translating them is most of a chunk's time)."""
+    return {
+        "kind": _codes(KIND_LABELS, languages),
+        "size": _codes(SIZE_LABELS, languages),
+        "sector": _codes(SECTOR_LABELS, languages) | _sector_names(languages),
+        "services": _codes(SERVICE_LABELS, languages),
+        "status": _codes(STATUS_LABELS, languages),
+        "country": _country_codes(languages),
+        "consent_language": _language_codes(languages),
+    }
 
 
 def _codes(labels: Mapping[Any, Any], languages: Iterable[str]) -> dict[str, str]:

@@ -15,6 +15,7 @@ from sqlalchemy import delete, update
 from core.audit import AuditAction, record_staff_action
 from core.errors import DomainError
 from core.models import Pact
+from core.offload import let_others_run
 from core.spreadsheets import NotASpreadsheet, TooManyRows, read_table
 from core.time import utcnow
 from core.transactions import use_case
@@ -29,6 +30,8 @@ MAX_ROWS = 2000
 # Rows written per step: each step is one short request and one transaction.
 CHUNK_ROWS = 10
 PREVIEW_ROWS = 10
+# Rows checked between two pauses for the other requests (under gevent).
+PAUSE_EVERY = 20
 # A pending import is forgotten after this long (its rows are personal data).
 KEPT_FOR = timedelta(days=1)
 FILENAME_MAX = 200
@@ -133,14 +136,27 @@ def map_columns(
                 _("Choose the column of “%(field)s”.", field=LABELS[name]),
                 name,
             )
+    # Every row checked before anything is changed (see _check_rows).
+    outcomes = _check_rows(RowChecker(_pact(pact_id), chosen), pending.rows, pact_id)
     pending.mapping = chosen
-    checker = RowChecker(_pact(pact_id), chosen)
-    seen = Seen.of_pact(pact_id)
-    pending.outcomes = [
-        checker.outcome(int(row[0]), row[1:], seen) for row in pending.rows
-    ]
+    pending.outcomes = outcomes
     pending.state = ImportState.MAPPED
     return counts(pending)
+
+
+def _check_rows(
+    checker: RowChecker, rows: list[list[str]], pact_id: int
+) -> list[dict[str, Any]]:
+    """Each row's outcome. A few milliseconds a row: under gevent, the other
+    requests of the process (the live boards) are served between rows, which is
+    safe as nothing is written yet."""
+    seen = Seen.of_pact(pact_id)
+    outcomes = []
+    for number, row in enumerate(rows):
+        if number % PAUSE_EVERY == 0:
+            let_others_run()
+        outcomes.append(checker.outcome(int(row[0]), row[1:], seen))
+    return outcomes
 
 
 def counts(pending: RegistrationImport) -> dict[str, int]:

@@ -219,6 +219,7 @@ def test_the_peoples_workbook_in_romanian_is_read_back_into_codes(
             themes=["energy", "mobility"],
         )
     exported = client.get("/staff/p/torino/registrations.xlsx?lang=ro").data
+    client.get("/staff/?lang=en")  # back to English for the pages read below
 
     import_id = import_id_of(upload(client, exported, "inregistrari.xlsx"))
     mapping = guessed_mapping(client, import_id)
