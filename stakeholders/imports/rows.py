@@ -7,7 +7,6 @@ and what the import then writes."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -18,6 +17,7 @@ from core.choices import RegistrationStatus
 from core.locales import supported_languages
 from core.models import Pact
 from extensions import db
+from stakeholders.exports import IMPORTED_CONSENT_TEXT, imported_moment
 from stakeholders.forms import StakeholderForm
 from stakeholders.imports.columns import FIELDS, CodeBook
 from stakeholders.imports.models import RowState
@@ -25,7 +25,6 @@ from stakeholders.models import Organisation, Person
 from stakeholders.services import theme_choices
 
 LABELS = {field.name: field.label for field in FIELDS}
-IMPORTED_CONSENT_TEXT = "(consent recorded in the source system; imported)"
 
 
 @dataclass
@@ -108,14 +107,14 @@ class RowChecker:
             "status": status
             if status in set(RegistrationStatus)
             else RegistrationStatus.PENDING,
-            "registered_at": moment(self.cell(row, "registered_at")),
+            "registered_at": imported_moment(self.cell(row, "registered_at")),
             "consent": {
                 "version": self.cell(row, "consent_version")[:40] or "imported",
                 "language": language
                 if language in supported_languages()
                 else self.pact.default_language,
                 "text": IMPORTED_CONSENT_TEXT,
-                "given_at": moment(self.cell(row, "consent_given_at")),
+                "given_at": imported_moment(self.cell(row, "consent_given_at")),
                 "ip_address": None,
             },
         }
@@ -145,12 +144,3 @@ def _number_taken(row: int | None) -> str:
     if row is None:
         return str(_("This registration number is already registered in this pact."))
     return str(_("Row %(row)d has the same registration number.", row=row))
-
-
-def moment(value: str) -> datetime | None:
-    """An ISO date and time (the export's, or a workbook's date cell), else None."""
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
