@@ -86,9 +86,11 @@ def upload(pact: Pact) -> str | Response:
     form = UploadForm()
     if form.validate_on_submit():
         upload = form.file.data
+        # One byte past the limit is enough for the service to refuse the file.
+        data = upload.read(MAX_BYTES + 1)
         try:
             result = upload_registrations(
-                int(current_user.id), pact.id, upload.filename or "", upload.read()
+                int(current_user.id), pact.id, upload.filename or "", data
             )
         except DomainError as exc:
             _field_error(form, exc)
