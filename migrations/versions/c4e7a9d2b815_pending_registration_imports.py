@@ -3,7 +3,7 @@ column mapping, each row's outcome and how far the import got, kept in the datab
 so that any app process serves each step
 
 Revision ID: c4e7a9d2b815
-Revises: f3b8d2a61c57
+Revises: a7c4e9d2b315
 Create Date: 2026-12-06 22:30:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'c4e7a9d2b815'
-down_revision = 'f3b8d2a61c57'
+down_revision = 'a7c4e9d2b315'
 branch_labels = None
 depends_on = None
 
