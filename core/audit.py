@@ -57,6 +57,12 @@ class AuditAction(StrEnum):
     VERIFY_REPORT = "verify_report"
     RETURN_REPORT = "return_report"
     CORRECT_REPORT = "correct_report"
+    INVITE_STAFF = "invite_staff"
+    RESEND_STAFF_INVITATION = "resend_staff_invitation"
+    CHANGE_ROLE = "change_role"
+    REMOVE_STAFF = "remove_staff"
+    DEACTIVATE_ACCOUNT = "deactivate_account"
+    REACTIVATE_ACCOUNT = "reactivate_account"
 
 
 AUDIT_ACTION_LABELS: dict[str, Any] = {
@@ -92,6 +98,12 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     AuditAction.VERIFY_REPORT: _l("Verified a progress report"),
     AuditAction.RETURN_REPORT: _l("Returned a progress report for correction"),
     AuditAction.CORRECT_REPORT: _l("Corrected a returned progress report"),
+    AuditAction.INVITE_STAFF: _l("Invited a staff member"),
+    AuditAction.RESEND_STAFF_INVITATION: _l("Sent a staff invitation again"),
+    AuditAction.CHANGE_ROLE: _l("Changed a staff member's role"),
+    AuditAction.REMOVE_STAFF: _l("Removed a staff member from the pact"),
+    AuditAction.DEACTIVATE_ACCOUNT: _l("Deactivated a staff account"),
+    AuditAction.REACTIVATE_ACCOUNT: _l("Reactivated a staff account"),
 }
 
 
