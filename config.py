@@ -157,8 +157,8 @@ class Config:
     LOGIN_SESSION_IDLE_SECONDS = 14 * 24 * 3600
     # "Forgot your password?" requests, per e-mail asked for and per address; the
     # e-mailed reset link works once, within PASSWORD_RESET_TTL_SECONDS.
-    PASSWORD_RESET_LIMIT = "5 per hour"
-    PASSWORD_RESET_ADDRESS_LIMIT = "50 per hour"
+    PASSWORD_RESET_LIMIT = "5 per hour"  # noqa: S105 - a rate, not a password
+    PASSWORD_RESET_ADDRESS_LIMIT = "50 per hour"  # noqa: S105 - a rate
     PASSWORD_RESET_TTL_SECONDS = 30 * 60
     # A staff invitation's link works once, within this many seconds.
     INVITATION_TTL_SECONDS = 7 * 24 * 3600

@@ -11,7 +11,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from core.audit import AuditAction, record_staff_action
-from core.choices import STAFF_ROLE_LABELS, STAFF_ROLES, AccountKind
+from core.choices import STAFF_ROLE_LABELS, STAFF_ROLES, AccountKind, Role
 from core.errors import DomainError
 from core.links import public_url
 from core.mail import queue_template_email
@@ -83,10 +83,11 @@ def _check_invitable(person: Person, pact_id: int) -> None:
 
 def _tell(person: Person, pact: Pact, actor: Person, role: str) -> None:
     """The invitation with its link (no password yet), or a notice."""
+    label = STAFF_ROLE_LABELS[Role(role)]
     if person.password_hash is not None:
         queue_template_email(
             person.email, person.language, "staff_added",
-            person=person, pact=pact, inviter=actor.name, role=STAFF_ROLE_LABELS[role],
+            person=person, pact=pact, inviter=actor.name, role=label,
             link=f"{public_url()}/staff/",
         )  # fmt: skip
         return
@@ -94,7 +95,7 @@ def _tell(person: Person, pact: Pact, actor: Person, role: str) -> None:
     token = issue_token(person.id, Purpose.INVITATION, seconds)
     queue_template_email(
         person.email, person.language, "staff_invitation",
-        person=person, pact=pact, inviter=actor.name, role=STAFF_ROLE_LABELS[role],
+        person=person, pact=pact, inviter=actor.name, role=label,
         link=f"{public_url()}{LINK_PATHS[Purpose.INVITATION]}{token}",
         days=seconds // 86400,
     )  # fmt: skip

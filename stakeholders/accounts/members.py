@@ -119,9 +119,7 @@ def remove_member(actor_id: int, pact_id: int, person_id: int) -> dict[str, Any]
 
 
 @use_case
-def deactivate_account(
-    actor_id: int, pact_id: int, person_id: int
-) -> dict[str, Any]:
+def deactivate_account(actor_id: int, pact_id: int, person_id: int) -> dict[str, Any]:
     """Deactivate a member's account: they can no longer log in, their sessions end
     at once, and their e-mailed links stop working. Refused when one of their pacts
     would be left without an active official."""
@@ -139,9 +137,7 @@ def deactivate_account(
 
 
 @use_case
-def reactivate_account(
-    actor_id: int, pact_id: int, person_id: int
-) -> dict[str, Any]:
+def reactivate_account(actor_id: int, pact_id: int, person_id: int) -> dict[str, Any]:
     actor = team_manager(actor_id, pact_id)
     person = member_of(pact_id, person_id).person
     check_may_deactivate(actor, person)

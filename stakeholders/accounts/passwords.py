@@ -29,14 +29,18 @@ LINK_PATHS = {
 def link_problem(purpose: Purpose) -> str:
     """Why a link does not work, for the visitor, with what to do instead."""
     if purpose == Purpose.INVITATION:
-        return _(
-            "This invitation link does not work: it was used already, it has "
-            "expired, or it was copied incompletely. Ask for a new one with "
-            "\u201cForgot your password?\u201d, or ask the person who invited you."
+        return str(
+            _(
+                "This invitation link does not work: it was used already, it has "
+                "expired, or it was copied incompletely. Ask for a new one with "
+                "\u201cForgot your password?\u201d, or ask the person who invited you."
+            )
         )
-    return _(
-        "This password reset link does not work: it was used already, it has "
-        "expired, or it was copied incompletely. Ask for a new one."
+    return str(
+        _(
+            "This password reset link does not work: it was used already, it has "
+            "expired, or it was copied incompletely. Ask for a new one."
+        )
     )
 
 

@@ -19,7 +19,7 @@ from stakeholders.models import AccountToken, Person
 
 class Purpose(StrEnum):
     INVITATION = "invitation"
-    PASSWORD_RESET = "password_reset"
+    PASSWORD_RESET = "password_reset"  # noqa: S105 - a purpose, not a password
 
 
 def _digest(token: str) -> str:

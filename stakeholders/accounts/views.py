@@ -122,9 +122,7 @@ def invite(pact: Pact) -> tuple[str, int] | Response:
     if done["new"]:
         flash(_("The invitation is on its way."), "success")
     else:
-        flash(
-            _("This person already had an account: they joined the team."), "success"
-        )
+        flash(_("This person already had an account: they joined the team."), "success")
     return _to_team(pact)
 
 

@@ -81,7 +81,7 @@ def accept_invitation(page: Page, link: str, password: str) -> None:
 
 
 def ask_for_password_reset(page: Page, base_url: str, email: str) -> None:
-    """"Forgot your password?" from the login page."""
+    """ "Forgot your password?" from the login page."""
     page.goto(f"{base_url}/login")
     with page.expect_navigation():
         page.locator("a[href='/login/forgot']").click()

@@ -53,7 +53,9 @@ def mailing_server(
         MAIL_PORT=smtp_port,
     )
     with app.app_context():
-        create_pact("ilfov", "Ilfov Local Green Pact", "Ilfov County", languages="ro,en")
+        create_pact(
+            "ilfov", "Ilfov Local Green Pact", "Ilfov County", languages="ro,en"
+        )
         create_staff(OFFICIAL, "Ana Ionescu", "official", PASSWORD, ["ilfov"])
         db.session.remove()
     sender: OutboxSender = app.extensions["outbox_sender"]

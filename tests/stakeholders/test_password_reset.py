@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -153,7 +153,8 @@ def test_the_new_password_is_validated_and_the_link_kept(app: Flask, official: P
     token = csrf_from(client.get(path).get_data(as_text=True))
 
     short = client.post(
-        path, data={"password": "short", "confirm_password": "short", "csrf_token": token}
+        path,
+        data={"password": "short", "confirm_password": "short", "csrf_token": token},
     )
     differ = client.post(
         path,

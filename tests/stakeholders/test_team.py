@@ -187,9 +187,7 @@ def test_an_official_changes_a_role_and_it_is_audited(
     official = logged_in(app, people["official"])
     target = people["facilitator"]
 
-    response = post_form(
-        official, TEAM, f"{TEAM}/{target}/role", role="official"
-    )
+    response = post_form(official, TEAM, f"{TEAM}/{target}/role", role="official")
 
     assert response.status_code == 302
     assert person(target).role_in(make_pact("ilfov")) == "official"
@@ -321,9 +319,7 @@ def test_an_administrator_manages_any_pacts_team(
     assert "deactivate_account" in actions(make_pact("torino"))
 
 
-def test_resending_an_invitation_replaces_its_link(
-    app: Flask, people: dict[str, int]
-):
+def test_resending_an_invitation_replaces_its_link(app: Flask, people: dict[str, int]):
     official = logged_in(app, people["official"])
     invite(official)
     invited = db.session.scalars(
