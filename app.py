@@ -166,6 +166,8 @@ def _register_blueprints(app: Flask) -> None:
     from pacts.my_data import bp as my_data_bp
     from pacts.staff import bp as pact_staff_bp
     from stakeholders import bp as stakeholders_bp
+    from stakeholders.accounts.pages import bp as accounts_bp
+    from stakeholders.accounts.views import bp as team_bp
     from stakeholders.auth import bp as auth_bp
     from stakeholders.delivery.views import bp as delivery_bp
     from stakeholders.imports.pages import bp as imports_bp
@@ -182,6 +184,8 @@ def _register_blueprints(app: Flask) -> None:
         my_data_bp,
         stakeholders_bp,
         auth_bp,
+        accounts_bp,
+        team_bp,
         staff_bp,
         audit_bp,
         delivery_bp,

@@ -56,6 +56,8 @@ _OPTIONAL = (
     "LOGIN_ADDRESS_FAILURE_LIMIT",
     "LOGIN_LINK_LIMIT",
     "LOGIN_LINK_ADDRESS_LIMIT",
+    "PASSWORD_RESET_LIMIT",
+    "PASSWORD_RESET_ADDRESS_LIMIT",
     "WALK_IN_SESSION_FAILURE_LIMIT",
     "WALK_IN_ADDRESS_FAILURE_LIMIT",
     "LINK_FAILURE_LIMIT",
@@ -70,6 +72,8 @@ _INTEGERS = (
     "PASSWORD_HASH_WAITING",
     "LOGIN_LINK_TTL_SECONDS",
     "LOGIN_SESSION_IDLE_SECONDS",
+    "PASSWORD_RESET_TTL_SECONDS",
+    "INVITATION_TTL_SECONDS",
     "REGISTRATION_RETENTION_DAYS",
     "OUTBOX_RETENTION_DAYS",
     "BOARD_CONNECTIONS_PER_PERSON",
@@ -151,6 +155,13 @@ class Config:
     LOGIN_LINK_TTL_SECONDS = 20 * 60
     # A login session unused for this long ends (it is refused, then purged).
     LOGIN_SESSION_IDLE_SECONDS = 14 * 24 * 3600
+    # "Forgot your password?" requests, per e-mail asked for and per address; the
+    # e-mailed reset link works once, within PASSWORD_RESET_TTL_SECONDS.
+    PASSWORD_RESET_LIMIT = "5 per hour"  # noqa: S105 - a rate, not a password
+    PASSWORD_RESET_ADDRESS_LIMIT = "50 per hour"  # noqa: S105 - a rate
+    PASSWORD_RESET_TTL_SECONDS = 30 * 60
+    # A staff invitation's link works once, within this many seconds.
+    INVITATION_TTL_SECONDS = 7 * 24 * 3600
     # Wrong walk-in codes (incomplete forms never count), per visitor's session and
     # per address. A code is 6 of 31 characters (31^6 ≈ 887 million) and works only
     # while its workshop runs (a day at most): at 60 wrong codes per 10 minutes, one

@@ -58,6 +58,12 @@ class AuditAction(StrEnum):
     RETURN_REPORT = "return_report"
     CORRECT_REPORT = "correct_report"
     IMPORT_REGISTRATIONS = "import_registrations"
+    INVITE_STAFF = "invite_staff"
+    RESEND_STAFF_INVITATION = "resend_staff_invitation"
+    CHANGE_ROLE = "change_role"
+    REMOVE_STAFF = "remove_staff"
+    DEACTIVATE_ACCOUNT = "deactivate_account"
+    REACTIVATE_ACCOUNT = "reactivate_account"
 
 
 AUDIT_ACTION_LABELS: dict[str, Any] = {
@@ -94,6 +100,12 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     AuditAction.RETURN_REPORT: _l("Returned a progress report for correction"),
     AuditAction.CORRECT_REPORT: _l("Corrected a returned progress report"),
     AuditAction.IMPORT_REGISTRATIONS: _l("Imported registrations from a file"),
+    AuditAction.INVITE_STAFF: _l("Invited a staff member"),
+    AuditAction.RESEND_STAFF_INVITATION: _l("Sent a staff invitation again"),
+    AuditAction.CHANGE_ROLE: _l("Changed a staff member's role"),
+    AuditAction.REMOVE_STAFF: _l("Removed a staff member from the pact"),
+    AuditAction.DEACTIVATE_ACCOUNT: _l("Deactivated a staff account"),
+    AuditAction.REACTIVATE_ACCOUNT: _l("Reactivated a staff account"),
 }
 
 

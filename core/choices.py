@@ -53,6 +53,27 @@ class Role(StrEnum):
 
 STAFF_ROLES = frozenset({Role.OFFICIAL, Role.FACILITATOR})
 
+STAFF_ROLE_LABELS = {
+    Role.OFFICIAL: _l("Official"),
+    Role.FACILITATOR: _l("Facilitator"),
+}
+
+
+class AccountStatus(StrEnum):
+    """A staff account's state: invited (no password set yet), active, or
+    deactivated (cannot log in)."""
+
+    INVITED = "invited"
+    ACTIVE = "active"
+    DEACTIVATED = "deactivated"
+
+
+ACCOUNT_STATUS_LABELS = {
+    AccountStatus.INVITED: _l("Invited, not yet accepted"),
+    AccountStatus.ACTIVE: _l("Active"),
+    AccountStatus.DEACTIVATED: _l("Deactivated"),
+}
+
 
 class AccountKind(StrEnum):
     """What a person's account is across the installation: a participant's (bound to

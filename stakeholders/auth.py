@@ -161,11 +161,11 @@ def login() -> Page | Response:
         count(email, LOGIN_ACCOUNT, LOGIN_ADDRESS)
         form.form_errors.append(_("Wrong e-mail or password."))
         return _login_page(form, link_form)
-    _log_staff_in(person_id)
+    log_staff_in(person_id)
     return redirect(_safe_next(request.args.get("next")))
 
 
-def _log_staff_in(person_id: int, token: str | None = None) -> None:
+def log_staff_in(person_id: int, token: str | None = None) -> None:
     """Log a staff member in (password or e-mailed link): the audit log of each of
     their pacts records it."""
     log_in(person_id, token)
@@ -226,7 +226,7 @@ def use_link(token: str) -> Page | Response:
         )
         return page, 403
     forget_failures(str(used["email"]))
-    _log_staff_in(int(used["person"]), str(used["session"]))
+    log_staff_in(int(used["person"]), str(used["session"]))
     flash(_("You are logged in."), "success")
     return redirect(url_for("staff.index"))
 

@@ -7,8 +7,8 @@ and per address, with a higher ceiling (a venue or an office shares one address,
 it cannot lock anyone out alone; an attacker changing the e-mail at each try is
 stopped by it). Only wrong passwords count; a form with an empty field or a
 malformed address is not a failure. Link requests are counted per e-mail and per
-address, every valid one. Keys go through `private_key`, so neither an e-mail nor an
-address reaches the storage or its logs."""
+address, every valid one, and so are password reset requests. Keys go through
+`private_key`, so neither an e-mail nor an address reaches the storage or its logs."""
 
 from __future__ import annotations
 
@@ -38,6 +38,8 @@ LOGIN_ACCOUNT = Limit("LOGIN_FAILURE_LIMIT", "login-account")
 LOGIN_ADDRESS = Limit("LOGIN_ADDRESS_FAILURE_LIMIT", "login-address")
 LINK_ACCOUNT = Limit("LOGIN_LINK_LIMIT", "login-link-account")
 LINK_ADDRESS = Limit("LOGIN_LINK_ADDRESS_LIMIT", "login-link-address")
+RESET_ACCOUNT = Limit("PASSWORD_RESET_LIMIT", "password-reset-account")
+RESET_ADDRESS = Limit("PASSWORD_RESET_ADDRESS_LIMIT", "password-reset-address")
 
 
 def _identifiers(limit: Limit, value: str) -> list[str]:

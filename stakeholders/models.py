@@ -386,3 +386,21 @@ class RegistrationDigest(db.Model):  # type: ignore[name-defined,misc]
     sent_on: Mapped[date] = mapped_column(Date)
     pending: Mapped[int]
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AccountToken(db.Model):  # type: ignore[name-defined,misc]
+    """A one-time link e-mailed to a staff member, for an invitation (set a first
+    password) or a password reset: the digest of its token, what it is for, when it
+    stops working and when it was used (a link works once)."""
+
+    __tablename__ = "account_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

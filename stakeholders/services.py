@@ -261,7 +261,7 @@ def create_staff(
         )
     if "@" not in email or not name.strip():
         raise DomainError("invalid", "a valid e-mail and a name are required", "email")
-    _check_password_length(password, "password")
+    check_password_length(password, "password")
     # Hashed before the first query: no transaction is open while it waits.
     password_hash = hash_password(password)
     pacts = db.session.scalars(select(Pact).where(Pact.slug.in_(pact_slugs))).all()
@@ -286,7 +286,7 @@ def create_staff(
     return {"id": person.id}
 
 
-def _check_password_length(password: str, field: str) -> None:
+def check_password_length(password: str, field: str) -> None:
     if len(password) < PASSWORD_MIN:
         raise DomainError(
             "invalid",
@@ -330,7 +330,7 @@ def change_password(
     """A staff member changes their password: the current one must match. Every
     other session of theirs ends (a copied cookie, a forgotten browser);
     `keep_session` (the token of the session asking) stays."""
-    _check_password_length(new, "new_password")
+    check_password_length(new, "new_password")
     with unit_of_work():
         credentials = _staff_credentials(db.session.get(Person, person_id))
     stored = credentials[1] if credentials else None
@@ -345,7 +345,7 @@ def change_password(
 def set_staff_password(email: str, password: str) -> dict[str, Any]:
     """An operator sets a staff member's password (`set-password`): every session
     of theirs ends."""
-    _check_password_length(password, "password")
+    check_password_length(password, "password")
     password_hash = hash_password(password)  # before the first query
     person = find_staff(email)
     if person is None:

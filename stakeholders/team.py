@@ -11,10 +11,12 @@ from sqlalchemy import select
 from core.choices import STAFF_ROLES, AccountKind
 from core.errors import DomainError
 from core.models import Pact
+from core.transactions import use_case
 from extensions import db
 from stakeholders.models import Person, StaffMembership
 
 
+@use_case
 def grant_role(person_id: int, pact_id: int, role: str) -> dict[str, Any]:
     """Make a staff member official or facilitator of a pact (or change their role
     in it)."""
@@ -30,7 +32,6 @@ def grant_role(person_id: int, pact_id: int, role: str) -> dict[str, Any]:
         membership = StaffMembership(person_id=person_id, pact_id=pact_id)
         db.session.add(membership)
     membership.role = role
-    db.session.commit()
     return {"person": person_id, "pact": pact_id, "role": role}
 
 

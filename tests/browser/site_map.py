@@ -18,6 +18,7 @@ from core.pacts import find_pact
 from extensions import db
 from pacts.models import ProgressReport
 from stakeholders.models import Organisation, Person, ServiceDelivery
+from stakeholders.services import find_staff
 from workshops.models import Enrolment
 
 # Not pages: downloads (files a person saves or a program reads) and the assets.
@@ -54,6 +55,7 @@ BAD_TOKEN = "not-a-genuine-token"
 PARTICIPANT_ORGANISATION = "EcoPack Ambalaje SRL"
 OFFICIAL_EMAIL = "official@ilfov.demo"
 OFFICIAL_PASSWORD = "ilfov-official-demo"  # noqa: S105 - the demo's published login
+FACILITATOR_EMAIL = "facilitator@ilfov.demo"
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,8 @@ class DemoIds:
     participant: int
     enrolment: int
     report: int
+    # A member of the pact's team (its facilitator): the team's confirmation pages.
+    staff_member: int
 
     def arguments(self) -> dict[str, object]:
         return {
@@ -77,6 +81,7 @@ class DemoIds:
             "service": self.service,
             "enrolment_id": self.enrolment,
             "report_id": self.report,
+            "person_id": self.staff_member,
             "token": BAD_TOKEN,
         }
 
@@ -122,8 +127,17 @@ def demo_ids(workshop: int) -> DemoIds:
         )
     ).one()
     assert report is not None, "and reported on it"
+    facilitator = find_staff(FACILITATOR_EMAIL)
+    assert facilitator is not None, "the demo has a facilitator"
     return DemoIds(
-        workshop, commitment, organisation.id, service, participant, enrolment, report
+        workshop,
+        commitment,
+        organisation.id,
+        service,
+        participant,
+        enrolment,
+        report,
+        facilitator.id,
     )
 
 

@@ -56,6 +56,9 @@ FORMS = [
     ("workshop_staff.new", "official"),
     ("pact_staff.new_commitment", "official"),
     ("pact_staff.return_report", "official"),
+    ("accounts.forgot", "anonymous"),
+    ("team.index", "official"),
+    ("team.deactivate", "official"),
 ]
 
 

@@ -129,6 +129,15 @@ STAFF_ROUTES = [
     ("GET", "/staff/p/{pact}/pact/indicators", False),
     ("POST", "/staff/p/{pact}/pact/indicators", True),
     ("POST", "/staff/p/{pact}/pact/indicators/{indicator}/delete", True),
+    ("GET", "/staff/p/{pact}/team", False),
+    ("POST", "/staff/p/{pact}/team/invite", True),
+    ("POST", "/staff/p/{pact}/team/{person}/role", True),
+    ("POST", "/staff/p/{pact}/team/{person}/resend", True),
+    ("POST", "/staff/p/{pact}/team/{person}/reactivate", True),
+    ("GET", "/staff/p/{pact}/team/{person}/remove", True),
+    ("POST", "/staff/p/{pact}/team/{person}/remove", True),
+    ("GET", "/staff/p/{pact}/team/{person}/deactivate", True),
+    ("POST", "/staff/p/{pact}/team/{person}/deactivate", True),
 ]
 ROUTE_IDS = [f"{method} {url}" for method, url, _official in STAFF_ROUTES]
 every_staff_route = pytest.mark.parametrize(
@@ -160,6 +169,7 @@ def test_every_staff_route_is_listed_here(app: Flask):
         .replace("<int:indicator_id>", "{indicator}")
         .replace("<int:report_id>", "{report}")
         .replace("<int:import_id>", "{import}")
+        .replace("<int:person_id>", "{person}")
         for r in staff_rules
     }
     assert normalised <= listed
@@ -216,6 +226,7 @@ def target(url: str, world: dict[str, Any], pact: str = "ilfov") -> str:
         reported=world["reported"],
         report=world["report"],
         **{"import": world["import"]},
+        person=world["facilitator"],
     )
 
 
