@@ -57,6 +57,8 @@ class AuditAction(StrEnum):
     VERIFY_REPORT = "verify_report"
     RETURN_REPORT = "return_report"
     CORRECT_REPORT = "correct_report"
+    CREATE_PACT = "create_pact"
+    CHANGE_THEMES = "change_themes"
 
 
 AUDIT_ACTION_LABELS: dict[str, Any] = {
@@ -92,6 +94,8 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     AuditAction.VERIFY_REPORT: _l("Verified a progress report"),
     AuditAction.RETURN_REPORT: _l("Returned a progress report for correction"),
     AuditAction.CORRECT_REPORT: _l("Corrected a returned progress report"),
+    AuditAction.CREATE_PACT: _l("Created the pact"),
+    AuditAction.CHANGE_THEMES: _l("Changed the pact's themes"),
 }
 
 
