@@ -62,7 +62,7 @@ class PactSettingsForm(FlaskForm):
     )
     timezone = SelectField(
         _l("Timezone"),
-        choices=[CHOOSE, *((zone, zone) for zone in timezone_choices())],
+        choices=[CHOOSE, *(SelectChoice(zone) for zone in timezone_choices())],
         validators=[InputRequired(message=REQUIRED)],
     )
     report_frequency = SelectField(
