@@ -474,3 +474,21 @@ def test_a_theme_of_another_pact_is_404(
     )
     assert response.status_code == 404
     assert not theme.archived
+
+
+def test_changing_the_default_language_moves_the_pacts_own_texts(
+    client: FlaskClient, admin: int
+) -> None:
+    assert _post_new(client).status_code == 302
+    path = "/admin/pacts/cluj"
+    data = _settings_data(
+        "cluj", csrf_token=_token(client, path), default_language="en"
+    )
+    assert client.post(path, data=data).status_code == 302
+    pact = find_pact("cluj")
+    assert pact is not None
+    db.session.refresh(pact)
+    assert pact.language_list == ["en", "ro"]
+    assert pact.title == "Cluj Local Green Pact"
+    assert pact.text("title", "ro") == "Pactul Verde Local Cluj"
+    assert pact.text("title", "en") == "Cluj Local Green Pact"
