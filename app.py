@@ -162,6 +162,7 @@ def _register_blueprints(app: Flask) -> None:
     from dashboards.registrations import bp as staff_bp
     from demo.cli import bp as demo_commands_bp
     from pacts import bp as pacts_bp
+    from pacts.admin.views import bp as admin_bp
     from pacts.member import bp as member_bp
     from pacts.my_data import bp as my_data_bp
     from pacts.staff import bp as pact_staff_bp
@@ -195,6 +196,7 @@ def _register_blueprints(app: Flask) -> None:
         board_pages_bp,
         workshop_commands_bp,
         pact_staff_bp,
+        admin_bp,
         demo_commands_bp,
     ):
         app.register_blueprint(blueprint)

@@ -64,6 +64,8 @@ class AuditAction(StrEnum):
     REMOVE_STAFF = "remove_staff"
     DEACTIVATE_ACCOUNT = "deactivate_account"
     REACTIVATE_ACCOUNT = "reactivate_account"
+    CREATE_PACT = "create_pact"
+    CHANGE_THEMES = "change_themes"
 
 
 AUDIT_ACTION_LABELS: dict[str, Any] = {
@@ -106,6 +108,8 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     AuditAction.REMOVE_STAFF: _l("Removed a staff member from the pact"),
     AuditAction.DEACTIVATE_ACCOUNT: _l("Deactivated a staff account"),
     AuditAction.REACTIVATE_ACCOUNT: _l("Reactivated a staff account"),
+    AuditAction.CREATE_PACT: _l("Created the pact"),
+    AuditAction.CHANGE_THEMES: _l("Changed the pact's themes"),
 }
 
 

@@ -129,6 +129,11 @@ class Pact(db.Model):  # type: ignore[name-defined,misc]
         return self.default_language
 
     @property
+    def active_themes(self) -> list[Theme]:
+        """The themes offered for new input: all but the archived ones, in order."""
+        return [theme for theme in self.themes if theme.archived_at is None]
+
+    @property
     def authority(self) -> str:
         """Who signs for the territory: the named authority, else the territory."""
         return self.authority_name or self.territory
@@ -174,5 +179,12 @@ class Theme(db.Model):  # type: ignore[name-defined,misc]
     key: Mapped[str] = mapped_column(String(60))
     name: Mapped[str] = mapped_column(String(120))
     position: Mapped[int] = mapped_column(default=0)
+    # Archived: no longer offered for new input (registrations, cards, commitments,
+    # workshops); what already uses the theme keeps it and shows it.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     pact: Mapped[Pact] = relationship(back_populates="themes")
+
+    @property
+    def archived(self) -> bool:
+        return self.archived_at is not None

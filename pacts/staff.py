@@ -110,6 +110,16 @@ def _theme_choices(pact: Pact) -> list[tuple[int, str]]:
     return [(theme.id, theme_label(theme)) for theme in pact.themes]
 
 
+def _offered_themes(pact: Pact, keep: int | None) -> list[tuple[int, str]]:
+    """The themes a commitment may be given: the active ones, and the archived one
+    it already has (`keep`)."""
+    return [
+        (theme.id, theme_label(theme))
+        for theme in pact.themes
+        if not theme.archived or theme.id == keep
+    ]
+
+
 def _filters_form(pact: Pact) -> CommitmentFilterForm:
     """The list's filters, from the query string (also of the buttons' POSTs, so
     that the list comes back as it was)."""
@@ -218,11 +228,14 @@ def document(pact: Pact) -> str | Response | tuple[str, int]:
 
 
 def _commitment_form(
-    pact: Pact, form_class: type[CommitmentForm], data: dict[str, Any] | None
+    pact: Pact,
+    form_class: type[CommitmentForm],
+    data: dict[str, Any] | None,
+    keep_theme: int | None = None,
 ) -> Any:
     return form_class(
         data=data,
-        theme_choices=_theme_choices(pact),
+        theme_choices=_offered_themes(pact, keep_theme),
         organisation_choices=[
             (org.id, org.name) for org in lead_organisations(pact.id)
         ],
@@ -266,6 +279,7 @@ def edit(pact: Pact, commitment_id: int) -> Response | tuple[str, int]:
         pact,
         EditCommitmentForm,
         commitment_values(commitment) if request.method == "GET" else None,
+        keep_theme=commitment.theme_id,
     )
     if not form.validate_on_submit():
         return _render_form(pact, form, commitment)

@@ -265,6 +265,21 @@ def staff_required(view: F) -> F:
     return cast(F, wrapper)
 
 
+def admin_required(view: F) -> F:
+    """Administrators only: anonymous visitors are sent to the login page, staff and
+    participants get a 403."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated or not current_user.is_staff:
+            return _not_staff()
+        if not current_user.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return cast(F, wrapper)
+
+
 def pact_staff_required(view: F) -> F:
     """Staff of the pact in the URL only: the view gets `pact`; another pact's staff get
     404, so a pact's existence is not revealed to them."""

@@ -37,7 +37,7 @@ def _registration(pact: Pact, organisation_id: int) -> Organisation:
 def edit_registration(pact: Pact, organisation_id: int) -> str | Response:
     """Correct or complete a registration (a walk-in's size and sector, say)."""
     organisation = _registration(pact, organisation_id)
-    choices = theme_choices(pact)
+    choices = theme_choices(pact, keep=(t.key for t in organisation.themes))
     form = RegistrationEditForm(
         data=registration_values(organisation), theme_choices=choices
     )

@@ -7,6 +7,7 @@ which may answer PasswordsBusy."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -384,9 +385,16 @@ def staff_pact(actor: Person, slug: str) -> Pact | None:
     return next((pact for pact in actor.pacts if pact.slug == slug), None)
 
 
-def theme_choices(pact: Pact) -> list[tuple[str, str]]:
-    """(key, label) of the pact's themes, in their order."""
-    return [(theme.key, theme_label(theme)) for theme in pact.themes]
+def theme_choices(pact: Pact, keep: Iterable[str] = ()) -> list[tuple[str, str]]:
+    """(key, label) of the pact's themes offered for new input, in their order: the
+    active ones, and the archived ones among `keep` (those an edited object already
+    has, which it keeps)."""
+    kept = set(keep)
+    return [
+        (theme.key, theme_label(theme))
+        for theme in pact.themes
+        if not theme.archived or theme.key in kept
+    ]
 
 
 def count_pending(pact_id: int) -> int:

@@ -1,11 +1,12 @@
 """Property-based fuzzing of the HTML forms a person submits (registration, login,
-walk-in, a new personal link, and the staff's workshop, commitment, indicator and pact
-document forms). Each form's field names are read from its page, as a browser would;
-hypothesis fills them with plausible values and with what breaks things: lone
-surrogates' bytes, NUL, markup, huge numbers, over-long text, a field sent twice or
-not at all. The answer is only ever 200 (the form with its errors), a redirect, 400,
-404, 413 or 429, never 500; and when the answer is not a redirect (the form was
-refused), no row of any table changed."""
+walk-in, a new personal link, the staff's workshop, commitment, indicator and pact
+document forms, and the administrator's new pact and pact settings forms). Each
+form's field names are read from its page, as a browser would; hypothesis fills them
+with plausible values and with what breaks things: lone surrogates' bytes, NUL,
+markup, huge numbers, over-long text, a field sent twice or not at all. The answer is
+only ever 200 (the form with its errors), a redirect, 400, 404, 413 or 429, never
+500; and when the answer is not a redirect (the form was refused), no row of any
+table changed."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from core.choices import Role
+from core.choices import AccountKind, Role
 from extensions import db
 from tests.conftest import csrf_from
 
@@ -36,6 +37,7 @@ STAFF_FORMS = (
     "/staff/p/ilfov/pact/indicators",
     "/staff/p/ilfov/pact/document",
 )
+ADMIN_FORMS = ("/admin/pacts/new", "/admin/pacts/ilfov")
 
 PLAIN = st.sampled_from(
     ["EcoPack SRL", "maria@ecopack.ro", "0721 234 567", "2027-12-31", "12", "y", ""]
@@ -144,4 +146,18 @@ def test_staff_forms_never_answer_500_and_write_nothing_on_refusal(
 ) -> None:
     login(make_staff(Role.OFFICIAL))
     make_registration("ilfov", status="approved")
+    assert fuzz_form(client, path) == EXAMPLES
+
+
+@pytest.mark.parametrize("path", ADMIN_FORMS)
+def test_admin_forms_never_answer_500_and_write_nothing_on_refusal(
+    app: Flask,
+    client: FlaskClient,
+    make_pact: Callable[..., int],
+    make_staff: Callable[..., int],
+    login: Callable[[int], None],
+    path: str,
+) -> None:
+    make_pact("ilfov")
+    login(make_staff(AccountKind.ADMIN, pacts=()))
     assert fuzz_form(client, path) == EXAMPLES

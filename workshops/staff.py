@@ -122,12 +122,15 @@ def index(pact: Pact) -> str:
     )
 
 
-def _workshop_form(pact: Pact, data: dict[str, Any] | None = None) -> WorkshopForm:
+def _workshop_form(
+    pact: Pact, data: dict[str, Any] | None = None, workshop: Workshop | None = None
+) -> WorkshopForm:
+    kept = [theme.key for theme in workshop.themes] if workshop is not None else []
     return WorkshopForm(
         data=data,
         timezone=pact.timezone,
         languages=current_app.config["LANGUAGES"],
-        theme_choices=theme_choices(pact),
+        theme_choices=theme_choices(pact, keep=kept),
         staff_choices=[(person.id, person.name) for person in pact_staff_members(pact)],
     )
 
@@ -166,6 +169,7 @@ def edit(pact: Pact, workshop_id: int) -> str | Response:
         data=workshop_values(workshop, pact.timezone)
         if request.method == "GET"
         else None,
+        workshop=workshop,
     )
     if not form.validate_on_submit():
         return _render_form(pact, form, workshop)

@@ -41,13 +41,19 @@ def get_card(change: Change, card_id: int) -> Card:
     return card
 
 
-def get_theme(change: Change, theme_id: int) -> Theme:
+def get_theme(change: Change, theme_id: int, current: int | None = None) -> Theme:
+    """The theme a card or commitment is put in: one of the workshop's own, and not
+    archived, unless the object is in it already (`current`)."""
     theme = db.session.get(Theme, theme_id)
     if theme is None or theme.pact_id != change.member.pact_id:
         raise BoardError("not_found", "no such theme in this pact")
+    if theme.id == current:
+        return theme
     if theme not in change.board.workshop.board_themes():
         problem = "not one of this workshop's themes"
         raise BoardError("invalid", problem, fields={"theme": problem})
+    if theme.archived:
+        raise BoardError("invalid", "this theme is archived")
     return theme
 
 
@@ -82,7 +88,7 @@ def card_update(change: Change) -> Outcome:
     if change.data.get("text"):
         card.text = change.data["text"]
     if change.data.get("theme"):
-        card.theme_id = get_theme(change, change.data["theme"]).id
+        card.theme_id = get_theme(change, change.data["theme"], card.theme_id).id
     if change.data.get("kind"):
         card.kind = change.data["kind"]
     _touch(card)
@@ -103,7 +109,7 @@ def card_move(change: Change) -> Outcome:
     change.authorise("card:move", owns=card.author_id == change.member.person_id)
     check_version(card.version, change.data["version"], card_dict(card))
     if change.data.get("theme"):
-        card.theme_id = get_theme(change, change.data["theme"]).id
+        card.theme_id = get_theme(change, change.data["theme"], card.theme_id).id
     members: list[Card] = []
     if "cluster" in change.data:
         card.cluster_id = _cluster_head(change, card, change.data["cluster"])

@@ -102,7 +102,8 @@ def commitment_update(change: Change) -> Outcome:
             if data.get(key) is not None:
                 setattr(commitment, attribute, data[key])
         if data.get("theme"):
-            commitment.theme_id = get_theme(change, data["theme"]).id
+            current = commitment.theme_id
+            commitment.theme_id = get_theme(change, data["theme"], current).id
         if data.get("lead"):
             commitment.lead_organisation_id = _lead(change, data["lead"]).id
         if data.get("indicator"):

@@ -6,8 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select, union
+
 from commitments.models import Commitment, Signature
+from core.models import Theme
 from core.pacts import theme_label
+from extensions import db
 from stakeholders.models import Person
 from workshops.models import Board, BoardEvent, Card, Comment
 
@@ -34,9 +38,27 @@ def board_dict(board: Board) -> dict[str, Any]:
         "seq": board.seq,
         "themes": [
             {"id": theme.id, "name": theme_label(theme)}
-            for theme in board.workshop.board_themes()
+            for theme in board_themes(board.id, board.workshop.board_themes())
         ],
     }
+
+
+def board_themes(board_id: int, themes: list[Theme]) -> list[Theme]:
+    """The board's columns: of the workshop's themes, the active ones and the
+    archived ones its cards or commitments are in (which keep them)."""
+    archived = [theme.id for theme in themes if theme.archived]
+    used: set[int] = set()
+    if archived:
+        in_use = union(
+            select(Card.theme_id).where(
+                Card.board_id == board_id, Card.theme_id.in_(archived)
+            ),
+            select(Commitment.theme_id).where(
+                Commitment.board_id == board_id, Commitment.theme_id.in_(archived)
+            ),
+        )
+        used = set(db.session.scalars(select(in_use.subquery().c[0])))
+    return [theme for theme in themes if not theme.archived or theme.id in used]
 
 
 def card_dict(card: Card) -> dict[str, Any]:
