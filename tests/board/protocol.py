@@ -19,5 +19,8 @@ PROTOCOL_EVENTS = (
     "card:hide",
     "card:merge",
     "participant:remove",
+    "vote:settings",
+    "vote:reveal",
+    "board:spotlight",
 )
 PROTOCOL_NAMES = {"join", "leave", *PROTOCOL_EVENTS}

@@ -17,7 +17,9 @@ import { Outbox, RETRY, SETTLED, validEntries } from "./outbox.js";
 import { createView } from "./render.js";
 import { permits, readRules, standingOf, takesSignature } from "./rules.js";
 import { Sequencer } from "./sequencer.js";
+import { createSpotlight } from "./spotlight.js";
 import { fmt } from "./text.js";
+import { createVotes } from "./votes.js";
 
 const $ = (id) => document.getElementById(id);
 const json = (id) => JSON.parse($(id).textContent);
@@ -122,7 +124,18 @@ function maySign(commitment) {
   return allowed("commitment:sign") && takesSignature(RULES, standing, commitment.status);
 }
 
+const votes = createVotes({
+  state,
+  strings: T,
+  facilitator: FACILITATOR,
+  send,
+  setVotesLeft: (left) => view.setVotesLeft(left),
+  refresh: () => view.refreshAll(),
+  announce: (text) => view.showAlert(text),
+});
+
 const view = createView({
+  order: votes.order,
   root,
   strings: T,
   me: ME,
@@ -134,6 +147,14 @@ const view = createView({
   allowed,
   maySign,
   send,
+});
+
+const spotlight = createSpotlight({
+  state,
+  strings: T,
+  facilitator: FACILITATOR,
+  send,
+  votesShown: votes.shown,
 });
 
 /** Why this page no longer takes part: the facilitator's reason, when one was given. */
@@ -192,6 +213,7 @@ function settle(entry, ack) {
   if (outcome === RETRY) setTimeout(flush, RETRY_MS); // nothing was applied: again, later
   if (outcome !== SETTLED) return;
   if (typeof ack.votes_left === "number") view.setVotesLeft(ack.votes_left);
+  if (ack.ok && typeof ack.mine === "number") votes.own({ card: ack.card, mine: ack.mine });
   if (ack.ok) view.acknowledged(entry, ack);
   else view.showRefusal(entry, ack.error || {});
   updateStatus();
@@ -240,6 +262,9 @@ socket.on("connect_error", (error) => {
 });
 socket.on("event", (message) => applyReady(sequencer.receive(message)));
 socket.on("events", (messages) => applyReady(sequencer.receiveAll(messages)));
+socket.on("votes", (message) => {
+  if (message?.board === BOARD) votes.own(message);
+});
 socket.on("presence", (message) => {
   if (message?.board !== BOARD) return;
   presenceSeen = true;
@@ -329,11 +354,15 @@ function join() {
 function joined(ack) {
   if (ack.mode === "snapshot") {
     view.loadSnapshot(ack.snapshot);
+    votes.load(ack.snapshot.votes);
     if (!presenceSeen) view.renderPresence(ack.snapshot.presence || []);
     applyReady(sequencer.reset(ack.seq));
   } else {
     applyReady(sequencer.receiveAll(ack.events, false));
+    votes.load(ack.votes);
   }
+  votes.refresh();
+  spotlight.apply();
   state.joined = true;
   flush();
   updateStatus();
@@ -346,6 +375,8 @@ function applyReady({ ready, gap }) {
   for (const { message, live } of ready) {
     if (live && message.at) state.clockOffset = Date.parse(message.at) - Date.now();
     view.apply(message, live);
+    votes.apply(message, live);
+    spotlight.apply();
   }
   if (!gap) {
     clearTimeout(gapTimer);
