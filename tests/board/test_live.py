@@ -456,9 +456,10 @@ def test_every_protocol_event_reaches_its_handler_and_acks_through_a_workshop(
     revealed = run.ok(facilitator, "vote:reveal", revealed=True)["board"]
     assert revealed["votes_revealed"] is True
     target = {"type": "card", "id": reuse["id"]}
-    assert run.ok(facilitator, "board:spotlight", target=target)["board"][
-        "spotlight"
-    ] == target
+    assert (
+        run.ok(facilitator, "board:spotlight", target=target)["board"]["spotlight"]
+        == target
+    )
     run.ok(facilitator, "board:spotlight", target=None)
 
     # facilitator controls: lock, timer

@@ -43,6 +43,7 @@ from core.choices import (
     REASON_MAX,
     TIMER_MAX_SECONDS,
     VOTE_BUDGET_MAX,
+    BoardPhase,
 )
 from core.downloads import attachment
 from core.errors import DomainError
@@ -416,6 +417,10 @@ def summary(board: Board, member: Member) -> str:
         summary=board_summary(board, themes),
         themes=themes,
         facilitator=member.role == FACILITATOR,
+        # Participants see the votes once revealed, and once the board is closed.
+        votes_shown=member.role == FACILITATOR
+        or board.votes_revealed
+        or board.phase == BoardPhase.CLOSED,
         phase_labels=BOARD_PHASE_LABELS,
         kind_labels=CARD_KIND_LABELS,
         status_labels=COMMITMENT_STATUS_LABELS,

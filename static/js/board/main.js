@@ -129,6 +129,7 @@ const votes = createVotes({
   strings: T,
   facilitator: FACILITATOR,
   send,
+  allowed,
   setVotesLeft: (left) => view.setVotesLeft(left),
   refresh: () => view.refreshAll(),
   announce: (text) => view.showAlert(text),

@@ -5,7 +5,7 @@
  * docs/protocol.md, "Votes").
  *
  * `createVotes(page)` is called once by main.js with {state, strings, facilitator,
- * send, refresh}; nothing happens on import. */
+ * send, allowed, setVotesLeft, refresh, announce}; nothing happens on import. */
 
 import { fmt } from "./text.js";
 
@@ -60,8 +60,11 @@ export function createVotes(page) {
 
   function refresh() {
     note.textContent = shown() ? "" : T.votesHidden;
+    const settings = $("vote-settings");
+    if (settings) settings.hidden = !page.allowed("vote:settings");
     const reveal = $("reveal-button");
     if (reveal) {
+      reveal.hidden = !page.allowed("vote:reveal");
       const revealed = Boolean(state.board.votes_revealed);
       reveal.setAttribute("aria-pressed", String(revealed));
       reveal.textContent = revealed ? T.unreveal : T.reveal;
