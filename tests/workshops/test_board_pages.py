@@ -406,6 +406,7 @@ def test_the_summary_shows_commitments_top_cards_clusters_and_attendance(
     ids = a_full_session(setup)
     alice, bob = setup.participants
     mark_attendance(setup.official, enrolment_of(setup.workshop, alice).id, "present")
+    setup.change(setup.facilitator, "vote:reveal", revealed=True)
     open_participant_session(client, setup.workshop, bob)
 
     html = client.get(setup.url("board/summary")).get_data(as_text=True)
@@ -416,14 +417,31 @@ def test_the_summary_shows_commitments_top_cards_clusters_and_attendance(
     assert "Cardboard: 12 → 4 t/year" in html
     top = html[html.index('class="summary-top"') :]
     assert top.index("Bike couriers") < top.index("Reuse crates")
-    assert "3 votes" in top
-    assert "1 vote" in top
+    assert "3 votes on this card" in top
+    assert "1 vote on this card" in top
     cluster = html[html.index('class="card summary-cluster"') :]
     assert cluster.index("Reuse crates") < cluster.index("Share crates")
+    assert "1 vote in this cluster" in cluster
     attendance = html[html.index('id="attendance-title"') :]
     assert "Present" in attendance
     assert "Not recorded" in attendance
     assert ids["commitment"]
+
+
+def test_the_summary_hides_the_votes_from_participants_until_the_reveal(
+    client: FlaskClient, setup: Setup, login: Callable[[int], None]
+) -> None:
+    a_full_session(setup)
+    open_participant_session(client, setup.workshop, setup.participants[1])
+
+    hidden = client.get(setup.url("board/summary")).get_data(as_text=True)
+    login(setup.facilitator)
+    staff = client.get(setup.url("board/summary")).get_data(as_text=True)
+
+    assert "Votes are hidden until the facilitator reveals them." in hidden
+    assert "on this card" not in hidden
+    assert "in this cluster" not in hidden
+    assert "3 votes on this card" in staff
 
 
 def test_the_summary_csv_has_a_bom_and_neutralised_cells(
