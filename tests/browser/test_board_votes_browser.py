@@ -6,8 +6,9 @@ put in the spotlight opens on both participants' pages until it is released."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import ViewportSize, expect
 
+from extensions import db
 from tests.browser.board_votes import (
     card_order,
     close_spotlight,
@@ -17,12 +18,13 @@ from tests.browser.board_votes import (
     spotlight,
     spotlight_panel,
 )
-from tests.browser.conftest import LiveBoardServer, Pages, column
+from tests.browser.conftest import LiveBoardServer, Pages, column, fits_the_screen
 from tests.browser.test_board_actions_browser import card, new_card
-from extensions import db
 from workshops.models import Board
 
 pytestmark = pytest.mark.browser
+
+NARROW: ViewportSize = {"width": 360, "height": 740}
 
 
 def test_hidden_votes_are_revealed_and_sorted_and_a_spotlight_reaches_everyone(
@@ -34,7 +36,7 @@ def test_hidden_votes_are_revealed_and_sorted_and_a_spotlight_reaches_everyone(
     )
     facilitator = pages.official(setup)
     alice = pages.participant(setup, 0)
-    bob = pages.participant(setup, 1)
+    bob = pages.participant(setup, 1, viewport=NARROW)
 
     set_vote_settings(facilitator, budget=3, per_card=2)
     for page in (alice, bob):
@@ -81,6 +83,7 @@ def test_hidden_votes_are_revealed_and_sorted_and_a_spotlight_reaches_everyone(
         expect(panel).to_be_visible()
         expect(panel).to_contain_text("Shared vans")
         expect(page.locator("#spotlight-title")).to_be_focused()
+    assert fits_the_screen(bob)
     close_spotlight(bob)  # for Bob only
     expect(spotlight_panel(bob)).to_be_hidden()
     expect(spotlight_panel(alice)).to_be_visible()
@@ -91,6 +94,8 @@ def test_hidden_votes_are_revealed_and_sorted_and_a_spotlight_reaches_everyone(
 
     for page in (alice, bob, facilitator):
         expect(spotlight_panel(page)).to_be_hidden()
+    facilitator.set_viewport_size(NARROW)  # the vote and spotlight tools fit too
+    assert fits_the_screen(facilitator)
     assert live.read(lambda: _spotlight(setup.board)) == (None, None)
 
 

@@ -41,7 +41,7 @@ from workshops.board.path import apply_board_change
 from workshops.board.rules import BoardError, client_rules
 from workshops.enrolment import enrol_people
 from workshops.invitations import mark_attendance
-from workshops.models import BoardEvent, Card, Comment
+from workshops.models import Board, BoardEvent, Card, Comment
 
 PAGES = (
     "board",
@@ -361,6 +361,33 @@ def test_the_new_card_form_works_without_javascript(
     assert list(texts) == ["Sent without JavaScript"]
     page = client.get(setup.url("board")).get_data(as_text=True)
     assert "Sent without JavaScript" in page
+
+
+def test_the_vote_settings_form_works_without_javascript(
+    client: FlaskClient, setup: Setup, login: Callable[[int], None]
+) -> None:
+    login(setup.facilitator)
+    html = client.get(setup.url("board")).get_data(as_text=True)
+    fields = {
+        "csrf_token": csrf_from(html),
+        "event": "vote:settings",
+        "budget": "3",
+        "per_card": "2",
+    }
+
+    saved = client.post(setup.url("board/changes"), data=fields)
+    refused = client.post(
+        setup.url("board/changes"),
+        data={**fields, "per_card": "4"},
+        follow_redirects=True,
+    )
+
+    assert saved.status_code == 302
+    board = db.session.get(Board, setup.board)
+    assert board is not None
+    db.session.refresh(board)
+    assert (board.vote_budget, board.vote_per_card) == (3, 2)
+    assert "Please check what you wrote." in refused.get_data(as_text=True)
 
 
 def test_a_refused_form_change_is_explained(client: FlaskClient, setup: Setup) -> None:
