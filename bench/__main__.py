@@ -16,6 +16,8 @@ on a noisy machine. Run with `make bench`.
 - pact PDF: the printable document of a published pact with 200 commitments in 5
   themes, each with 2 progress reports (target: under 30 s), against the baseline of
   the same document with 10 commitments.
+- suggest clusters: 500 cards in four languages grouped by similarity (target: well
+  under 1 s), against the baseline of their n-gram vectors alone (bench/clusters.py).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app import create_app
+from bench.clusters import bench_clusters
 from core.mail import OutboxMessage, deliver
 from core.pacts import create_pact
 from core.time import utcnow
@@ -301,6 +304,7 @@ def main() -> None:
             ("bulk-participants 1000", "sign 1000 tokens", *bench_bulk(app)),
             ("move workshop, 200, slow SMTP", "sync, 1 session/msg", *bench_move(app)),
             ("pact PDF, 200 commitments", "PDF, 10 commitmts", *bench_pdf(app)),
+            ("suggest clusters, 500 cards", "n-gram vectors", *bench_clusters()),
         ]
     print(
         f"{'benchmark':32} {'median':>10} {'baseline':19} {'median':>10} {'ratio':>7}"

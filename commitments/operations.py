@@ -23,7 +23,7 @@ from commitments.models import (
     commitment_co_signer,
 )
 from core.audit import AuditAction, record_staff_action
-from core.choices import CommitmentStatus, RegistrationStatus, Role
+from core.choices import CommitmentStatus, RegistrationStatus
 from core.errors import DomainError
 from core.links import public_url
 from core.mail import queue_template_email
@@ -191,9 +191,7 @@ commitment_changed = Namespace().signal("commitment-changed")
 def standing_of(person: Person, commitment: Commitment) -> Standing:
     """The person's standing towards the commitment (lifecycle.Standing)."""
     if person.is_staff:
-        official = person.role == Role.OFFICIAL and commitment.pact_id in {
-            pact.id for pact in person.pacts
-        }
+        official = person.is_official_of(commitment.pact_id)
         return Standing.OFFICIAL if official else Standing.FACILITATOR
     if person.organisation_id == commitment.lead_organisation_id:
         return Standing.LEAD

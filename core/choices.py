@@ -43,12 +43,26 @@ class RegistrationStatus(StrEnum):
 
 
 class Role(StrEnum):
+    """What a person is in one pact: its official or facilitator (staff, per pact:
+    StaffMembership), or a participant (a registration's contact)."""
+
     OFFICIAL = "official"
     FACILITATOR = "facilitator"
     PARTICIPANT = "participant"
 
 
 STAFF_ROLES = frozenset({Role.OFFICIAL, Role.FACILITATOR})
+
+
+class AccountKind(StrEnum):
+    """What a person's account is across the installation: a participant's (bound to
+    one pact), a staff member's (roles per pact), or an administrator's (creates
+    pacts and their first staff; may also be staff of pacts)."""
+
+    PARTICIPANT = "participant"
+    STAFF = "staff"
+    ADMIN = "admin"
+
 
 KIND_LABELS = {
     OrganisationKind.SME: _l("SME"),

@@ -27,7 +27,6 @@ from core.choices import (
     SERVICE_LABELS,
     SIZE_LABELS,
     STATUS_LABELS,
-    Role,
 )
 from core.downloads import CSV_MIMETYPE, attachment, json_attachment
 from core.errors import DomainError
@@ -94,7 +93,7 @@ def registrations(pact: Pact) -> str:
         counts=registration_counts(pact.id),
         labels=LABELS,
         workshops=upcoming_workshops(pact.id)
-        if current_user.role == Role.OFFICIAL
+        if current_user.is_official_of(pact.id)
         else [],
     )
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import selectinload
 
 from commitments.models import Commitment
 from commitments.operations import commitment_changed, member_link, pact_commitment
-from core.choices import CommitmentStatus, Role
+from core.choices import CommitmentStatus
 from core.errors import DomainError
 from core.mail import queue_template_email
 from core.models import REPORT_MONTHS, Pact, PactStatus, ReportFrequency
@@ -186,7 +186,7 @@ def check_reporter(person_id: int, commitment: Commitment) -> None:
         raise DomainError("forbidden", _("Please open your personal link again."))
     if person.organisation_id == commitment.lead_organisation_id:
         return
-    if person.role == Role.OFFICIAL and commitment.pact in person.pacts:
+    if person.is_official_of(commitment.pact_id):
         return
     raise DomainError(
         "forbidden", _("Only the commitment's lead organisation reports its progress.")

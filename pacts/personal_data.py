@@ -187,7 +187,7 @@ def _erase(people: list[Person], email: str) -> dict[str, Any]:
     for person in people:
         revoke_join_links(person)
         anonymise_person(person)
-        person.pacts = []
+        person.memberships = []
     emails_deleted = 0 if shared else delete_emails_to(email)
     db.session.flush()
     changed = scrub_values(values)

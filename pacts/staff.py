@@ -26,10 +26,10 @@ from commitments.operations import (
     pact_commitment,
     sign_commitment,
 )
-from core.choices import Role
 from core.errors import DomainError
 from core.forms import ActionForm
 from core.links import public_url
+from core.locales import current_pact
 from core.models import Pact, Theme
 from core.outcomes import perform, refuse_on_form
 from core.pacts import theme_label
@@ -79,7 +79,12 @@ COMMITMENT_ACTIONS: dict[str, tuple[Callable[[int, int], Any], Any]] = {
 @bp.context_processor
 def pact_labels() -> dict[str, Any]:
     # Error pages render here too, for visitors who have no role.
-    official = getattr(current_user, "role", None) == Role.OFFICIAL
+    pact = current_pact()
+    official = (
+        pact is not None
+        and current_user.is_authenticated
+        and current_user.is_official_of(pact.id)
+    )
     return {"pact_labels": LABELS, "is_official": official}
 
 

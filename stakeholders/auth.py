@@ -28,7 +28,7 @@ from werkzeug.exceptions import Forbidden
 from werkzeug.wrappers import Response
 
 from core.audit import record_staff_login
-from core.choices import PASSWORD_MIN, Role
+from core.choices import PASSWORD_MIN
 from core.errors import DomainError
 from core.forms import ActionForm
 from core.locales import asked_language
@@ -287,7 +287,7 @@ def official_required(view: F) -> F:
     @wraps(view)
     @pact_staff_required
     def wrapper(pact: Pact, *args: Any, **kwargs: Any) -> Any:
-        if current_user.role != Role.OFFICIAL:
+        if not current_user.is_official_of(pact.id):
             abort(403)
         return view(pact, *args, **kwargs)
 

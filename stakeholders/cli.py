@@ -22,7 +22,12 @@ from stakeholders.services import create_staff, set_staff_password
 @bp.cli.command("create-user")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
-@click.option("--role", required=True, type=click.Choice(["official", "facilitator"]))
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["official", "facilitator", "admin"]),
+    help="Their role in the pacts given; admin: creates pacts and invites staff.",
+)
 @click.option("--password", required=True)
 @click.option(
     "--pact", "pacts", multiple=True, help="Slug of a pact the user works on."
@@ -40,7 +45,8 @@ def create_user_command(
     pacts: tuple[str, ...],
     language: str,
 ) -> None:
-    """Create a staff member (official or facilitator)."""
+    """Create a staff member (official or facilitator of the pacts given) or an
+    administrator (the first one; the next are invited from the browser)."""
     try:
         emit(create_staff(email, name, role, password, list(pacts), language))
     except DomainError as exc:

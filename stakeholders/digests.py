@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from core.choices import RegistrationStatus, Role
+from core.choices import RegistrationStatus
 from core.links import public_url
 from core.mail import queue_template_email
 from core.models import Pact
@@ -56,7 +56,7 @@ def _officials(pact: Pact) -> list[Person]:
     return [
         person
         for person in pact_staff(pact.id)
-        if person.role == Role.OFFICIAL
+        if person.is_official_of(pact.id)
         and person.active
         and person.daily_digest
         and person.erased_at is None

@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.choices import STAFF_ROLES, RegistrationStatus, Role
+from core.choices import AccountKind, RegistrationStatus, Role
 from core.time import UTCDateTime, utcnow
 from extensions import db
 
@@ -41,12 +41,26 @@ organisation_theme = Table(
     Column("theme_id", ForeignKey("theme.id", ondelete="CASCADE"), primary_key=True),
 )
 
-staff_pact = Table(
-    "staff_pact",
-    db.metadata,
-    Column("person_id", ForeignKey("person.id", ondelete="CASCADE"), primary_key=True),
-    Column("pact_id", ForeignKey("pact.id", ondelete="CASCADE"), primary_key=True),
-)
+
+class StaffMembership(db.Model):  # type: ignore[name-defined,misc]
+    """A staff member's role in one pact: official or facilitator. The same person
+    may be an official of one pact and a facilitator of another."""
+
+    __tablename__ = "staff_pact"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    pact_id: Mapped[int] = mapped_column(
+        ForeignKey("pact.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(20))
+
+    person: Mapped[Person] = relationship(back_populates="memberships")
+    pact: Mapped[Pact] = relationship()
+
+
+staff_pact = StaffMembership.__table__
 
 
 class Organisation(db.Model):  # type: ignore[name-defined,misc]
@@ -149,7 +163,9 @@ class Person(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     position: Mapped[str] = mapped_column(String(120), default="")
     email: Mapped[str] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(30))
-    role: Mapped[str] = mapped_column(String(20), default=Role.PARTICIPANT)
+    # Participant, staff or administrator; a staff member's role is per pact
+    # (memberships).
+    kind: Mapped[str] = mapped_column(String(20), default=AccountKind.PARTICIPANT)
     # The language the person uses GreenPact in: e-mails are written in it.
     language: Mapped[str] = mapped_column(String(10), default="en")
     password_hash: Mapped[str | None] = mapped_column(String(200))
@@ -164,11 +180,37 @@ class Person(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     organisation: Mapped[Organisation | None] = relationship(
         back_populates="people", foreign_keys=[organisation_id]
     )
-    pacts: Mapped[list[Pact]] = relationship(secondary=staff_pact, order_by="Pact.id")
+    memberships: Mapped[list[StaffMembership]] = relationship(
+        back_populates="person", cascade="all, delete-orphan"
+    )
+    # The pacts the person is staff of (read-only: memberships are written).
+    pacts: Mapped[list[Pact]] = relationship(
+        secondary="staff_pact", order_by="Pact.id", viewonly=True
+    )
 
     @property
     def is_staff(self) -> bool:
-        return self.role in STAFF_ROLES
+        return self.kind in (AccountKind.STAFF, AccountKind.ADMIN)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.kind == AccountKind.ADMIN
+
+    def role_in(self, pact_id: int) -> str | None:
+        """Official or facilitator of this pact, or None."""
+        if not self.is_staff:
+            return None
+        return next(
+            (m.role for m in self.memberships if m.pact_id == pact_id),
+            None,
+        )
+
+    def is_official_of(self, pact_id: int) -> bool:
+        return self.role_in(pact_id) == Role.OFFICIAL
+
+    @property
+    def official_pacts(self) -> list[Pact]:
+        return [m.pact for m in self.memberships if m.role == Role.OFFICIAL]
 
     @property
     def is_active(self) -> bool:  # Flask-Login

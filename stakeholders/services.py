@@ -16,7 +16,13 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from core.audit import AuditAction, record_staff_action
-from core.choices import PASSWORD_MIN, STAFF_ROLES, RegistrationStatus, Role
+from core.choices import (
+    PASSWORD_MIN,
+    STAFF_ROLES,
+    AccountKind,
+    RegistrationStatus,
+    Role,
+)
 from core.errors import DomainError
 from core.mail import queue_template_email
 from core.models import Pact
@@ -26,7 +32,13 @@ from core.time import utcnow
 from core.transactions import unit_of_work, use_case
 from extensions import db
 from stakeholders.logins import end_other_sessions
-from stakeholders.models import Consent, Organisation, OrganisationService, Person
+from stakeholders.models import (
+    Consent,
+    Organisation,
+    OrganisationService,
+    Person,
+    StaffMembership,
+)
 
 
 @use_case
@@ -55,7 +67,7 @@ def register_organisation(
         position=data.get("contact_position") or "",
         email=data["contact_email"],
         phone=data.get("contact_phone"),
-        role=Role.PARTICIPANT,
+        kind=AccountKind.PARTICIPANT,
         language=consent["language"],
     )
     given_at: datetime = consent.get("given_at") or utcnow()
@@ -196,11 +208,7 @@ def apply_decision(
 
 def official_of(actor_id: int, pact_id: int) -> Person:
     actor = db.session.get(Person, actor_id)
-    if (
-        actor is None
-        or actor.role != Role.OFFICIAL
-        or pact_id not in {p.id for p in actor.pacts}
-    ):
+    if actor is None or not actor.is_official_of(pact_id):
         raise DomainError("forbidden", _("Only the pact's officials can do this."))
     return actor
 
@@ -240,12 +248,17 @@ def create_staff(
     pact_slugs: list[str],
     language: str = "",
 ) -> dict[str, Any]:
-    """Create an official or facilitator, member of the given pacts. Without a
-    `language` they have chosen none yet: their first login keeps the one their
-    pages were shown in (their browser's), as a participant's registration does."""
+    """Create an official or facilitator of the given pacts, or an administrator
+    (`role` "admin": creates pacts and invites their staff; official of the pacts
+    given, if any). Without a `language` they have chosen none yet: their first
+    login keeps the one their pages were shown in (their browser's), as a
+    participant's registration does."""
     email = email.strip().lower()
-    if role not in STAFF_ROLES:
-        raise DomainError("invalid", "role must be official or facilitator", "role")
+    admin = role == AccountKind.ADMIN
+    if role not in STAFF_ROLES and not admin:
+        raise DomainError(
+            "invalid", "role must be official, facilitator or admin", "role"
+        )
     if "@" not in email or not name.strip():
         raise DomainError("invalid", "a valid e-mail and a name are required", "email")
     _check_password_length(password, "password")
@@ -262,11 +275,12 @@ def create_staff(
     person = Person(
         email=email,
         name=name.strip(),
-        role=role,
+        kind=AccountKind.ADMIN if admin else AccountKind.STAFF,
         password_hash=password_hash,
         language=language,
     )
-    person.pacts = list(pacts)
+    pact_role = Role.OFFICIAL if admin else role
+    person.memberships = [StaffMembership(pact=pact, role=pact_role) for pact in pacts]
     db.session.add(person)
     db.session.flush()
     return {"id": person.id}

@@ -30,6 +30,7 @@ from bench.board import (
 )
 from bench.board_joins import measure
 from bench.board_setup import create_boards
+from bench.clusters import bench_clusters, board_cards
 from bench.report import (
     best_passing,
     format_table,
@@ -53,6 +54,16 @@ from pacts.documents import pact_pdf
 from pacts.queries import published_commitments
 from tests.conftest import require_service
 from tests.pacts.factories import load_pact
+
+
+def test_the_clusters_benchmark_writes_near_duplicate_cards_and_times_both() -> None:
+    cards = board_cards(500)
+    assert len(cards) == len({card_id for card_id, _text in cards}) == 500
+    assert len({text for _id, text in cards}) == 500  # each written differently
+
+    measured, baseline = bench_clusters(60)
+    assert measured > 0
+    assert baseline > 0
 
 
 def test_the_pdf_benchmark_builds_a_published_pact_with_reports(tmp_path: Path):

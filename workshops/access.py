@@ -17,10 +17,13 @@ from workshops.models import Workshop
 def staff_of(actor_id: int, pact_id: int, roles: Iterable[str] = STAFF_ROLES) -> Person:
     actor = db.session.get(Person, actor_id)
     allowed = set(roles)
-    if actor is None or actor.role not in allowed or not actor.active:
+    if actor is None or not actor.active or not actor.is_staff:
         raise DomainError("forbidden", _("Your role does not allow this action."))
-    if pact_id not in {pact.id for pact in actor.pacts}:
+    role = actor.role_in(pact_id)
+    if role is None:
         raise DomainError("not_found", _("This workshop does not exist."))
+    if role not in allowed:
+        raise DomainError("forbidden", _("Your role does not allow this action."))
     return actor
 
 

@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 import click
 from flask import Blueprint
 
-from core.choices import Role
 from core.errors import DomainError
 from core.pacts import find_pact
 from extensions import db
@@ -54,7 +53,7 @@ def create_workshop_command(
     pact = find_pact(pact_slug)
     if pact is None:
         raise click.ClickException(f"no pact {pact_slug!r}")
-    officials = [p for p in pact_staff_members(pact) if p.role == Role.OFFICIAL]
+    officials = [p for p in pact_staff_members(pact) if p.is_official_of(pact.id)]
     if not officials:
         raise click.ClickException(
             f"pact {pact_slug!r} has no official yet (create-user)"

@@ -236,7 +236,7 @@ def workshop_values(workshop: Workshop, timezone: str) -> dict[str, Any]:
         "online_url": workshop.online_url,
         "capacity": workshop.capacity,
         "language": workshop.language,
-        "themes": [theme.key for theme in workshop.themes],
+        "themes": [theme.key for theme in workshop.board_themes()],
         "facilitators": [person.id for person in workshop.facilitators],
     }
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from core.choices import RegistrationStatus, Role
+from core.choices import AccountKind, RegistrationStatus
 from core.errors import DomainError
 from core.time import utcnow
 from core.tokens import (
@@ -149,7 +149,7 @@ def bulk_participants(
                 "name": f"Participant {batch}-{n}",
                 "position": "",
                 "email": f"participant-{batch}-{n}@load.greenpact.invalid",
-                "role": Role.PARTICIPANT,
+                "kind": AccountKind.PARTICIPANT,
                 "language": workshop.language,
                 "active": True,
                 "created_at": now,

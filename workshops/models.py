@@ -111,6 +111,12 @@ class Workshop(db.Model):  # type: ignore[name-defined,misc]
         back_populates="workshop", order_by="Enrolment.position"
     )
 
+    def board_themes(self) -> list[Theme]:
+        """The columns of the workshop's board: the themes chosen when it was planned,
+        or, when none were chosen (workshops planned before the choice existed), every
+        theme of the pact."""
+        return list(self.themes) or list(self.pact.themes)
+
 
 class Enrolment(db.Model):  # type: ignore[name-defined,misc]
     """A person's place in a workshop: enrolled, waiting (in `position` order), or

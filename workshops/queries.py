@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from core.choices import RegistrationStatus, Role
+from core.choices import AccountKind, RegistrationStatus
 from core.time import utcnow
 from extensions import db
 from stakeholders.models import Organisation, Person
@@ -103,7 +103,7 @@ def enrollable_people(workshop: Workshop) -> list[Person]:
             .join(Organisation, Organisation.id == Person.organisation_id)
             .where(
                 Person.pact_id == workshop.pact_id,
-                Person.role == Role.PARTICIPANT,
+                Person.kind == AccountKind.PARTICIPANT,
                 Person.active.is_(True),
                 Organisation.status == RegistrationStatus.APPROVED,
                 Person.id.not_in(taken),

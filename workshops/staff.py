@@ -26,7 +26,6 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from core.audit import AuditAction, record_staff_action
-from core.choices import Role
 from core.downloads import CSV_MIMETYPE, attachment
 from core.errors import DomainError
 from core.forms import ActionForm, RegistrationFilterForm
@@ -144,9 +143,9 @@ def _render_form(pact: Pact, form: WorkshopForm, workshop: Workshop | None) -> s
 def new(pact: Pact) -> str | Response:
     languages = current_app.config["LANGUAGES"]
     default = next((c for c in pact.language_list if c in languages), languages[0])
-    form = _workshop_form(
-        pact, data={"language": default} if request.method == "GET" else None
-    )
+    # Every theme of the pact is ticked to begin with: the board's columns by default.
+    first = {"language": default, "themes": [key for key, _l in theme_choices(pact)]}
+    form = _workshop_form(pact, data=first if request.method == "GET" else None)
     if not form.validate_on_submit():
         return _render_form(pact, form, None)
     try:
@@ -233,7 +232,7 @@ def status(pact: Pact, workshop_id: int) -> Response:
 @pact_staff_required
 def detail(pact: Pact, workshop_id: int) -> str:
     workshop = _workshop_or_404(pact, workshop_id)
-    official = current_user.role == Role.OFFICIAL
+    official = current_user.is_official_of(pact.id)
     actions = workshop_actions(workshop.status)
     people = enrollable_people(workshop) if official else []
     enrol_form = EnrolForm(people_choices=[(p.id, _person_label(p)) for p in people])

@@ -11,7 +11,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core.choices import RegistrationStatus, Role
+from core.choices import AccountKind, RegistrationStatus
 from core.errors import DomainError
 from core.time import utcnow
 from core.transactions import use_case
@@ -118,7 +118,7 @@ def _walk_in_person(
         organisation=organisation,
         name=data["contact_name"],
         email=data["contact_email"],
-        role=Role.PARTICIPANT,
+        kind=AccountKind.PARTICIPANT,
         language=consent["language"],
     )
     db.session.add_all([organisation, person])

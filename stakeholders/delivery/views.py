@@ -16,7 +16,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from core.choices import Role, Service
+from core.choices import Service
 from core.errors import DomainError
 from core.models import Pact
 from core.outcomes import show_refusal
@@ -105,7 +105,7 @@ def _page(
         "stakeholders/services_detail.html",
         pact=pact,
         found=found,
-        official=current_user.role == Role.OFFICIAL,
+        official=current_user.is_official_of(pact.id),
         forms=forms,
         submitted=form,
     )

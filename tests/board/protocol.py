@@ -23,4 +23,6 @@ PROTOCOL_EVENTS = (
     "vote:reveal",
     "board:spotlight",
 )
-PROTOCOL_NAMES = {"join", "leave", *PROTOCOL_EVENTS}
+# Read-only requests: facilitator only, no `cid`, no `seq`, answered to the sender.
+PROTOCOL_REQUESTS = ("cluster:suggest",)
+PROTOCOL_NAMES = {"join", "leave", *PROTOCOL_EVENTS, *PROTOCOL_REQUESTS}

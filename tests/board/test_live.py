@@ -22,7 +22,7 @@ from tests.board.conftest import (
     in_threads,
     new_cid,
 )
-from tests.board.protocol import PROTOCOL_NAMES
+from tests.board.protocol import PROTOCOL_NAMES, PROTOCOL_REQUESTS
 from workshops.board.path import MAX_REPLAY
 
 SETTLE = 0.3  # time for a stray duplicate to arrive after the last expected event
@@ -356,7 +356,7 @@ class Scenario:
         self.acked: set[str] = set()
 
     def send(self, client: BoardClient, event: str, **fields: Any) -> dict[str, Any]:
-        if event in ("join", "leave"):
+        if event in ("join", "leave", *PROTOCOL_REQUESTS):
             ack = client.ack(event, {"board": self.board, **fields})
         else:
             ack = client.change(self.board, event, **fields)
@@ -420,6 +420,7 @@ def test_every_protocol_event_reaches_its_handler_and_acks_through_a_workshop(
     run.ok(facilitator, "card:hide", card=twin["id"], hidden=False)
     merged = run.ok(facilitator, "card:merge", cards=[twin["id"]], into=reuse["id"])
     assert merged["card"]["id"] == reuse["id"]
+    assert "seq" not in run.ok(facilitator, "cluster:suggest")
 
     # draft: a commitment, then an amendment
     run.ok(facilitator, "board:phase", phase="draft")
@@ -491,7 +492,7 @@ def test_every_protocol_event_reaches_its_handler_and_acks_through_a_workshop(
     time.sleep(SETTLE)
     assert facilitator.seqs(setup.board) == consecutive(1, final["seq"])
     broadcast = {e["type"] for e in facilitator.events_of(setup.board)}
-    assert broadcast == PROTOCOL_NAMES - {"join", "leave"}
+    assert broadcast == PROTOCOL_NAMES - {"join", "leave", *PROTOCOL_REQUESTS}
     closed = final["snapshot"]
     assert closed["board"]["phase"] == "closed"
     signed = closed["commitments"][0]

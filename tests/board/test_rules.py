@@ -12,7 +12,7 @@ import json
 import pytest
 
 from core.choices import EVENT_BURST, EVENTS_PER_SECOND
-from tests.board.protocol import PROTOCOL_EVENTS
+from tests.board.protocol import PROTOCOL_EVENTS, PROTOCOL_REQUESTS
 from workshops.board import rules
 from workshops.board.rules import (
     Actor,
@@ -20,6 +20,7 @@ from workshops.board.rules import (
     BoardState,
     TokenBucket,
     authorise,
+    authorise_request,
     check_version,
     check_vote_budget,
     check_vote_settings,
@@ -122,6 +123,54 @@ def test_every_event_actor_phase_lock_and_card_owner_gets_the_protocols_outcome(
     assert not wrong, "\n".join(wrong)
 
 
+# docs/protocol.md: `cluster:suggest` is the facilitator's, in the cluster phase only
+# (whether or not the board is locked).
+REQUEST_PHASES = {"cluster:suggest": frozenset({"cluster"})}
+
+
+def protocol_request_outcome(
+    event: str, actor: str, phase: str, locked: bool
+) -> str | None:
+    if actor == "removed participant":
+        return "unauthorized"
+    if actor != "facilitator":
+        return "forbidden"
+    return None if phase in REQUEST_PHASES[event] else "phase"
+
+
+def test_every_request_actor_phase_and_lock_gets_the_protocols_outcome() -> None:
+    assert set(rules.REQUESTS) == set(PROTOCOL_REQUESTS) == set(REQUEST_PHASES)
+    cells = list(
+        itertools.product(PROTOCOL_REQUESTS, ACTORS, PROTOCOL_PHASES, (False, True))
+    )
+    assert len(cells) == 1 * 3 * 7 * 2
+    wrong = []
+    for event, actor, phase, locked in cells:
+        try:
+            authorise_request(event, ACTORS[actor], BoardState(phase, locked))
+            got = None
+        except BoardError as exc:
+            got = exc.code
+        want = protocol_request_outcome(event, actor, phase, locked)
+        if got != want:
+            wrong.append(f"{event} by {actor} in {phase} ({locked=}): {got} != {want}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_a_request_is_no_change_and_a_change_no_request() -> None:
+    assert not set(rules.REQUESTS) & rules.MUTATING_EVENTS
+    with pytest.raises(BoardError) as refused:
+        authorise_request(
+            "card:create", ACTORS["facilitator"], BoardState("ideas", False)
+        )
+    assert refused.value.code == "invalid"
+    with pytest.raises(BoardError) as refused:
+        authorise(
+            "cluster:suggest", ACTORS["facilitator"], BoardState("cluster", False)
+        )
+    assert refused.value.code == "invalid"
+
+
 def test_an_unknown_event_is_invalid_whoever_sends_it():
     for actor in ACTORS.values():
         if actor.removed:
@@ -195,6 +244,7 @@ def test_the_board_page_gets_the_rules_tables_as_json():
         event: [phase for phase in PROTOCOL_PHASES if phase in phases]
         for event, phases in rules.PARTICIPANT_PHASES.items()
     }
+    assert tables["requests"] == {"cluster:suggest": ["cluster"]}
 
 
 @pytest.mark.parametrize("on_card", [0, 2])

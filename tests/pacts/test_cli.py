@@ -87,14 +87,17 @@ def test_create_user_prints_the_id_of_a_staff_member_of_the_pact(app: Flask):
     assert result.exit_code == 0, result.output
     person = db.session.get(Person, json.loads(result.output)["id"])
     assert person is not None
-    assert (person.email, person.role) == ("ana@cluj.ro", "facilitator")
+    assert (person.email, person.role_in(person.pacts[0].id)) == (
+        "ana@cluj.ro",
+        "facilitator",
+    )
     assert [pact.slug for pact in person.pacts] == ["cluj"]
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--role", "admin"], "admin"),
+        (["--role", "superuser"], "superuser"),
         (["--password", "short"], "password"),
         (["--pact", "atlantis"], "atlantis"),
     ],
@@ -113,6 +116,29 @@ def test_create_user_refuses_bad_input(app: Flask, args: list[str], message: str
     assert result.exit_code != 0
     assert message in result.output
     assert db.session.scalar(select(func.count()).select_from(Person)) == 0
+
+
+def test_create_user_with_role_admin_creates_the_first_administrator(app: Flask):
+    result = run(
+        app,
+        "create-user",
+        "--email",
+        "Admin@Judet.ro",
+        "--name",
+        "Ana Admin",
+        "--role",
+        "admin",
+        "--password",
+        "a long password",
+    )
+    assert result.exit_code == 0, result.output
+    admin = db.session.scalars(select(Person)).one()
+    assert (admin.email, admin.is_admin, admin.is_staff, admin.pacts) == (
+        "admin@judet.ro",
+        True,
+        True,
+        [],
+    )
 
 
 def counts() -> dict[str, int]:

@@ -218,7 +218,7 @@ def test_staff_passwords_are_argon2_hashes_and_authenticate(
 @pytest.mark.parametrize(
     ("email", "role", "password", "pacts", "code"),
     [
-        ("a@x.ro", "admin", PASSWORD, ["ilfov"], "invalid"),
+        ("a@x.ro", "superuser", PASSWORD, ["ilfov"], "invalid"),
         ("not-an-email", "official", PASSWORD, ["ilfov"], "invalid"),
         ("a@x.ro", "official", "short", ["ilfov"], "invalid"),
         ("a@x.ro", "official", PASSWORD, ["atlantis"], "not_found"),

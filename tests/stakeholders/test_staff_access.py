@@ -14,6 +14,7 @@ from extensions import db
 from pacts.indicators import IndicatorData, add_programme_indicator
 from pacts.publishing import publish_pact
 from stakeholders.models import Organisation
+from stakeholders.team import grant_role
 from tests.conftest import csrf_from
 from tests.pacts.factories import (
     new_commitment,
@@ -166,9 +167,14 @@ def world(
         "official": official,
         "facilitator": make_staff("facilitator", pacts=("ilfov",)),
         "torino_official": make_staff("official", pacts=("torino",)),
+        # Official of Torino and, in Ilfov, only a facilitator (roles are per pact).
+        "torino_official_ilfov_facilitator": make_staff("official", pacts=("torino",)),
         "org": make_registration(pact="ilfov")["organisation"],
         "participant": make_registration(pact="ilfov", status="approved")["person"],
     }
+    grant_role(
+        world["torino_official_ilfov_facilitator"], make_pact("ilfov"), "facilitator"
+    )
     world["workshop"] = new_workshop(official, make_pact("ilfov"))
     enrol_people(official, world["workshop"], [world["participant"]])
     world["enrolment"] = enrolment_of(world["workshop"], world["participant"]).id
@@ -255,6 +261,49 @@ def test_facilitator_reads_but_has_no_approval_or_export_rights(
     allowed = {200} if method == "GET" else {200, 302}
     assert response.status_code in ({403} if official_only else allowed)
     assert status_of(world) == "pending"
+
+
+@every_staff_route
+def test_an_official_of_another_pact_is_only_a_facilitator_where_made_one(
+    client: FlaskClient,
+    world: dict[str, Any],
+    login: Callable[[int], None],
+    method: str,
+    url: str,
+    official_only: bool,
+):
+    login(world["torino_official_ilfov_facilitator"])
+    response = call(client, method, target(url, world))
+    allowed = {200} if method == "GET" else {200, 302}
+    assert response.status_code in ({403} if official_only else allowed)
+    assert status_of(world) == "pending"
+
+
+def test_a_facilitator_of_one_pact_decides_in_the_pact_they_are_official_of(
+    client: FlaskClient,
+    world: dict[str, Any],
+    login: Callable[[int], None],
+    make_pact: Callable[..., int],
+    make_registration: Callable[..., dict[str, Any]],
+):
+    grant_role(world["facilitator"], make_pact("torino"), "official")
+    torino_org = make_registration(pact="torino")["organisation"]
+    login(world["facilitator"])
+    token = csrf_from(client.get("/p/ilfov/register").get_data(as_text=True))
+    ilfov = client.post(
+        f"/staff/p/ilfov/registrations/{world['org']}/approve",
+        data={"csrf_token": token},
+    )
+    torino = client.post(
+        f"/staff/p/torino/registrations/{torino_org}/approve",
+        data={"csrf_token": token},
+    )
+    assert ilfov.status_code == 403
+    assert status_of(world) == "pending"
+    assert torino.status_code == 302
+    decided = db.session.get(Organisation, torino_org)
+    assert decided is not None
+    assert decided.status == "approved"
 
 
 @every_staff_route

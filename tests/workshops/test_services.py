@@ -13,7 +13,6 @@ from flask import Flask
 from icalendar import Calendar
 from sqlalchemy import func, select
 
-from core.choices import Role
 from core.errors import DomainError
 from extensions import db
 from stakeholders.consent import CONSENT_VERSION
@@ -379,10 +378,10 @@ def test_a_walk_in_joins_a_running_workshop_as_a_pending_registration(
     result = join_walk_in(code.lower(), WALK_IN, WALK_IN_CONSENT)
     assert result["workshop"] == workshop_id
     walk_in = load_person(result["person"])
-    assert (walk_in.email, walk_in.pact_id, walk_in.role) == (
+    assert (walk_in.email, walk_in.pact_id, walk_in.kind) == (
         "ion@fermaverde.ro",
         pact,
-        Role.PARTICIPANT,
+        "participant",
     )
     assert walk_in.organisation is not None
     assert walk_in.organisation.status == "pending"

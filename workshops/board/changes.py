@@ -40,6 +40,9 @@ def get_theme(change: Change, theme_id: int) -> Theme:
     theme = db.session.get(Theme, theme_id)
     if theme is None or theme.pact_id != change.member.pact_id:
         raise BoardError("not_found", "no such theme in this pact")
+    if theme not in change.board.workshop.board_themes():
+        problem = "not one of this workshop's themes"
+        raise BoardError("invalid", problem, fields={"theme": problem})
     return theme
 
 

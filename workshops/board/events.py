@@ -26,7 +26,7 @@ from core.tokens import TokenError, read_participant_token
 from core.transactions import rollback
 from extensions import db, socketio
 from workshops.board import broadcast
-from workshops.board.forms import validate_join
+from workshops.board.forms import validate_cluster_suggest, validate_join
 from workshops.board.limits import hold_connection, release_connection, take_change
 from workshops.board.outside import show_outside_change
 from workshops.board.packets import Unreadable
@@ -42,6 +42,7 @@ from workshops.board.rules import (
     PARTICIPANT,
     BoardError,
 )
+from workshops.board.suggestions import suggest_board_clusters
 from workshops.identities import identify_participant, identify_staff
 
 log = logging.getLogger("greenpact.board")
@@ -199,18 +200,25 @@ def on_leave(payload: Any = None) -> dict[str, Any]:
     return {"ok": True}
 
 
+def _admit(payload: Any) -> tuple[Connection, int]:
+    """The checks every change and request passes first: a known connection, a
+    board id, the rate, the size, and a join of the board on this connection."""
+    connection = _connection()
+    board_id = _board_id(payload)
+    # One person's changes on a board share one rate, whatever their connections.
+    if not take_change(board_id, connection.person_id):
+        raise BoardError("rate_limited", "too many changes at once; slow down")
+    _check_size(payload)
+    if not broadcast.is_present(board_id, request.sid):  # type: ignore[attr-defined]
+        raise BoardError("forbidden", "join the board first")
+    return connection, board_id
+
+
 def mutation(event: str) -> Any:
     """The handler of one mutating PROTOCOL event."""
 
     def handle(payload: Any = None) -> dict[str, Any]:
-        connection = _connection()
-        board_id = _board_id(payload)
-        # One person's changes on a board share one rate, whatever their connections.
-        if not take_change(board_id, connection.person_id):
-            raise BoardError("rate_limited", "too many changes at once; slow down")
-        _check_size(payload)
-        if not broadcast.is_present(board_id, request.sid):  # type: ignore[attr-defined]
-            raise BoardError("forbidden", "join the board first")
+        connection, board_id = _admit(payload)
         payload = {key: value for key, value in payload.items() if key != "board"}
         try:
             return apply_board_change(
@@ -229,6 +237,19 @@ def mutation(event: str) -> Any:
 
     handle.__name__ = "on_" + event.replace(":", "_")
     return handle
+
+
+def on_cluster_suggest(payload: Any = None) -> dict[str, Any]:
+    """A read-only request: rate-limited like a change (it costs more than most),
+    answered to the sender alone."""
+    connection, board_id = _admit(payload)
+    theme = validate_cluster_suggest(payload)
+    try:
+        return suggest_board_clusters(
+            board_id, connection.person_id, theme, connection.token_workshop
+        )
+    finally:
+        db.session.remove()
 
 
 def on_other(event: Any, *args: Any) -> dict[str, Any]:
@@ -267,6 +288,7 @@ EVENTS: dict[str, Any] = {
     "join": on_join,
     "leave": on_leave,
     **{event: mutation(event) for event in sorted(MUTATING_EVENTS)},
+    "cluster:suggest": on_cluster_suggest,
 }
 
 

@@ -447,15 +447,31 @@ def _given_nulls(form_class: type[Form], payload: Any) -> set[str]:
 
 
 def validate_join(payload: Any) -> int | None:
-    check_shapes(JoinForm, payload)
-    form = JoinForm(formdata=as_formdata(payload))
+    form = _validated(JoinForm, payload)
+    return (
+        form.since.data if "since" in payload and payload["since"] is not None else None
+    )
+
+
+class ClusterSuggestForm(Form):
+    theme = optional_id()
+
+
+def validate_cluster_suggest(payload: Any) -> int | None:
+    """The theme a `cluster:suggest` asks about (None: every theme)."""
+    form = _validated(ClusterSuggestForm, payload)
+    theme: int | None = form.theme.data
+    return theme
+
+
+def _validated(form_class: type[Form], payload: Any) -> Any:
+    check_shapes(form_class, payload)
+    form = form_class(formdata=as_formdata(payload))
     if not form.validate():
         raise BoardError(
             "invalid", "the request is not valid", fields=_field_errors(form.errors)
         )
-    return (
-        form.since.data if "since" in payload and payload["since"] is not None else None
-    )
+    return form
 
 
 def _field_errors(errors: dict[str, Any]) -> dict[str, str]:

@@ -24,7 +24,6 @@ def actor_dict(person: Person | None) -> dict[str, Any] | None:
 
 
 def board_dict(board: Board) -> dict[str, Any]:
-    pact = board.workshop.pact
     return {
         "id": board.id,
         "workshop": board.workshop_id,
@@ -37,7 +36,8 @@ def board_dict(board: Board) -> dict[str, Any]:
         "spotlight": spotlight_dict(board),
         "seq": board.seq,
         "themes": [
-            {"id": theme.id, "name": theme_label(theme)} for theme in pact.themes
+            {"id": theme.id, "name": theme_label(theme)}
+            for theme in board.workshop.board_themes()
         ],
     }
 

@@ -55,6 +55,7 @@ from extensions import login_manager
 from workshops.board.forms import typed_form_values
 from workshops.board.path import Member, apply_board_change, identify_member, snapshot
 from workshops.board.rules import FACILITATOR, PHASES, BoardError, client_rules
+from workshops.board.suggestion_strings import suggestion_strings
 from workshops.board.summary import (
     SUMMARY_COLUMNS,
     board_comments,
@@ -172,7 +173,9 @@ def board(board: Board, member: Member) -> str:
         state=state,
         member=member,
         facilitator=facilitator,
-        columns=arrange_cards(state["cards"], facilitator),
+        columns=arrange_cards(
+            state["cards"], facilitator, [t["id"] for t in state["board"]["themes"]]
+        ),
         organisations=lead_organisations(workshop.pact_id),
         comments=board_comments(board.id),
         strings=board_strings(),
@@ -202,10 +205,11 @@ Card = dict[str, Any]
 
 
 def arrange_cards(
-    cards: list[Card], show_hidden: bool
+    cards: list[Card], show_hidden: bool, column_ids: list[int]
 ) -> dict[int, list[tuple[Card, list[Card]]]]:
     """Theme id -> the column's cards, each with the cards clustered under it (as
-    the board's script lays them out); hidden cards only for facilitators."""
+    the board's script lays them out); hidden cards only for facilitators. A card of
+    a theme the workshop no longer shows sits in the first column."""
     visible = {card["id"]: card for card in cards if show_hidden or not card["hidden"]}
     members: dict[int, list[Card]] = {}
     heads: list[Card] = []
@@ -217,9 +221,8 @@ def arrange_cards(
             heads.append(card)
     columns: dict[int, list[tuple[Card, list[Card]]]] = {}
     for head in heads:
-        columns.setdefault(head["theme"], []).append(
-            (head, members.get(head["id"], []))
-        )
+        column = head["theme"] if head["theme"] in column_ids else column_ids[0]
+        columns.setdefault(column, []).append((head, members.get(head["id"], [])))
     return columns
 
 
@@ -329,6 +332,9 @@ def board_strings() -> dict[str, Any]:
         "newCommitment": _("New commitment"),
         "editingCommitment": _("Editing: %(title)s"),
         "noSourceCards": _("No cards yet."),
+        # The card wall (issue 19): the drafting form beside the cluster it comes from.
+        "draftFrom": _("Draft a commitment from this cluster"),
+        "draftFromCluster": _("New commitment from the cluster of card %(id)s"),
         # Keyboard and screen-reader use (issue 17): the move dialog, what others do.
         "move": _("Move"),
         "moveCard": _("Move card %(id)s to another theme"),
@@ -343,6 +349,7 @@ def board_strings() -> dict[str, Any]:
         "saved": _("Saved."),
         "unlocked": _("The board is open again."),
         "burst": _("%(num)s changes on the board; the last: %(last)s"),
+        "suggestions": suggestion_strings(),
     }
 
 

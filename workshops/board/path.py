@@ -121,16 +121,16 @@ def _standing_query() -> Any:
     and whether they are staff of the pact, in one statement, built once (building
     it is most of the cost of running it), on first use: once every model is
     mapped."""
-    staff_of_pact = (
-        select(staff_pact.c.pact_id)
+    role_in_pact = (
+        select(staff_pact.c.role)
         .where(
             staff_pact.c.person_id == Person.id,
             staff_pact.c.pact_id == Workshop.pact_id,
         )
-        .exists()
+        .scalar_subquery()
     )
     return (
-        select(Workshop, Person, Enrolment, staff_of_pact)
+        select(Workshop, Person, Enrolment, role_in_pact)
         .select_from(Board)
         .join(Workshop, Workshop.id == Board.workshop_id)
         .join(Person, Person.id == bindparam("person_id"))
@@ -155,8 +155,8 @@ def _identify(
         if db.session.get(Board, board_id) is None:
             raise BoardError("not_found", "no such board")
         raise BoardError("unauthorized", "unknown person")
-    workshop, person, enrolment, staff = row
-    return _standing(board_id, workshop, person, enrolment, staff, token_workshop)
+    workshop, person, enrolment, role = row
+    return _standing(board_id, workshop, person, enrolment, role, token_workshop)
 
 
 def _standing(
@@ -164,7 +164,7 @@ def _standing(
     workshop: Workshop,
     person: Person,
     enrolment: Enrolment | None,
-    staff: bool,
+    role: str | None,
     token_workshop: int | None,
 ) -> tuple[Member, Person]:
     if not person.active:
@@ -172,9 +172,9 @@ def _standing(
     if token_workshop is not None and token_workshop != workshop.id:
         raise BoardError("unauthorized", "this link is for another workshop")
     if person.is_staff:
-        if not staff:
+        if role is None:
             raise BoardError("not_found", "no such board")
-        official = person.role == Role.OFFICIAL
+        official = role == Role.OFFICIAL
         member = Member(
             person.id, FACILITATOR, False, board_id, workshop.pact_id, None, official
         )

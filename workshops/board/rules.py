@@ -56,6 +56,11 @@ PARTICIPANT_PHASES: dict[str, frozenset[str]] = {
 MUTATING_EVENTS = frozenset(PARTICIPANT_PHASES) | FACILITATOR_ONLY
 # Events a participant may send only for what they wrote themselves.
 OWN_CARD_EVENTS = frozenset({"card:update", "card:delete"})
+# Read-only requests: answered to the sender alone, with no `cid` and no `seq`;
+# facilitator only, in the phases named (the facilitator's lock does not apply).
+REQUESTS: dict[str, frozenset[str]] = {
+    "cluster:suggest": frozenset({"cluster"}),
+}
 
 
 class BoardError(DomainError):
@@ -108,6 +113,18 @@ def authorise(event: str, actor: Actor, board: BoardState, owns: bool = True) ->
         raise BoardError("forbidden", "you can change only your own cards")
 
 
+def authorise_request(event: str, actor: Actor, board: BoardState) -> None:
+    """Raise BoardError unless `actor` may send the read-only request `event` now."""
+    if actor.removed:
+        raise BoardError("unauthorized", "you were removed from this board")
+    if event not in REQUESTS:
+        raise BoardError("invalid", f"unknown request {event!r}")
+    if actor.role != FACILITATOR:
+        raise BoardError("forbidden", "only the facilitator can do this")
+    if board.phase not in REQUESTS[event]:
+        raise BoardError("phase", f"not possible in the {board.phase} phase")
+
+
 def client_rules() -> dict[str, Any]:
     """The tables above as JSON for the board's script (static/js/board/rules.js reads
     them with the steps of `authorise`), so that the page shows only the controls that
@@ -127,6 +144,11 @@ def client_rules() -> dict[str, Any]:
         "participant_phases": {
             event: [phase for phase in PHASES if phase in phases]
             for event, phases in PARTICIPANT_PHASES.items()
+        },
+        # The facilitator's read-only requests and the phases they work in.
+        "requests": {
+            event: [phase for phase in PHASES if phase in phases]
+            for event, phases in REQUESTS.items()
         },
     }
 

@@ -18,6 +18,7 @@ import { createView } from "./render.js";
 import { permits, readRules, standingOf, takesSignature } from "./rules.js";
 import { Sequencer } from "./sequencer.js";
 import { createSpotlight } from "./spotlight.js";
+import { startSuggestions } from "./suggestions.js";
 import { fmt } from "./text.js";
 import { createVotes } from "./votes.js";
 
@@ -455,6 +456,7 @@ const ACTIONS = {
     if (card) send("card:move", { card: id, version: card.version, cluster: null });
   },
   "edit-commitment": (id) => view.editCommitment(id),
+  "draft-from": (id) => view.draftFrom(id),
   sign: (id) => send("commitment:sign", { commitment: id }),
   "commitment-reload": () => view.reloadCommitment(),
   "commitment-keep-mine": () => view.keepMyCommitment(),
@@ -500,6 +502,10 @@ $("board-retry").addEventListener("click", retry);
 
 for (const comment of json("board-comments")) view.addComment(comment);
 setInterval(view.renderTimer, 1000);
+startSuggestions({
+  root, socket, board: BOARD, state, rules: json("board-rules"), strings: T.suggestions,
+  errors: T.errors, send, say: view.announce,
+});
 view.renderTimer();
 watchConnecting();
 updateStatus();
