@@ -136,6 +136,7 @@ def import_models() -> None:
     import core.mail  # noqa: F401
     import core.models  # noqa: F401
     import pacts.models  # noqa: F401
+    import stakeholders.imports.models  # noqa: F401
     import stakeholders.models  # noqa: F401
     import workshops.models  # noqa: F401
 
@@ -167,6 +168,7 @@ def _register_blueprints(app: Flask) -> None:
     from stakeholders import bp as stakeholders_bp
     from stakeholders.auth import bp as auth_bp
     from stakeholders.delivery.views import bp as delivery_bp
+    from stakeholders.imports.pages import bp as imports_bp
     from workshops import bp as workshops_bp
     from workshops.board.pages import bp as board_pages_bp
     from workshops.cli import bp as workshop_commands_bp
@@ -183,6 +185,7 @@ def _register_blueprints(app: Flask) -> None:
         staff_bp,
         audit_bp,
         delivery_bp,
+        imports_bp,
         workshops_bp,
         workshop_staff_bp,
         board_pages_bp,

@@ -57,6 +57,7 @@ class AuditAction(StrEnum):
     VERIFY_REPORT = "verify_report"
     RETURN_REPORT = "return_report"
     CORRECT_REPORT = "correct_report"
+    IMPORT_REGISTRATIONS = "import_registrations"
 
 
 AUDIT_ACTION_LABELS: dict[str, Any] = {
@@ -92,6 +93,7 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     AuditAction.VERIFY_REPORT: _l("Verified a progress report"),
     AuditAction.RETURN_REPORT: _l("Returned a progress report for correction"),
     AuditAction.CORRECT_REPORT: _l("Corrected a returned progress report"),
+    AuditAction.IMPORT_REGISTRATIONS: _l("Imported registrations from a file"),
 }
 
 

@@ -26,3 +26,16 @@ def off_the_event_loop(work: Callable[..., T], *args: Any) -> T:
 
         _render_thread = ThreadPool(1)
     return cast(T, _render_thread.apply(work, args))
+
+
+def let_others_run() -> None:
+    """Under gevent, let the loop serve the other requests for a moment (called
+    between the steps of long CPU work in a request); elsewhere nothing. Only while
+    the request has written nothing yet: a write transaction held across the pause
+    would block every other writer of a SQLite database."""
+    from gevent import monkey
+
+    if monkey.is_module_patched("threading"):
+        import gevent
+
+        gevent.sleep(0)

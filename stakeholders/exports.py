@@ -44,6 +44,8 @@ COLUMNS = [
     "decision_reason",
 ]
 LIST_COLUMNS = ("services", "themes")
+# The consent an imported registration gave, as its record says.
+IMPORTED_CONSENT_TEXT = "(consent recorded in the source system; imported)"
 LIST_SEPARATOR = ";"
 
 
@@ -101,7 +103,7 @@ def import_stakeholders(pact_slug: str, rows: list[dict[str, str]]) -> dict[str,
             result["errors"].append({"row": number, "fields": fields})
             continue
         data = form.registration_data() | {
-            "registered_at": _when(row.get("registered_at"))
+            "registered_at": imported_moment(row.get("registered_at"))
         }
         try:
             register_organisation(
@@ -129,7 +131,8 @@ def _formdata(row: dict[str, str]) -> MultiDict[str, str]:
     return data
 
 
-def _when(value: str | None) -> datetime | None:
+def imported_moment(value: str | None) -> datetime | None:
+    """An imported ISO date and time (UTC when it names no zone), else None."""
     if not value:
         return None
     try:
@@ -148,7 +151,7 @@ def _imported_consent(row: dict[str, str]) -> dict[str, Any]:
     return {
         "version": row.get("consent_version") or "imported",
         "language": row.get("consent_language") or "en",
-        "text": "(consent recorded in the source system; imported)",
-        "given_at": _when(row.get("consent_given_at")),
+        "text": IMPORTED_CONSENT_TEXT,
+        "given_at": imported_moment(row.get("consent_given_at")),
         "ip_address": None,
     }

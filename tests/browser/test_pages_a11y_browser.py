@@ -52,6 +52,7 @@ FORMS = [
     ("workshops.walk_in", "anonymous"),
     ("member.new_link_form", "anonymous"),
     ("auth.password", "official"),
+    ("imports.upload", "official"),
     ("workshop_staff.new", "official"),
     ("pact_staff.new_commitment", "official"),
     ("pact_staff.return_report", "official"),

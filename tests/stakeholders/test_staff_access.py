@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from extensions import db
 from pacts.indicators import IndicatorData, add_programme_indicator
 from pacts.publishing import publish_pact
+from stakeholders.imports.services import upload_registrations
 from stakeholders.models import Organisation
 from stakeholders.team import grant_role
 from tests.conftest import csrf_from
@@ -43,6 +44,14 @@ STAFF_ROUTES = [
     ("GET", "/staff/p/{pact}/registrations/{org}/erase", True),
     ("POST", "/staff/p/{pact}/registrations/{org}/erase", True),
     ("GET", "/staff/p/{pact}/registrations.csv", True),
+    ("GET", "/staff/p/{pact}/registrations/import", True),
+    ("POST", "/staff/p/{pact}/registrations/import", True),
+    ("GET", "/staff/p/{pact}/registrations/import/{import}/columns", True),
+    ("POST", "/staff/p/{pact}/registrations/import/{import}/columns", True),
+    ("GET", "/staff/p/{pact}/registrations/import/{import}", True),
+    ("POST", "/staff/p/{pact}/registrations/import/{import}/start", True),
+    ("GET", "/staff/p/{pact}/registrations/import/{import}/progress", True),
+    ("POST", "/staff/p/{pact}/registrations/import/{import}/next", True),
     ("GET", "/staff/p/{pact}/audit", True),
     ("GET", "/staff/p/{pact}/audit.csv", True),
     ("GET", "/staff/p/{pact}/audit.xlsx", True),
@@ -150,6 +159,7 @@ def test_every_staff_route_is_listed_here(app: Flask):
         .replace("/<any(agree, sign):action>", "/agree")
         .replace("<int:indicator_id>", "{indicator}")
         .replace("<int:report_id>", "{report}")
+        .replace("<int:import_id>", "{import}")
         for r in staff_rules
     }
     assert normalised <= listed
@@ -188,6 +198,10 @@ def world(
     world["report"] = report(world["participant"], pact, world["reported"], 10)
     indicator = IndicatorData("SMEs mentored", "", "service", service="mentoring")
     world["indicator"] = add_programme_indicator(official, pact, indicator)["indicator"]
+    # The official's pending import (only theirs: other officials get 404 too).
+    world["import"] = upload_registrations(
+        official, pact, "registrations.csv", b"organisation_name\nFirma SRL\n"
+    )["import"]
     return world
 
 
@@ -201,6 +215,7 @@ def target(url: str, world: dict[str, Any], pact: str = "ilfov") -> str:
         indicator=world["indicator"],
         reported=world["reported"],
         report=world["report"],
+        **{"import": world["import"]},
     )
 
 
