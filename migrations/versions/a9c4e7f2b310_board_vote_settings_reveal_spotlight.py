@@ -2,7 +2,7 @@
 participants, and the spotlight (what the facilitator focuses everyone on)
 
 Revision ID: a9c4e7f2b310
-Revises: a7c4e9d2b315
+Revises: c4e7a9d2b815
 Create Date: 2026-12-06 22:10:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'a9c4e7f2b310'
-down_revision = 'a7c4e9d2b315'
+down_revision = 'c4e7a9d2b815'
 branch_labels = None
 depends_on = None
 
