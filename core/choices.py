@@ -245,6 +245,10 @@ INDICATOR_UNIT_MAX = 50
 SOURCE_CARDS_MAX = 50
 MERGE_MAX = 50
 TIMER_MAX_SECONDS = 4 * 3600
+# Votes one person may have on a board (the facilitator's budget, and per card).
+VOTE_BUDGET_MAX = 50
+# What the facilitator may put in the spotlight.
+SPOTLIGHT_TYPES = ("card", "cluster", "commitment")
 MESSAGE_MAX_BYTES = 64 * 1024
 # Lists and objects in one message (an event is at most 4: the event's list, the
 # payload, `indicator`, a value); deeper ones are `invalid` before any code walks them.

@@ -7,7 +7,16 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Column,
+    ForeignKey,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.choices import BoardPhase, CardKind
@@ -154,6 +163,16 @@ class Board(db.Model):  # type: ignore[name-defined,misc]
     locked: Mapped[bool] = mapped_column(default=False)
     timer_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     vote_budget: Mapped[int] = mapped_column(default=DEFAULT_VOTE_BUDGET)
+    # Votes one person may put on one card (at most the budget).
+    vote_per_card: Mapped[int] = mapped_column(
+        default=DEFAULT_VOTE_BUDGET, server_default=str(DEFAULT_VOTE_BUDGET)
+    )
+    # Participants see the totals only once the facilitator revealed them.
+    votes_revealed: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # What the facilitator has put in the spotlight for everyone: a card, a cluster
+    # (its head card's id) or a commitment; both null when nothing is.
+    spotlight_type: Mapped[str | None] = mapped_column(String(16))
+    spotlight_id: Mapped[int | None] = mapped_column()
     seq: Mapped[int] = mapped_column(default=0)
 
     workshop: Mapped[Workshop] = relationship(back_populates="board")

@@ -304,6 +304,8 @@ class BoardClient(socketio.Client):  # type: ignore[misc]
         self.frames = 0
         self.presence: list[dict[str, Any]] = []
         self.removed: list[dict[str, Any]] = []
+        # The person's own votes (`votes`), sent to their connections after each.
+        self.votes: list[dict[str, Any]] = []
         self.connect_errors: list[Any] = []
         self.disconnects = 0
         self.changed = threading.Condition()
@@ -311,6 +313,7 @@ class BoardClient(socketio.Client):  # type: ignore[misc]
         self.on("events", self._on_events, namespace=NAMESPACE)
         self.on("presence", self._recorder(self.presence), namespace=NAMESPACE)
         self.on("removed", self._recorder(self.removed), namespace=NAMESPACE)
+        self.on("votes", self._recorder(self.votes), namespace=NAMESPACE)
         self.on("connect_error", self._on_connect_error, namespace=NAMESPACE)
         self.on("disconnect", self._on_disconnect, namespace=NAMESPACE)
 

@@ -19,6 +19,9 @@ PROTOCOL_EVENTS = (
     "card:hide",
     "card:merge",
     "participant:remove",
+    "vote:settings",
+    "vote:reveal",
+    "board:spotlight",
 )
 # Read-only requests: facilitator only, no `cid`, no `seq`, answered to the sender.
 PROTOCOL_REQUESTS = ("cluster:suggest",)

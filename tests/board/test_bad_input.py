@@ -59,6 +59,9 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "card:hide": ("cid", "card", "hidden"),
     "card:merge": ("cid", "cards", "into"),
     "participant:remove": ("cid", "person"),
+    "vote:settings": ("cid", "budget"),
+    "vote:reveal": ("cid", "revealed"),
+    "board:spotlight": ("cid", "target"),
 }
 INTEGERS: dict[str, tuple[str, ...]] = {
     "card:create": ("theme",),
@@ -75,9 +78,12 @@ INTEGERS: dict[str, tuple[str, ...]] = {
     "card:hide": ("card",),
     "card:merge": ("into",),
     "participant:remove": ("person",),
+    "vote:settings": ("budget", "per_card"),
+    "board:spotlight": ("target",),
 }
 BOOLEANS: dict[str, tuple[str, ...]] = {
     "board:lock": ("locked",),
+    "vote:reveal": ("revealed",),
     "card:hide": ("hidden",),
 }
 TEXTS: dict[str, dict[str, int]] = {
@@ -242,6 +248,9 @@ def valid_payload(event: str, arena: Arena, version: Versions) -> dict[str, Any]
             "person": arena.a.participants[2].person,
             "reason": "Testing",
         },
+        "vote:settings": {"budget": 3, "per_card": 2},
+        "vote:reveal": {"revealed": True},
+        "board:spotlight": {"target": {"type": "card", "id": card}},
     }
     return {"board": arena.a.board, "cid": new_cid(), **fields[event]}
 
@@ -312,6 +321,20 @@ def bad_values(event: str, base: dict[str, Any]) -> Iterator[Case]:
             ("indicator", ["Waste", "t", 100, 40]),
             ("indicator", {**indicator(), "baseline": "lots"}),
         ],
+        "vote:settings": [
+            ("budget", 0),
+            ("budget", 51),
+            ("per_card", 0),
+            ("per_card", 4),  # more than the budget of 3
+        ],
+        "board:spotlight": [
+            ("target", {"type": "poem", "id": 1}),
+            ("target", {"type": "card"}),
+            ("target", {"type": "card", "id": 0}),
+            ("target", {"type": "cluster", "id": "1"}),
+            ("target", "card"),
+            ("target", [1]),
+        ],
     }
     for name, value in cases.get(event, []):
         yield Case(f"{name}={value!r:.40}", {**base, name: value}, "invalid", name)
@@ -356,6 +379,12 @@ def unknown_and_foreign(
         "participant:remove": [
             ("person", UNKNOWN),
             ("person", arena.b.participants[0].person),
+        ],
+        "board:spotlight": [
+            ("target", {"type": "card", "id": UNKNOWN}),
+            ("target", {"type": "card", "id": arena.their_card}),
+            ("target", {"type": "cluster", "id": arena.their_card}),
+            ("target", {"type": "commitment", "id": arena.their_commitment}),
         ],
     }
     for field in ("card", "commitment"):

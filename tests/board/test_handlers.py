@@ -154,3 +154,69 @@ def test_an_expired_join_link_is_refused_as_expired_not_as_invalid(
         "message": "invalid token (expired)",
         "reason": "expired",
     }
+
+
+def emit(client: SocketIOTestClient, event: str, payload: dict[str, Any]) -> Any:
+    return client.emit(event, payload, callback=True, namespace=events.NAMESPACE)
+
+
+def test_the_vote_handlers_answer_the_voter_with_their_own_votes_and_no_total(
+    app: Flask, board: dict
+):
+    facilitator = connect(app, board["facilitator"])
+    participant = connect(app, board["participant"])
+    for client in (facilitator, participant):
+        assert emit(client, "join", {"board": board["board"]})["ok"]
+    card = emit(
+        facilitator,
+        "card:create",
+        {"board": board["board"], "cid": "c", "theme": board["theme"], "text": "Bins"},
+    )["card"]["id"]
+    emit(
+        facilitator,
+        "board:phase",
+        {"board": board["board"], "cid": "p", "phase": "vote"},
+    )
+    settings = {"board": board["board"], "cid": "s", "budget": 2, "per_card": 1}
+    assert emit(facilitator, "vote:settings", settings)["board"]["vote_per_card"] == 1
+
+    vote = {"board": board["board"], "card": card}
+    cast = emit(participant, "vote:cast", {**vote, "cid": "v1"})
+    again = emit(participant, "vote:cast", {**vote, "cid": "v2"})
+    revealed = emit(
+        participant,
+        "vote:reveal",
+        {"board": board["board"], "cid": "r", "revealed": True},
+    )
+
+    assert cast == {
+        "ok": True,
+        "seq": cast["seq"],
+        "votes_left": 1,
+        "card": card,
+        "mine": 1,
+    }
+    assert again["error"]["code"] == "vote_per_card"
+    assert revealed["error"]["code"] == "forbidden"
+
+
+@pytest.mark.parametrize(
+    ("target", "field"),
+    [({}, "target.type"), ({"type": "card"}, "target.id"), ("card", "target")],
+)
+def test_a_spotlight_target_must_be_a_whole_object_or_null(
+    app: Flask, board: dict, target: Any, field: str
+):
+    facilitator = connect(app, board["facilitator"])
+    assert emit(facilitator, "join", {"board": board["board"]})["ok"]
+    payload = {"board": board["board"], "cid": "t"}
+
+    refused = emit(facilitator, "board:spotlight", {**payload, "target": target})
+    absent = emit(facilitator, "board:spotlight", payload)
+    released = emit(facilitator, "board:spotlight", {**payload, "target": None})
+
+    assert refused["error"]["code"] == "invalid"
+    assert any(name.startswith(field) for name in refused["error"]["fields"])
+    assert absent["error"]["code"] == "invalid"
+    assert released["ok"]
+    assert released["board"]["spotlight"] is None

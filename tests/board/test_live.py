@@ -448,10 +448,20 @@ def test_every_protocol_event_reaches_its_handler_and_acks_through_a_workshop(
 
     # vote: five votes, then the budget is spent; a retraction gives one back
     run.ok(facilitator, "board:phase", phase="vote")
+    settings = run.ok(facilitator, "vote:settings", budget=5, per_card=5)["board"]
+    assert (settings["vote_budget"], settings["vote_per_card"]) == (5, 5)
     left = [run.ok(ion, "vote:cast", card=reuse["id"])["votes_left"] for _n in range(5)]
     assert left == [4, 3, 2, 1, 0]
     assert run.refused(ion, "vote:cast", card=reuse["id"]) == "vote_budget"
     assert run.ok(ion, "vote:retract", card=reuse["id"])["votes_left"] == 1
+    revealed = run.ok(facilitator, "vote:reveal", revealed=True)["board"]
+    assert revealed["votes_revealed"] is True
+    target = {"type": "card", "id": reuse["id"]}
+    assert (
+        run.ok(facilitator, "board:spotlight", target=target)["board"]["spotlight"]
+        == target
+    )
+    run.ok(facilitator, "board:spotlight", target=None)
 
     # facilitator controls: lock, timer
     assert run.ok(facilitator, "board:lock", locked=True)["board"]["locked"] is True

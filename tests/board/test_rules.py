@@ -23,11 +23,13 @@ from workshops.board.rules import (
     authorise_request,
     check_version,
     check_vote_budget,
+    check_vote_settings,
+    check_votes_per_card,
     votes_left,
 )
 
-# "The last six are facilitator-only (`forbidden` for participants)."
-FACILITATOR_ONLY = frozenset(PROTOCOL_EVENTS[-6:])
+# "The last nine are facilitator-only (`forbidden` for participants)."
+FACILITATOR_ONLY = frozenset(PROTOCOL_EVENTS[-9:])
 # PROTOCOL.md, "Phases": the phases in order and what participants may do in each.
 PROTOCOL_PHASES = ("lobby", "ideas", "cluster", "draft", "vote", "sign", "closed")
 PARTICIPANT_MAY: dict[str, frozenset[str]] = {
@@ -38,6 +40,13 @@ PARTICIPANT_MAY: dict[str, frozenset[str]] = {
     "vote": frozenset({"vote:cast", "vote:retract"}),
     "sign": frozenset({"commitment:sign"}),
     "closed": frozenset(),
+}
+# docs/protocol.md, "Phases": the facilitator-only events that belong to part of
+# the workshop ("vote:settings before and during the vote phase; vote:reveal
+# during the vote phase or after it, in sign").
+FACILITATOR_MAY: dict[str, frozenset[str]] = {
+    "vote:settings": frozenset({"lobby", "ideas", "cluster", "draft", "vote"}),
+    "vote:reveal": frozenset({"vote", "sign"}),
 }
 # "Participants may update or delete only their own cards (facilitators any)."
 OWN_CARDS_ONLY = frozenset({"card:update", "card:delete"})
@@ -61,6 +70,8 @@ def protocol_outcome(
         return "forbidden"
     if phase == "closed" and event != "board:phase":
         return "phase"  # read-only for all but board:phase
+    if event in FACILITATOR_MAY and phase not in FACILITATOR_MAY[event]:
+        return "phase"
     if actor == "facilitator":
         return None  # not limited by phase or lock
     if locked:
@@ -100,7 +111,7 @@ def test_the_rules_know_exactly_the_protocols_events_and_phases():
 
 def test_every_event_actor_phase_lock_and_card_owner_gets_the_protocols_outcome():
     cells = matrix()
-    assert len(cells) == 13 * 3 * 7 * 2 + 3 * 3 * 7 * 2 * 2
+    assert len(cells) == 16 * 3 * 7 * 2 + 3 * 3 * 7 * 2 * 2
     wrong = [
         f"{event} by {actor} in {phase}{' (locked)' if locked else ''}"
         f"{'' if owns else ' on a card of someone else'}: "
@@ -225,8 +236,47 @@ def test_the_board_page_gets_the_rules_tables_as_json():
     assert tables["closed_events"] == ["board:phase"]
     assert set(tables["facilitator_only"]) == FACILITATOR_ONLY
     assert set(tables["own_card_events"]) == rules.OWN_CARD_EVENTS
+    assert tables["facilitator_phases"] == {
+        "vote:settings": ["lobby", "ideas", "cluster", "draft", "vote"],
+        "vote:reveal": ["vote", "sign"],
+    }
     assert tables["participant_phases"] == {
         event: [phase for phase in PROTOCOL_PHASES if phase in phases]
         for event, phases in rules.PARTICIPANT_PHASES.items()
     }
     assert tables["requests"] == {"cluster:suggest": ["cluster"]}
+
+
+@pytest.mark.parametrize("on_card", [0, 2])
+def test_votes_on_one_card_below_the_most_per_card_pass(on_card: int):
+    assert check_votes_per_card(on_card, 3) is None
+
+
+@pytest.mark.parametrize("on_card", [3, 4])
+def test_a_vote_beyond_the_most_per_card_is_refused(on_card: int):
+    with pytest.raises(BoardError) as refused:
+        check_votes_per_card(on_card, 3)
+    assert refused.value.code == "vote_per_card"
+
+
+def test_vote_settings_that_keep_every_vote_cast_pass():
+    assert check_vote_settings(3, 2, most_used=3, most_on_a_card=2) is None
+
+
+@pytest.mark.parametrize(
+    ("budget", "per_card"), [(2, 2), (3, 1)], ids=["budget", "per card"]
+)
+def test_vote_settings_below_votes_already_cast_are_a_conflict(
+    budget: int, per_card: int
+):
+    with pytest.raises(BoardError) as refused:
+        check_vote_settings(budget, per_card, most_used=3, most_on_a_card=2)
+    assert refused.value.code == "conflict"
+    assert refused.value.extra["current"] == {"most_used": 3, "most_on_a_card": 2}
+
+
+def test_more_votes_per_card_than_the_budget_is_invalid():
+    with pytest.raises(BoardError) as refused:
+        check_vote_settings(3, 4, most_used=0, most_on_a_card=0)
+    assert refused.value.code == "invalid"
+    assert "per_card" in refused.value.extra["fields"]

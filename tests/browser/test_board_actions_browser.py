@@ -388,6 +388,8 @@ def test_a_participant_votes_takes_a_vote_back_and_runs_out_of_votes(
     setup = live.new_board("vote")
     crates = new_card(live, setup, "Crates")
     vans = new_card(live, setup, "Shared vans")
+    # Revealed from the start: Bob sees the totals as they change.
+    live.change(setup.board, live.seeder.official, "vote:reveal", revealed=True)
     alice = pages.participant(setup, 0)
     bob = pages.participant(setup, 1)
     votes_left = alice.locator("#votes-left")

@@ -40,6 +40,18 @@ test("a facilitator is bound by neither phase nor lock, but a closed board only 
   assert.equal(permits(RULES, false, { phase: "closed", locked: false }, "board:phase"), false);
 });
 
+test("the vote settings and the reveal belong to their phases, even for a facilitator", () => {
+  const rules = readRules({
+    ...RULES_JSON,
+    facilitator_only: [...RULES_JSON.facilitator_only, "vote:settings", "vote:reveal"],
+    facilitator_phases: { "vote:settings": ["lobby", "ideas", "vote"], "vote:reveal": ["vote"] },
+  });
+  assert.equal(permits(rules, true, ideas, "vote:settings"), true);
+  assert.equal(permits(rules, true, ideas, "vote:reveal"), false);
+  assert.equal(permits(rules, true, { phase: "vote", locked: true }, "vote:reveal"), true);
+  assert.equal(permits(rules, false, { phase: "vote", locked: false }, "vote:reveal"), false);
+});
+
 test("a commitment takes a signature by its status and the signer's standing", () => {
   const rules = readRules({
     ...RULES_JSON,

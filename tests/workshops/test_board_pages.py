@@ -41,7 +41,7 @@ from workshops.board.path import apply_board_change
 from workshops.board.rules import BoardError, client_rules
 from workshops.enrolment import enrol_people
 from workshops.invitations import mark_attendance
-from workshops.models import BoardEvent, Card, Comment
+from workshops.models import Board, BoardEvent, Card, Comment
 
 PAGES = (
     "board",
@@ -363,6 +363,33 @@ def test_the_new_card_form_works_without_javascript(
     assert "Sent without JavaScript" in page
 
 
+def test_the_vote_settings_form_works_without_javascript(
+    client: FlaskClient, setup: Setup, login: Callable[[int], None]
+) -> None:
+    login(setup.facilitator)
+    html = client.get(setup.url("board")).get_data(as_text=True)
+    fields = {
+        "csrf_token": csrf_from(html),
+        "event": "vote:settings",
+        "budget": "3",
+        "per_card": "2",
+    }
+
+    saved = client.post(setup.url("board/changes"), data=fields)
+    refused = client.post(
+        setup.url("board/changes"),
+        data={**fields, "per_card": "4"},
+        follow_redirects=True,
+    )
+
+    assert saved.status_code == 302
+    board = db.session.get(Board, setup.board)
+    assert board is not None
+    db.session.refresh(board)
+    assert (board.vote_budget, board.vote_per_card) == (3, 2)
+    assert "Please check what you wrote." in refused.get_data(as_text=True)
+
+
 def test_a_refused_form_change_is_explained(client: FlaskClient, setup: Setup) -> None:
     open_participant_session(client, setup.workshop, setup.participants[0])
     html = client.get(setup.url("board")).get_data(as_text=True)
@@ -406,6 +433,7 @@ def test_the_summary_shows_commitments_top_cards_clusters_and_attendance(
     ids = a_full_session(setup)
     alice, bob = setup.participants
     mark_attendance(setup.official, enrolment_of(setup.workshop, alice).id, "present")
+    setup.change(setup.facilitator, "vote:reveal", revealed=True)
     open_participant_session(client, setup.workshop, bob)
 
     html = client.get(setup.url("board/summary")).get_data(as_text=True)
@@ -416,14 +444,31 @@ def test_the_summary_shows_commitments_top_cards_clusters_and_attendance(
     assert "Cardboard: 12 → 4 t/year" in html
     top = html[html.index('class="summary-top"') :]
     assert top.index("Bike couriers") < top.index("Reuse crates")
-    assert "3 votes" in top
-    assert "1 vote" in top
+    assert "3 votes on this card" in top
+    assert "1 vote on this card" in top
     cluster = html[html.index('class="card summary-cluster"') :]
     assert cluster.index("Reuse crates") < cluster.index("Share crates")
+    assert "1 vote in this cluster" in cluster
     attendance = html[html.index('id="attendance-title"') :]
     assert "Present" in attendance
     assert "Not recorded" in attendance
     assert ids["commitment"]
+
+
+def test_the_summary_hides_the_votes_from_participants_until_the_reveal(
+    client: FlaskClient, setup: Setup, login: Callable[[int], None]
+) -> None:
+    a_full_session(setup)
+    open_participant_session(client, setup.workshop, setup.participants[1])
+
+    hidden = client.get(setup.url("board/summary")).get_data(as_text=True)
+    login(setup.facilitator)
+    staff = client.get(setup.url("board/summary")).get_data(as_text=True)
+
+    assert "Votes are hidden until the facilitator reveals them." in hidden
+    assert "on this card" not in hidden
+    assert "in this cluster" not in hidden
+    assert "3 votes on this card" in staff
 
 
 def test_the_summary_csv_has_a_bom_and_neutralised_cells(

@@ -216,6 +216,14 @@ def publish_removal(board_id: int, person_id: int, reason: str) -> None:
             socketio.server.disconnect(sid, namespace=NAMESPACE)
 
 
+def publish_own_votes(board_id: int, person_id: int, votes: dict[str, Any]) -> None:
+    """Tell every connection of a voter their own votes on a card and their votes
+    left (`votes`): before the reveal, the vote events they get say neither."""
+    socketio.emit(
+        "votes", votes, to=person_room(board_id, person_id), namespace=NAMESPACE
+    )
+
+
 def enter(board_id: int, sid: str, person: dict[str, Any]) -> None:
     entry = {**person, "at": time.time()}
     _present[board_id][sid] = entry

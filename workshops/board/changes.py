@@ -1,14 +1,14 @@
-"""The board's changes to cards, comments and votes, and the facilitator's controls
+"""The board's changes to cards and comments, and the facilitator's controls
 (phase, lock, timer, removing a participant): each takes a Change on the one path
 (workshops.board.path), authorises it with the pure rules and returns the event's data
-and the ack's extras."""
+and the ack's extras. Votes are in vote_changes.py, the spotlight in spotlight.py."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 
 from core.audit import AuditAction, record_staff_action
 from core.models import Theme
@@ -21,13 +21,8 @@ from workshops.board.objects import (
     card_dict,
     comment_dict,
 )
-from workshops.board.rules import (
-    BoardError,
-    check_version,
-    check_vote_budget,
-    votes_left,
-)
-from workshops.models import Card, Comment, Enrolment, Vote
+from workshops.board.rules import BoardError, check_version
+from workshops.models import Card, Comment, Enrolment
 
 if TYPE_CHECKING:
     # Only annotations: the path imports these handlers for its table.
@@ -202,69 +197,16 @@ def comment_add(change: Change) -> Outcome:
     return {"comment": comment_dict(comment)}, {"comment": comment_dict(comment)}
 
 
-def _votes_used(change: Change) -> int:
-    return (
-        db.session.scalar(
-            select(func.count(Vote.id)).where(
-                Vote.board_id == change.board.id,
-                Vote.person_id == change.member.person_id,
-            )
-        )
-        or 0
-    )
-
-
-def _card_total(card_id: int) -> int:
-    return (
-        db.session.scalar(select(func.count(Vote.id)).where(Vote.card_id == card_id))
-        or 0
-    )
-
-
-def vote_cast(change: Change) -> Outcome:
-    change.authorise("vote:cast")
-    card = get_card(change, change.data["card"])
-    used = _votes_used(change)
-    check_vote_budget(used, change.board.vote_budget)
-    db.session.add(
-        Vote(
-            board_id=change.board.id,
-            card_id=card.id,
-            person_id=change.member.person_id,
-            created_at=utcnow(),
-        )
-    )
-    db.session.flush()
-    left = votes_left(used + 1, change.board.vote_budget)
-    return {"card": card.id, "total": _card_total(card.id)}, {"votes_left": left}
-
-
-def vote_retract(change: Change) -> Outcome:
-    change.authorise("vote:retract")
-    card = get_card(change, change.data["card"])
-    vote_id = db.session.scalar(
-        select(Vote.id)
-        .where(Vote.card_id == card.id, Vote.person_id == change.member.person_id)
-        .order_by(Vote.id.desc())
-        .limit(1)
-    )
-    if vote_id is None:
-        raise BoardError("not_found", "you have no vote on this card")
-    db.session.execute(delete(Vote).where(Vote.id == vote_id))
-    left = votes_left(_votes_used(change), change.board.vote_budget)
-    return {"card": card.id, "total": _card_total(card.id)}, {"votes_left": left}
-
-
 def board_phase(change: Change) -> Outcome:
     change.authorise("board:phase")
     change.board.phase = change.data["phase"]
-    return _board_outcome(change)
+    return board_outcome(change)
 
 
 def board_lock(change: Change) -> Outcome:
     change.authorise("board:lock")
     change.board.locked = bool(change.data["locked"])
-    return _board_outcome(change)
+    return board_outcome(change)
 
 
 def board_timer(change: Change) -> Outcome:
@@ -273,10 +215,10 @@ def board_timer(change: Change) -> Outcome:
     change.board.timer_ends_at = (
         utcnow() + timedelta(seconds=seconds) if seconds else None
     )
-    return _board_outcome(change)
+    return board_outcome(change)
 
 
-def _board_outcome(change: Change) -> Outcome:
+def board_outcome(change: Change) -> Outcome:
     db.session.flush()
     db.session.refresh(change.board)
     board = board_dict(change.board)

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from workshops.board.path import Change, Outcome
 
 
-def _commitment(change: Change, commitment_id: int) -> Commitment:
+def get_commitment(change: Change, commitment_id: int) -> Commitment:
     commitment = db.session.get(Commitment, commitment_id)
     if commitment is None or commitment.board_id != change.board.id:
         raise BoardError("not_found", "no such commitment on this board")
@@ -90,7 +90,7 @@ COMMITMENT_FIELDS = {
 
 
 def commitment_update(change: Change) -> Outcome:
-    commitment = _commitment(change, change.data["commitment"])
+    commitment = get_commitment(change, change.data["commitment"])
     change.authorise("commitment:update")
     check_version(
         commitment.version, change.data["version"], commitment_dict(commitment)
@@ -129,7 +129,7 @@ def commitment_update(change: Change) -> Outcome:
 def commitment_sign(change: Change) -> Outcome:
     """Sign for the signer's own organisation, or, for an official, for the public
     authority (commitments.lifecycle says who may sign what)."""
-    commitment = _commitment(change, change.data["commitment"])
+    commitment = get_commitment(change, change.data["commitment"])
     change.authorise("commitment:sign")
     person = db.session.get(Person, change.member.person_id)
     assert person is not None  # noqa: S101 - identified on this event

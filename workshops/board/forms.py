@@ -43,7 +43,9 @@ from core.choices import (
     MERGE_MAX,
     REASON_MAX,
     SOURCE_CARDS_MAX,
+    SPOTLIGHT_TYPES,
     TIMER_MAX_SECONDS,
+    VOTE_BUDGET_MAX,
     CardKind,
 )
 from core.forms import finite, text
@@ -261,6 +263,36 @@ class ParticipantRemoveForm(Mutation):
     reason = optional_text(REASON_MAX)
 
 
+class VoteSettingsForm(Mutation):
+    budget = IntegerField(
+        validators=[InputRequired(), NumberRange(min=1, max=VOTE_BUDGET_MAX)]
+    )
+    # Absent: the budget (no limit per card beyond it); more than the budget is
+    # refused by the rules, which know the budget.
+    per_card = IntegerField(
+        validators=[Optional(), NumberRange(min=1, max=VOTE_BUDGET_MAX)]
+    )
+
+
+class VoteRevealForm(Mutation):
+    revealed = StrictBoolean()
+
+
+class SpotlightTargetForm(Form):
+    type = SelectField(
+        choices=[SelectChoice(kind) for kind in SPOTLIGHT_TYPES],
+        validators=[InputRequired()],
+    )
+    id = required_id()
+
+
+class BoardSpotlightForm(Mutation):
+    # `target: null` releases the spotlight; absent is invalid.
+    nullable = ("target",)
+
+    target = FormField(SpotlightTargetForm)
+
+
 class JoinForm(Form):
     since = IntegerField(validators=[Optional(), NumberRange(min=0, max=ID_MAX)])
 
@@ -282,6 +314,9 @@ FORMS: dict[str, type[Form]] = {
     "card:hide": CardHideForm,
     "card:merge": CardMergeForm,
     "participant:remove": ParticipantRemoveForm,
+    "vote:settings": VoteSettingsForm,
+    "vote:reveal": VoteRevealForm,
+    "board:spotlight": BoardSpotlightForm,
 }
 
 
@@ -384,8 +419,12 @@ def validate_payload(event: str, payload: Any) -> dict[str, Any]:
     """The validated data of `payload` for `event`, or BoardError invalid with the
     fields at fault. Keys absent from the payload are absent from the result, so an
     update changes only what it names (`cluster: null` is present, and None)."""
+    nulls = _given_nulls(FORMS[event], payload)
+    payload = {k: v for k, v in payload.items() if k not in nulls}
     check_shapes(FORMS[event], payload)
     form = FORMS[event](formdata=as_formdata(payload))
+    for name in nulls:
+        del form[name]
     if getattr(form, "partial", False) and isinstance(payload, dict):
         keep = {"cid", "commitment", "version"}
         for name in [name for name in form._fields if name not in set(payload) | keep]:
@@ -395,7 +434,16 @@ def validate_payload(event: str, payload: Any) -> dict[str, Any]:
             "invalid", "the request is not valid", fields=_field_errors(form.errors)
         )
     present = set(payload)
-    return {name: value for name, value in form.data.items() if name in present}
+    data = {name: value for name, value in form.data.items() if name in present}
+    return data | dict.fromkeys(nulls)
+
+
+def _given_nulls(form_class: type[Form], payload: Any) -> set[str]:
+    """The form's nullable fields (an object, or null to clear it) given as null."""
+    if not isinstance(payload, dict):
+        raise BoardError("invalid", "the payload must be an object")
+    nullable = getattr(form_class, "nullable", ())
+    return {name for name in nullable if name in payload and payload[name] is None}
 
 
 def validate_join(payload: Any) -> int | None:

@@ -35,6 +35,9 @@ def board_dict(board: Board) -> dict[str, Any]:
         "locked": board.locked,
         "timer_ends_at": iso(board.timer_ends_at),
         "vote_budget": board.vote_budget,
+        "vote_per_card": board.vote_per_card,
+        "votes_revealed": board.votes_revealed,
+        "spotlight": spotlight_dict(board),
         "seq": board.seq,
         "themes": [
             {"id": theme.id, "name": theme_label(theme)}
@@ -59,6 +62,12 @@ def board_themes(board_id: int, themes: list[Theme]) -> list[Theme]:
         )
         used = set(db.session.scalars(select(in_use.subquery().c[0])))
     return [theme for theme in themes if not theme.archived or theme.id in used]
+
+
+def spotlight_dict(board: Board) -> dict[str, Any] | None:
+    if board.spotlight_type is None:
+        return None
+    return {"type": board.spotlight_type, "id": board.spotlight_id}
 
 
 def card_dict(card: Card) -> dict[str, Any]:
@@ -154,9 +163,22 @@ def redact_card(card: dict[str, Any]) -> dict[str, Any]:
 CARD_LISTS = ("merged", "reclustered")
 
 
+# What vote events say of the votes, none of which participants get before the
+# reveal (counting the cards of vote events would give the totals away).
+VOTE_KEYS = ("card", "total", "totals", "mine", "votes_left")
+
+
+def hides_votes(data: dict[str, Any]) -> bool:
+    """A vote event (or the reveal taken back) while the votes are not revealed."""
+    return data.get("revealed") is False
+
+
 def needs_redaction(event: dict[str, Any]) -> bool:
-    """Whether participants must get this event without some card's words."""
+    """Whether participants must get this event without some card's words, or
+    without the votes."""
     data = event.get("data") or {}
+    if hides_votes(data):
+        return True
     cards = [data.get("card")]
     for key in CARD_LISTS:
         if isinstance(data.get(key), list):
@@ -166,6 +188,8 @@ def needs_redaction(event: dict[str, Any]) -> bool:
 
 def redact_event(event: dict[str, Any]) -> dict[str, Any]:
     data = event.get("data") or {}
+    if hides_votes(data):
+        data = {k: v for k, v in data.items() if k not in VOTE_KEYS}
     redacted = dict(data)
     if isinstance(data.get("card"), dict):
         redacted["card"] = redact_card(data["card"])

@@ -42,6 +42,8 @@ from core.choices import (
     INDICATOR_UNIT_MAX,
     REASON_MAX,
     TIMER_MAX_SECONDS,
+    VOTE_BUDGET_MAX,
+    BoardPhase,
 )
 from core.downloads import attachment
 from core.errors import DomainError
@@ -93,6 +95,7 @@ ERROR_MESSAGES: dict[str, Any] = {
     "phase": _l("This is not possible in the current phase."),
     "conflict": _l("Someone else changed this in the meantime."),
     "vote_budget": _l("You have used all your votes."),
+    "vote_per_card": _l("You have put as many votes on this card as allowed."),
     "rate_limited": _l("Too many changes at once; trying again shortly."),
     "too_many_connections": _l(
         "This board is already open in too many of your windows or devices. Close "
@@ -108,6 +111,7 @@ FORM_EVENTS = frozenset(
         "commitment:create",
         "commitment:sign",
         "vote:cast",
+        "vote:settings",
         "board:phase",
         "board:lock",
         "board:timer",
@@ -191,6 +195,7 @@ def board(board: Board, member: Member) -> str:
             "indicator_name": INDICATOR_NAME_MAX,
             "indicator_unit": INDICATOR_UNIT_MAX,
             "timer_minutes": TIMER_MAX_SECONDS // 60,
+            "vote_budget": VOTE_BUDGET_MAX,
             "reason": REASON_MAX,
         },
     )
@@ -265,6 +270,14 @@ def board_strings() -> dict[str, Any]:
         "errors": {key: str(label) for key, label in ERROR_MESSAGES.items()},
         "fields": _("Please check: %(fields)s"),
         "votes": _("Votes: %(num)s"),
+        "votesHidden": _("Votes are hidden until the facilitator reveals them."),
+        "votesRevealed": _("The votes are revealed: cards are sorted by votes."),
+        "reveal": _("Reveal the votes"),
+        "unreveal": _("Hide the votes again"),
+        "spotlightCard": _("Card %(id)s"),
+        "spotlightCluster": _("Cluster of card %(id)s"),
+        "spotlightCommitment": _("Commitment: %(title)s"),
+        "spotlightGone": _("What was in the spotlight is no longer on the board."),
         "myVotes": _("yours: %(num)s"),
         "vote": _("Vote"),
         "voteFor": _("Vote for card %(id)s"),
@@ -411,6 +424,10 @@ def summary(board: Board, member: Member) -> str:
         summary=board_summary(board, themes),
         themes=themes,
         facilitator=member.role == FACILITATOR,
+        # Participants see the votes once revealed, and once the board is closed.
+        votes_shown=member.role == FACILITATOR
+        or board.votes_revealed
+        or board.phase == BoardPhase.CLOSED,
         phase_labels=BOARD_PHASE_LABELS,
         kind_labels=CARD_KIND_LABELS,
         status_labels=COMMITMENT_STATUS_LABELS,

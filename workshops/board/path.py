@@ -38,8 +38,6 @@ from workshops.board.changes import (
     card_update,
     comment_add,
     participant_remove,
-    vote_cast,
-    vote_retract,
 )
 from workshops.board.commitment_changes import (
     commitment_create,
@@ -65,6 +63,14 @@ from workshops.board.rules import (
     BoardState,
     authorise,
     votes_left,
+)
+from workshops.board.spotlight import board_spotlight
+from workshops.board.vote_changes import (
+    board_totals,
+    vote_cast,
+    vote_retract,
+    vote_reveal,
+    vote_settings,
 )
 from workshops.models import (
     Board,
@@ -198,12 +204,14 @@ def join_board(member: Member, since: int | None) -> dict[str, Any]:
     ack: dict[str, Any] = {"ok": True, "seq": board.seq, "role": member.role}
     if since is not None and board.seq - MAX_REPLAY <= since <= board.seq:
         shown = replay(board.id, since, board.seq, member.role, MAX_REPLAY)
-        return ack | {"mode": "events", "events": shown}
+        # Participants' replayed vote events say nothing of the votes before the
+        # reveal: their own come beside them.
+        votes = votes_seen(board, member)
+        return ack | {"mode": "events", "events": shown, "votes": votes}
     return ack | {"mode": "snapshot", "snapshot": snapshot(board, member)}
 
 
 def snapshot(board: Board, member: Member) -> dict[str, Any]:
-    person_id = member.person_id
     show = card_dict if member.role == FACILITATOR else _redacted_card
     cards = db.session.scalars(
         select(Card)
@@ -224,31 +232,31 @@ def snapshot(board: Board, member: Member) -> dict[str, Any]:
             ),
         )
     )
-    totals = dict(
-        db.session.execute(
-            select(Vote.card_id, func.count())
-            .where(Vote.board_id == board.id)
-            .group_by(Vote.card_id)
-        ).all()
-    )
-    mine = dict(
-        db.session.execute(
-            select(Vote.card_id, func.count())
-            .where(Vote.board_id == board.id, Vote.person_id == person_id)
-            .group_by(Vote.card_id)
-        ).all()
-    )
     return {
         "board": board_dict(board),
         "cards": [show(card) for card in cards],
         "comments": [comment_dict(c) for c in _comments(board)],
         "commitments": [commitment_dict(c) for c in commitments],
-        "votes": {
-            "mine": {str(k): v for k, v in mine.items()},
-            "totals": {str(k): v for k, v in totals.items()},
-            "left": votes_left(sum(mine.values()), board.vote_budget),
-        },
+        "votes": votes_seen(board, member),
         "presence": broadcast.presence(board.id),
+    }
+
+
+def votes_seen(board: Board, member: Member) -> dict[str, Any]:
+    """The person's own votes by card id (string keys), their votes left, and the
+    totals: facilitators always see them, participants once they are revealed."""
+    mine = dict(
+        db.session.execute(
+            select(Vote.card_id, func.count())
+            .where(Vote.board_id == board.id, Vote.person_id == member.person_id)
+            .group_by(Vote.card_id)
+        ).all()
+    )
+    shown = member.role == FACILITATOR or board.votes_revealed
+    return {
+        "mine": {str(k): v for k, v in mine.items()},
+        "totals": board_totals(board.id) if shown else {},
+        "left": votes_left(sum(mine.values()), board.vote_budget),
     }
 
 
@@ -402,6 +410,9 @@ HANDLERS: dict[str, Callable[[Change], Outcome]] = {
     "card:hide": card_hide,
     "card:merge": card_merge,
     "participant:remove": participant_remove,
+    "vote:settings": vote_settings,
+    "vote:reveal": vote_reveal,
+    "board:spotlight": board_spotlight,
 }
 
 

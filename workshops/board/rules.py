@@ -26,8 +26,18 @@ FACILITATOR_ONLY = frozenset(
         "card:hide",
         "card:merge",
         "participant:remove",
+        "vote:settings",
+        "vote:reveal",
+        "board:spotlight",
     }
 )
+# Facilitator-only events that belong to part of the workshop: the phases in which
+# the facilitator may send them (the others any phase but `closed`). The vote is
+# set up before and during the vote phase, and revealed during it or after.
+FACILITATOR_PHASES: dict[str, frozenset[str]] = {
+    "vote:settings": frozenset({"lobby", "ideas", "cluster", "draft", "vote"}),
+    "vote:reveal": frozenset({"vote", "sign"}),
+}
 # The phases in which a participant may send each event (PROTOCOL.md, "Phases").
 PARTICIPANT_PHASES: dict[str, frozenset[str]] = {
     "card:create": frozenset({"ideas"}),
@@ -91,6 +101,8 @@ def authorise(event: str, actor: Actor, board: BoardState, owns: bool = True) ->
         raise BoardError("forbidden", "only the facilitator can do this")
     if board.phase == CLOSED and event not in CLOSED_EVENTS:
         raise BoardError("phase", "the board is closed")
+    if board.phase not in FACILITATOR_PHASES.get(event, board.phase):
+        raise BoardError("phase", f"not possible in the {board.phase} phase")
     if actor.role == FACILITATOR:
         return
     if board.locked:
@@ -123,6 +135,10 @@ def client_rules() -> dict[str, Any]:
         "closed_events": sorted(CLOSED_EVENTS),
         "facilitator_only": sorted(FACILITATOR_ONLY),
         "own_card_events": sorted(OWN_CARD_EVENTS),
+        "facilitator_phases": {
+            event: [phase for phase in PHASES if phase in phases]
+            for event, phases in FACILITATOR_PHASES.items()
+        },
         # Who may sign a commitment in each status (commitments/lifecycle.py).
         "commitment_signers": signers_by_status(),
         "participant_phases": {
@@ -150,6 +166,33 @@ def check_version(current: int, given: int, current_object: dict[str, Any]) -> N
 def check_vote_budget(used: int, budget: int) -> None:
     if used >= budget:
         raise BoardError("vote_budget", f"all {budget} votes are used")
+
+
+def check_votes_per_card(on_card: int, per_card: int) -> None:
+    if on_card >= per_card:
+        raise BoardError(
+            "vote_per_card", f"at most {per_card} of your votes on one card"
+        )
+
+
+def check_vote_settings(
+    budget: int, per_card: int, most_used: int, most_on_a_card: int
+) -> None:
+    """New settings must leave every vote already cast valid: a budget below what
+    someone used, or a limit per card below what someone put on one card, would
+    break them (`conflict`; the facilitator lowers it once people retracted)."""
+    if per_card > budget:
+        raise BoardError(
+            "invalid",
+            "votes per card cannot exceed the budget",
+            fields={"per_card": f"must be between 1 and {budget}"},
+        )
+    if budget < most_used or per_card < most_on_a_card:
+        raise BoardError(
+            "conflict",
+            "someone has already cast more votes than these settings allow",
+            current={"most_used": most_used, "most_on_a_card": most_on_a_card},
+        )
 
 
 def votes_left(used: int, budget: int) -> int:

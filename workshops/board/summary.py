@@ -452,6 +452,33 @@ def _removal(data: Mapping[str, Any]) -> str:
     return f"{name}: {reason}" if reason else str(name)
 
 
+def _vote_settings(data: Mapping[str, Any]) -> str:
+    board = data.get("board") or {}
+    return str(
+        _(
+            "%(budget)s votes per person, at most %(per_card)s on one card",
+            budget=board.get("vote_budget"),
+            per_card=board.get("vote_per_card"),
+        )
+    )
+
+
+def _spotlight(data: Mapping[str, Any]) -> str:
+    target = (data.get("board") or {}).get("spotlight") or {}
+    kind, ident = target.get("type"), target.get("id")
+    if kind == "card":
+        return str(_("Card %(id)s", id=ident))
+    if kind == "cluster":
+        return str(_("Cluster of card %(id)s", id=ident))
+    if kind == "commitment":
+        return str(_("Commitment %(id)s", id=ident))
+    return str(_("released"))
+
+
+def _reveal(data: Mapping[str, Any]) -> str:
+    return str(_("revealed") if data.get("revealed") else _("hidden"))
+
+
 DESCRIPTIONS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     # board:timer needs the pact's timezone: see describe_event
     "card:create": _card_text,
@@ -469,6 +496,9 @@ DESCRIPTIONS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "board:phase": _phase,
     "board:lock": _lock,
     "participant:remove": _removal,
+    "vote:settings": _vote_settings,
+    "vote:reveal": _reveal,
+    "board:spotlight": _spotlight,
 }
 
 

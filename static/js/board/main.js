@@ -17,8 +17,10 @@ import { Outbox, RETRY, SETTLED, validEntries } from "./outbox.js";
 import { createView } from "./render.js";
 import { permits, readRules, standingOf, takesSignature } from "./rules.js";
 import { Sequencer } from "./sequencer.js";
+import { createSpotlight } from "./spotlight.js";
 import { startSuggestions } from "./suggestions.js";
 import { fmt } from "./text.js";
+import { createVotes } from "./votes.js";
 
 const $ = (id) => document.getElementById(id);
 const json = (id) => JSON.parse($(id).textContent);
@@ -123,7 +125,19 @@ function maySign(commitment) {
   return allowed("commitment:sign") && takesSignature(RULES, standing, commitment.status);
 }
 
+const votes = createVotes({
+  state,
+  strings: T,
+  facilitator: FACILITATOR,
+  send,
+  allowed,
+  setVotesLeft: (left) => view.setVotesLeft(left),
+  refresh: () => view.refreshAll(),
+  announce: (text) => view.showAlert(text),
+});
+
 const view = createView({
+  order: votes.order,
   root,
   strings: T,
   me: ME,
@@ -135,6 +149,14 @@ const view = createView({
   allowed,
   maySign,
   send,
+});
+
+const spotlight = createSpotlight({
+  state,
+  strings: T,
+  facilitator: FACILITATOR,
+  send,
+  votesShown: votes.shown,
 });
 
 /** Why this page no longer takes part: the facilitator's reason, when one was given. */
@@ -193,6 +215,7 @@ function settle(entry, ack) {
   if (outcome === RETRY) setTimeout(flush, RETRY_MS); // nothing was applied: again, later
   if (outcome !== SETTLED) return;
   if (typeof ack.votes_left === "number") view.setVotesLeft(ack.votes_left);
+  if (ack.ok && typeof ack.mine === "number") votes.own({ card: ack.card, mine: ack.mine });
   if (ack.ok) view.acknowledged(entry, ack);
   else view.showRefusal(entry, ack.error || {});
   updateStatus();
@@ -241,6 +264,9 @@ socket.on("connect_error", (error) => {
 });
 socket.on("event", (message) => applyReady(sequencer.receive(message)));
 socket.on("events", (messages) => applyReady(sequencer.receiveAll(messages)));
+socket.on("votes", (message) => {
+  if (message?.board === BOARD) votes.own(message);
+});
 socket.on("presence", (message) => {
   if (message?.board !== BOARD) return;
   presenceSeen = true;
@@ -330,11 +356,15 @@ function join() {
 function joined(ack) {
   if (ack.mode === "snapshot") {
     view.loadSnapshot(ack.snapshot);
+    votes.load(ack.snapshot.votes);
     if (!presenceSeen) view.renderPresence(ack.snapshot.presence || []);
     applyReady(sequencer.reset(ack.seq));
   } else {
     applyReady(sequencer.receiveAll(ack.events, false));
+    votes.load(ack.votes);
   }
+  votes.refresh();
+  spotlight.apply();
   state.joined = true;
   flush();
   updateStatus();
@@ -347,6 +377,8 @@ function applyReady({ ready, gap }) {
   for (const { message, live } of ready) {
     if (live && message.at) state.clockOffset = Date.parse(message.at) - Date.now();
     view.apply(message, live);
+    votes.apply(message, live);
+    spotlight.apply();
   }
   if (!gap) {
     clearTimeout(gapTimer);

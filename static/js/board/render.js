@@ -200,6 +200,9 @@ export function createView(page) {
       case "board:phase":
       case "board:lock":
       case "board:timer":
+      case "vote:settings":
+      case "vote:reveal":
+      case "board:spotlight":
         setBoard(data.board);
         break;
       case "participant:remove":
@@ -260,15 +263,17 @@ export function createView(page) {
     refreshCard(comment.card);
   }
 
+  /** A vote: before the reveal a participant's event says nothing of it (votes.js
+   * takes the person's own from the server's `votes` message). */
   function countVote(type, data, actor) {
+    if (typeof data.card !== "number") return;
     state.totals.set(data.card, data.total);
-    if (actor?.id === ME) {
-      const mine = (state.mine.get(data.card) || 0) + (type === "vote:cast" ? 1 : -1);
-      state.mine.set(data.card, Math.max(mine, 0));
-      const used = [...state.mine.values()].reduce((sum, n) => sum + n, 0);
-      setVotesLeft(Math.max(state.board.vote_budget - used, 0));
+    if (actor?.id === ME && typeof data.mine === "number") {
+      state.mine.set(data.card, data.mine);
+      setVotesLeft(data.votes_left);
     }
     refreshCard(data.card);
+    scheduleLayout();
   }
 
   function setVotesLeft(left) {
@@ -383,7 +388,7 @@ export function createView(page) {
       [...root.querySelectorAll("ol.card-list")].map((list) => [Number(list.dataset.cards), list]),
     );
     const firstColumn = columns.values().next().value;
-    const cards = [...state.cards.values()].sort((a, b) => a.id - b.id);
+    const cards = page.order([...state.cards.values()]);
     const shown = new Set(cards.filter(visible).map((card) => card.id));
     for (const card of cards) {
       if (shown.has(card.id)) cardView.cardNode(card.id);

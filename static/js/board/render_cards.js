@@ -146,8 +146,9 @@ export function createCards(view) {
   function refreshVotes(node, id) {
     const total = state.totals.get(id) || 0;
     const mine = state.mine.get(id) || 0;
-    node.querySelector(".card__dots").textContent = "●".repeat(Math.min(total, MAX_DOTS));
-    node.querySelector(".card__vote-count").textContent = fmt(T.votes, { num: total });
+    const shown = view.FACILITATOR || state.board.votes_revealed;
+    node.querySelector(".card__dots").textContent = shown ? "●".repeat(Math.min(total, MAX_DOTS)) : "";
+    node.querySelector(".card__vote-count").textContent = shown ? fmt(T.votes, { num: total }) : "";
     node.querySelector(".card__my-votes").textContent = mine ? `(${fmt(T.myVotes, { num: mine })})` : "";
   }
 

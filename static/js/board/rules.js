@@ -10,6 +10,9 @@ export function readRules(json) {
     closedEvents: new Set(json.closed_events),
     facilitatorOnly: new Set(json.facilitator_only),
     ownCardEvents: new Set(json.own_card_events),
+    facilitatorPhases: new Map(
+      Object.entries(json.facilitator_phases || {}).map(([event, phases]) => [event, new Set(phases)]),
+    ),
     participantPhases: new Map(
       Object.entries(json.participant_phases).map(([event, phases]) => [event, new Set(phases)]),
     ),
@@ -39,6 +42,8 @@ export function takesSignature(rules, standing, status) {
 export function permits(rules, facilitator, board, event, owns = true) {
   if (rules.facilitatorOnly.has(event) && !facilitator) return false;
   if (board.phase === rules.closed && !rules.closedEvents.has(event)) return false;
+  const staffPhases = rules.facilitatorPhases.get(event);
+  if (staffPhases && !staffPhases.has(board.phase)) return false;
   if (facilitator) return true;
   if (board.locked) return false;
   if (!rules.participantPhases.get(event)?.has(board.phase)) return false;
