@@ -11,6 +11,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import delete, select
 
 from core.audit import AuditAction, record_staff_action
@@ -74,12 +75,14 @@ def workshop_agenda(workshop_id: int) -> list[Step]:
 
 
 def agenda_for_page(steps: list[Step]) -> list[dict[str, Any]]:
-    """The agenda as the board's page and script read it: phase, its label, minutes."""
+    """The agenda as the board's page and script read it: phase, its label, minutes
+    and how long it lasts, said in the visitor's language."""
     return [
         {
             "phase": step.phase,
             "label": str(BOARD_PHASE_LABELS[step.phase]),
             "minutes": step.minutes,
+            "duration": ngettext("%(num)d minute", "%(num)d minutes", step.minutes),
         }
         for step in steps
     ]

@@ -18,6 +18,7 @@ import { createView } from "./render.js";
 import { permits, readRules, standingOf, takesSignature } from "./rules.js";
 import { Sequencer } from "./sequencer.js";
 import { startSuggestions } from "./suggestions.js";
+import { startAgenda } from "./agenda.js";
 import { fmt } from "./text.js";
 
 const $ = (id) => document.getElementById(id);
@@ -473,6 +474,7 @@ startSuggestions({
   root, socket, board: BOARD, state, rules: json("board-rules"), strings: T.suggestions,
   errors: T.errors, send, say: view.announce,
 });
+startAgenda({ root, board: BOARD, facilitator: FACILITATOR, send, strings: T.agenda, say: view.announce });
 view.renderTimer();
 watchConnecting();
 updateStatus();
