@@ -15,6 +15,7 @@ from core.models import Theme
 from core.time import utcnow
 from extensions import db
 from stakeholders.models import Person
+from workshops.board.closing import mail_closing_summary
 from workshops.board.objects import (
     actor_dict,
     board_dict,
@@ -22,6 +23,7 @@ from workshops.board.objects import (
     comment_dict,
 )
 from workshops.board.rules import (
+    CLOSED,
     BoardError,
     check_version,
     check_vote_budget,
@@ -248,7 +250,11 @@ def vote_retract(change: Change) -> Outcome:
 
 def board_phase(change: Change) -> Outcome:
     change.authorise("board:phase")
+    closing = change.data["phase"] == CLOSED and change.board.phase != CLOSED
     change.board.phase = change.data["phase"]
+    if closing:
+        # Queued in this transaction: the e-mails leave only once it commits.
+        mail_closing_summary(change.board)
     return _board_outcome(change)
 
 
