@@ -68,7 +68,7 @@ class StepForm(Form):
 class AgendaForm(FlaskForm):
     steps = FieldList(FormField(StepForm), max_entries=AGENDA_MAX_ITEMS + SPARE_ROWS)
 
-    def validate_steps(self, field: FieldList) -> None:
+    def validate_steps(self, field: Any) -> None:
         if len(self.chosen()) > AGENDA_MAX_ITEMS:
             raise ValidationError(
                 _l("An agenda has at most %(num)s steps.", num=AGENDA_MAX_ITEMS)

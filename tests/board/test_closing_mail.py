@@ -122,7 +122,8 @@ def test_closing_mails_each_participant_an_html_summary_with_a_pdf_and_a_sign_li
     assert message["Subject"] == SUBJECT
     text = message.get_body(preferencelist=("plain",))
     html = message.get_body(preferencelist=("html",))
-    assert text is not None and html is not None
+    assert text is not None
+    assert html is not None
     assert TITLE in text.get_content()
     html_content = html.get_content()
     assert TITLE_HTML in html_content
@@ -189,7 +190,8 @@ def test_closing_again_without_news_sends_nothing_and_news_sends_again(
     change(facilitator, "board:phase", phase="closed")
     assert len(closing_messages()) == 2
     mailing = db.session.get(ClosingMailing, room["board"])
-    assert mailing is not None and mailing.recipients == 1
+    assert mailing is not None
+    assert mailing.recipients == 1
 
 
 def test_nobody_removed_or_without_consent_is_written_to(
