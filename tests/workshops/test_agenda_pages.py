@@ -13,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import csrf_from
+from tests.test_fuzz_forms import EXAMPLES, fuzz_form
 from tests.workshops.conftest import open_participant_session
 from tests.workshops.factories import approved_people, new_workshop
 from workshops.agenda import Step, workshop_agenda
@@ -163,3 +164,10 @@ def test_another_pacts_staff_get_404_and_participants_403(
     participant = app.test_client()
     open_participant_session(participant, workshop, person)
     assert participant.get(url).status_code == 403
+
+
+def test_fuzzed_agenda_rows_never_answer_500_and_write_nothing_on_refusal(
+    app: Flask, planning: tuple[FlaskClient, int, str]
+):
+    client, _workshop, url = planning
+    assert fuzz_form(client, url) == EXAMPLES
