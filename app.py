@@ -173,6 +173,7 @@ def _register_blueprints(app: Flask) -> None:
     from stakeholders.delivery.views import bp as delivery_bp
     from stakeholders.imports.pages import bp as imports_bp
     from workshops import bp as workshops_bp
+    from workshops.agenda_pages import bp as workshop_agenda_bp
     from workshops.board.pages import bp as board_pages_bp
     from workshops.cli import bp as workshop_commands_bp
     from workshops.staff import bp as workshop_staff_bp
@@ -193,6 +194,7 @@ def _register_blueprints(app: Flask) -> None:
         imports_bp,
         workshops_bp,
         workshop_staff_bp,
+        workshop_agenda_bp,
         board_pages_bp,
         workshop_commands_bp,
         pact_staff_bp,

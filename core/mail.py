@@ -9,13 +9,11 @@ CLI, another process). `send-outbox` delivers everything pending, for cron."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import smtplib
-import socket
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -24,18 +22,17 @@ from typing import Any, Protocol, runtime_checkable
 
 from flask import Flask, current_app, render_template
 from flask_babel import force_locale
+from jinja2 import TemplateNotFound
 from sqlalchemy import ColumnElement, String, Text, and_, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.redaction import UNMASKED_LOGGER
+from core.pdf import render_pdf
+from core.smtp import smtp_session
 from core.time import UTCDateTime, utcnow
 from core.transactions import after_commit
 from extensions import db
 
 log = logging.getLogger("greenpact.mail")
-# Whole e-mails, for development only (MAIL_LOG_BODIES): the one logger whose records
-# are not masked (core/redaction.py), so that their join links can be clicked.
-body_log = logging.getLogger(UNMASKED_LOGGER)
 
 QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
 # Messages per pass of the sender, over one SMTP session.
@@ -44,11 +41,8 @@ FIRST_RETRY = timedelta(minutes=1)
 LONGEST_RETRY = timedelta(hours=6)
 # A claim older than this is taken to be lost with its process: far beyond what
 # one message may take (MAIL_TIMEOUT per SMTP read or write, DEADLINE_TIMEOUTS of
-# them in all), so a living sender never loses a claim to another.
+# them in all: core/smtp.py), so a living sender never loses a claim to another.
 SENDING_LEASE = timedelta(minutes=10)
-# One message, opening the session included, may take at most this many
-# MAIL_TIMEOUTs; then its connection is cut (see `_Watchdog`).
-DEADLINE_TIMEOUTS = 6
 # Refusals of one message; the session itself is still fine for the next.
 MESSAGE_REFUSED = (
     smtplib.SMTPRecipientsRefused,
@@ -64,10 +58,15 @@ class OutboxMessage(db.Model):  # type: ignore[name-defined,misc]
     recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
+    # The same message as HTML (our own autoescaped template), sent beside the text.
+    html_body: Mapped[str | None] = mapped_column(Text)
     # Optional attachment (e.g. an ICS invite): filename, MIME type, content.
     attachment_name: Mapped[str | None] = mapped_column(String(120))
     attachment_type: Mapped[str | None] = mapped_column(String(120))
     attachment: Mapped[str | None] = mapped_column(Text)
+    # "html": the attachment is kept as HTML and turned into a PDF by the sender,
+    # so that no request or board event waits for WeasyPrint.
+    attachment_source: Mapped[str | None] = mapped_column(String(10))
     status: Mapped[str] = mapped_column(String(10), default="queued")
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -77,6 +76,10 @@ class OutboxMessage(db.Model):  # type: ignore[name-defined,misc]
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+PDF_FROM_HTML = "html"
+PDF_MIMETYPE = "application/pdf"
+
+
 @dataclass(frozen=True)
 class Attachment:
     filename: str
@@ -84,13 +87,33 @@ class Attachment:
     content: str
 
 
+@dataclass(frozen=True)
+class PdfAttachment:
+    """A PDF attached as its HTML: the sender renders it (core/pdf.py) when it
+    sends the message, off the event loop and outside any transaction."""
+
+    filename: str
+    html: str
+
+
 def queue_email(
-    recipient: str, subject: str, body: str, attachment: Attachment | None = None
+    recipient: str,
+    subject: str,
+    body: str,
+    attachment: Attachment | PdfAttachment | None = None,
+    html_body: str | None = None,
 ) -> OutboxMessage:
     """Add a message to the outbox in the current transaction; after the commit the
     background sender is woken to deliver it."""
-    message = OutboxMessage(recipient=recipient, subject=subject, body=body)
-    if attachment is not None:
+    message = OutboxMessage(
+        recipient=recipient, subject=subject, body=body, html_body=html_body
+    )
+    if isinstance(attachment, PdfAttachment):
+        message.attachment_name = attachment.filename
+        message.attachment_type = PDF_MIMETYPE
+        message.attachment = attachment.html
+        message.attachment_source = PDF_FROM_HTML
+    elif attachment is not None:
         message.attachment_name = attachment.filename
         message.attachment_type = attachment.mimetype
         message.attachment = attachment.content
@@ -113,13 +136,14 @@ def queue_template_email(
     recipient: str,
     language: str,
     template: str,
-    attachment: Attachment | None = None,
+    attachment: Attachment | PdfAttachment | None = None,
     **context: Any,
 ) -> OutboxMessage | None:
-    """Render `templates/email/<template>.subject.txt` and `.txt` in the recipient's
-    language and queue the message; nothing when the `person` it is written to
-    accepts no more e-mail. Every message ends with where to see, download or erase
-    one's data and whom to write to (`reply_to`, `privacy_page`)."""
+    """Render `templates/email/<template>.subject.txt` and `.txt` (and `.html`, when
+    the template has one: autoescaped, sent as the HTML alternative) in the
+    recipient's language and queue the message; nothing when the `person` it is
+    written to accepts no more e-mail. Every message ends with where to see,
+    download or erase one's data and whom to write to (`reply_to`, `privacy_page`)."""
     person = context.get("person")
     if isinstance(person, Addressee) and not person.accepts_email:
         return None
@@ -128,7 +152,17 @@ def queue_template_email(
     with force_locale(language or _default_language(context.get("pact"))):
         subject = render_template(f"email/{template}.subject.txt", **context)
         body = render_template(f"email/{template}.txt", **context)
-    return queue_email(recipient, " ".join(subject.split()), body, attachment)
+        html = _html_version(template, context)
+    return queue_email(recipient, " ".join(subject.split()), body, attachment, html)
+
+
+def _html_version(template: str, context: dict[str, Any]) -> str | None:
+    name = f"email/{template}.html"
+    try:
+        current_app.jinja_env.get_template(name)
+    except TemplateNotFound:
+        return None
+    return render_template(name, **context)
 
 
 def _default_language(pact: Any) -> str:
@@ -186,7 +220,7 @@ def deliver(message_ids: Iterable[int]) -> dict[str, int]:
     or failed as it goes; never raises for SMTP faults. A message another sender
     holds is skipped. A fault of the session ends the batch: the rest stay queued."""
     outcome = {"sent": 0, "failed": 0}
-    with _session() as smtp:
+    with smtp_session(current_app.config) as smtp:
         for message_id in message_ids:
             # Under gevent the sender is a greenlet: let the requests and sockets
             # run between messages (the database work below never yields).
@@ -195,7 +229,15 @@ def deliver(message_ids: Iterable[int]) -> dict[str, int]:
             if claimed is None:
                 continue
             try:
-                smtp.send(message_id, claimed.email)
+                email = _build(claimed.message)
+            except Exception as exc:
+                # A PDF that would not render: retried later like a refusal.
+                log.error("e-mail %s not built: %s", message_id, type(exc).__name__)
+                _record(message_id, status=FAILED, next_attempt_at=_retry(claimed))
+                outcome["failed"] += 1
+                continue
+            try:
+                smtp.send(message_id, email)
             except (OSError, smtplib.SMTPException) as exc:
                 # The recipient is personal data: log the outbox id only.
                 log.warning(
@@ -212,8 +254,23 @@ def deliver(message_ids: Iterable[int]) -> dict[str, int]:
 
 
 @dataclass(frozen=True)
+class _Outgoing:
+    """A claimed message's fields, read before its claim commits: building it (a
+    PDF may take seconds) happens with no transaction open."""
+
+    recipient: str
+    subject: str
+    body: str
+    html_body: str | None
+    attachment_name: str | None
+    attachment_type: str | None
+    attachment: str | None
+    attachment_source: str | None
+
+
+@dataclass(frozen=True)
 class _Claimed:
-    email: EmailMessage
+    message: _Outgoing
     attempts: int
 
 
@@ -254,9 +311,18 @@ def _claim(message_id: int) -> _Claimed | None:
     if message is None:  # cannot happen: the UPDATE above just matched it
         db.session.rollback()
         return None
-    claimed = _Claimed(_build(message), attempts)
+    outgoing = _Outgoing(
+        recipient=message.recipient,
+        subject=message.subject,
+        body=message.body,
+        html_body=message.html_body,
+        attachment_name=message.attachment_name,
+        attachment_type=message.attachment_type,
+        attachment=message.attachment,
+        attachment_source=message.attachment_source,
+    )
     db.session.commit()
-    return claimed
+    return _Claimed(outgoing, attempts)
 
 
 def _record(message_id: int, **values: Any) -> None:
@@ -275,7 +341,7 @@ def _retry(claimed: _Claimed) -> datetime:
     return utcnow() + delay
 
 
-def _build(message: OutboxMessage) -> EmailMessage:
+def _build(message: _Outgoing) -> EmailMessage:
     email = EmailMessage()
     email["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     email["To"] = message.recipient
@@ -285,10 +351,12 @@ def _build(message: OutboxMessage) -> EmailMessage:
         email["Reply-To"] = current_app.config["MAIL_REPLY_TO"]
     email["Message-ID"] = make_msgid(domain="greenpact.local")
     email.set_content(message.body)
+    if message.html_body:
+        email.add_alternative(message.html_body, subtype="html")
     if message.attachment and message.attachment_name and message.attachment_type:
         maintype, subtype = message.attachment_type.split("/", 1)
         email.add_attachment(
-            message.attachment.encode(),
+            _attachment_bytes(message),
             maintype=maintype,
             subtype=subtype,
             filename=message.attachment_name,
@@ -296,109 +364,11 @@ def _build(message: OutboxMessage) -> EmailMessage:
     return email
 
 
-def readable(email: EmailMessage) -> str:
-    """An e-mail as a person reads it: its headers, then its text decoded (the wire
-    form's quoted-printable would cut every long link across lines), then the
-    names of its attachments."""
-    lines = [f"{name}: {email[name]}" for name in ("From", "To", "Subject")]
-    body = email.get_body(preferencelist=("plain",))
-    text = body.get_content() if isinstance(body, EmailMessage) else ""
-    attached = [part.get_filename() or "" for part in email.iter_attachments()]
-    lines += ["", text.rstrip("\n")]
-    lines += [f"[attached: {name}]" for name in attached]
-    return "\n".join(lines)
-
-
-class _SMTPSession:
-    """One SMTP session for a batch, opened with its first message; without
-    `MAIL_SERVER` (development), messages are shown in the log."""
-
-    def __init__(self, config: Any) -> None:
-        self._config = config
-        self._smtp: smtplib.SMTP | None = None
-        timeout = float(config["MAIL_TIMEOUT"])
-        self._watchdog = _Watchdog(timeout * DEADLINE_TIMEOUTS)
-
-    def send(self, message_id: int, email: EmailMessage) -> None:
-        if not self._config["MAIL_SERVER"]:
-            # The body names the person and carries their links: it goes to the log
-            # only where a developer asked for it (MAIL_LOG_BODIES, `make run`).
-            if self._config["MAIL_LOG_BODIES"]:
-                body_log.info(
-                    "e-mail %s (no MAIL_SERVER set, not sent):\n%s",
-                    message_id,
-                    readable(email),
-                )
-            else:
-                log.info("e-mail %s not sent: no MAIL_SERVER set", message_id)
-            return
-        with self._watchdog.deadline():
-            if self._smtp is None:
-                self._smtp = self._open()
-            self._smtp.send_message(email)
-
-    def close(self) -> None:
-        if self._smtp is None:
-            return
-        with contextlib.suppress(OSError, smtplib.SMTPException):
-            self._smtp.quit()
-        self._smtp.close()
-        self._smtp = None
-
-    def _open(self) -> smtplib.SMTP:
-        config = self._config
-        # Not connected yet, so that the watchdog can cut even the greeting short.
-        smtp = smtplib.SMTP(timeout=float(config["MAIL_TIMEOUT"]))
-        self._watchdog.smtp = smtp
-        try:
-            smtp.connect(config["MAIL_SERVER"], config["MAIL_PORT"])
-            if config["MAIL_USE_TLS"]:
-                smtp.starttls()
-            if config["MAIL_USERNAME"]:
-                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-        except BaseException:
-            smtp.close()
-            raise
-        return smtp
-
-
-class _Watchdog:
-    """Cuts the SMTP connection of a message that outlives its deadline. The socket
-    timeout bounds each read; a server that trickles its answer a byte at a time
-    never lets one time out, and would hold the sender (and the message's claim)
-    for hours. Shutting the socket down wakes the blocked read, which then fails
-    like a dropped connection: the message is retried later."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.smtp: smtplib.SMTP | None = None
-
-    @contextlib.contextmanager
-    def deadline(self) -> Iterator[None]:
-        timer = threading.Timer(self.seconds, self._cut)
-        timer.daemon = True
-        timer.start()
-        try:
-            yield
-        finally:
-            timer.cancel()
-
-    def _cut(self) -> None:
-        connection = getattr(self.smtp, "sock", None)
-        if connection is None:
-            return
-        log.warning("SMTP server too slow: connection cut after %g s", self.seconds)
-        with contextlib.suppress(OSError):
-            connection.shutdown(socket.SHUT_RDWR)
-
-
-@contextlib.contextmanager
-def _session() -> Iterator[_SMTPSession]:
-    session = _SMTPSession(current_app.config)
-    try:
-        yield session
-    finally:
-        session.close()
+def _attachment_bytes(message: _Outgoing) -> bytes:
+    content = message.attachment or ""
+    if message.attachment_source == PDF_FROM_HTML:
+        return render_pdf(content)
+    return content.encode()
 
 
 # --- the background sender -----------------------------------------------------------

@@ -18,8 +18,8 @@ from flask import current_app, render_template
 from core.choices import COMMITMENT_STATUS_LABELS
 from core.links import public_url
 from core.models import PACT_TEXT_FIELDS, Pact, current_language
-from core.offload import off_the_event_loop
 from core.pacts import theme_label
+from core.pdf import render_pdf
 from core.spreadsheets import csv_text
 from core.time import utcnow
 from pacts.living import change_log
@@ -78,7 +78,7 @@ def pact_pdf(pact: Pact) -> bytes:
     headline figures and programme indicators, introduction, governance, one
     section per theme (each commitment with its progress bar and chart), the
     signatories."""
-    return _render_pdf(pact_html(pact))
+    return render_pdf(pact_html(pact))
 
 
 def cached_pact_pdf(pact: Pact) -> tuple[bytes, str]:
@@ -91,13 +91,13 @@ def cached_pact_pdf(pact: Pact) -> tuple[bytes, str]:
     digest = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32]
     folder = str(current_app.config["DOCUMENT_CACHE_FOLDER"])
     if not folder:
-        return _render_pdf(html), digest
+        return render_pdf(html), digest
     cache = Path(folder)
     name = f"pact-{pact.slug}-{current_language() or 'en'}"
     path = cache / f"{name}-{digest}.pdf"
     if path.exists():
         return path.read_bytes(), digest
-    pdf = _render_pdf(html)
+    pdf = render_pdf(html)
     cache.mkdir(parents=True, exist_ok=True)
     for stale in cache.glob(f"{name}-*.pdf"):
         stale.unlink(missing_ok=True)
@@ -117,27 +117,6 @@ def pact_html(pact: Pact) -> str:
         as_date=date.fromisoformat,
         status_labels=COMMITMENT_STATUS_LABELS,
     )
-
-
-def _render_pdf(html: str) -> bytes:
-    # Imported on the first PDF, in the calling thread (under gevent, a module that
-    # makes locks as it loads must not load in the render thread): WeasyPrint is a
-    # quarter of an idle process's memory (26 MB) and most processes never render a
-    # PDF; the first rendering of a process waits for it once (about 0.4 s).
-    import weasyprint.urls  # noqa: F401
-
-    static = Path(str(current_app.static_folder))
-    return bytes(off_the_event_loop(_write_pdf, html, f"{static.as_uri()}/"))
-
-
-def _write_pdf(html: str, base_url: str) -> bytes:
-    from weasyprint import HTML  # loaded by _render_pdf: only looked up here
-    from weasyprint.urls import URLFetcher
-
-    # Only the stylesheet under static/ is loaded: a file URL, never the network.
-    fetcher = URLFetcher(allowed_protocols=("file",))
-    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-    return bytes(document.write_pdf())
 
 
 def _published_on(published_at: str | None, timezone: str) -> date | None:

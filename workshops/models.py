@@ -262,3 +262,33 @@ class BoardEvent(db.Model):  # type: ignore[name-defined,misc]
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     actor: Mapped[Person | None] = relationship()
+
+
+class AgendaItem(db.Model):  # type: ignore[name-defined,misc]
+    """One planned step of a workshop's agenda: a board phase and its minutes, in the
+    facilitator's order (`position`); a phase may come more than once, in any order."""
+
+    __tablename__ = "agenda_item"
+    __table_args__ = (UniqueConstraint("workshop_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshop.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column()
+    phase: Mapped[str] = mapped_column(String(10))
+    minutes: Mapped[int] = mapped_column()
+
+
+class ClosingMailing(db.Model):  # type: ignore[name-defined,misc]
+    """The summary e-mailed to the participants when the board was last closed: the
+    digest of what it said, so that closing again without news sends nothing."""
+
+    __tablename__ = "closing_mailing"
+
+    board_id: Mapped[int] = mapped_column(
+        ForeignKey("board.id", ondelete="CASCADE"), primary_key=True
+    )
+    digest: Mapped[str] = mapped_column(String(64))
+    recipients: Mapped[int] = mapped_column(default=0)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

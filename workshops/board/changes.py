@@ -15,13 +15,14 @@ from core.models import Theme
 from core.time import utcnow
 from extensions import db
 from stakeholders.models import Person
+from workshops.board.closing import mail_closing_summary
 from workshops.board.objects import (
     actor_dict,
     board_dict,
     card_dict,
     comment_dict,
 )
-from workshops.board.rules import BoardError, check_version
+from workshops.board.rules import CLOSED, BoardError, check_version
 from workshops.models import Card, Comment, Enrolment
 
 if TYPE_CHECKING:
@@ -199,7 +200,11 @@ def comment_add(change: Change) -> Outcome:
 
 def board_phase(change: Change) -> Outcome:
     change.authorise("board:phase")
+    closing = change.data["phase"] == CLOSED and change.board.phase != CLOSED
     change.board.phase = change.data["phase"]
+    if closing:
+        # Queued in this transaction: the e-mails leave only once it commits.
+        mail_closing_summary(change.board)
     return board_outcome(change)
 
 

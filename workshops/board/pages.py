@@ -52,6 +52,8 @@ from core.spreadsheets import write_csv
 from core.urls import query_int
 from core.workbooks import XLSX_MIMETYPE, write_workbook
 from extensions import login_manager
+from workshops.agenda import agenda_for_page, workshop_agenda
+from workshops.board.agenda_strings import agenda_strings
 from workshops.board.forms import typed_form_values
 from workshops.board.path import Member, apply_board_change, identify_member, snapshot
 from workshops.board.rules import FACILITATOR, PHASES, BoardError, client_rules
@@ -179,6 +181,7 @@ def board(board: Board, member: Member) -> str:
         organisations=lead_organisations(workshop.pact_id),
         comments=board_comments(board.id),
         strings=board_strings(),
+        agenda=agenda_for_page(workshop_agenda(workshop.id)),
         rules=client_rules(),
         phases=PHASES,
         phase_labels=BOARD_PHASE_LABELS,
@@ -350,6 +353,7 @@ def board_strings() -> dict[str, Any]:
         "unlocked": _("The board is open again."),
         "burst": _("%(num)s changes on the board; the last: %(last)s"),
         "suggestions": suggestion_strings(),
+        "agenda": agenda_strings(),
     }
 
 

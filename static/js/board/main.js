@@ -19,6 +19,7 @@ import { permits, readRules, standingOf, takesSignature } from "./rules.js";
 import { Sequencer } from "./sequencer.js";
 import { createSpotlight } from "./spotlight.js";
 import { startSuggestions } from "./suggestions.js";
+import { startAgenda } from "./agenda.js";
 import { fmt } from "./text.js";
 import { createVotes } from "./votes.js";
 
@@ -506,6 +507,7 @@ startSuggestions({
   root, socket, board: BOARD, state, rules: json("board-rules"), strings: T.suggestions,
   errors: T.errors, send, say: view.announce,
 });
+startAgenda({ root, board: BOARD, facilitator: FACILITATOR, send, strings: T.agenda, say: view.announce });
 view.renderTimer();
 watchConnecting();
 updateStatus();
