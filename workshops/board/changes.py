@@ -248,6 +248,9 @@ def vote_retract(change: Change) -> Outcome:
 
 def board_phase(change: Change) -> Outcome:
     change.authorise("board:phase")
+    if change.board.returned_at is not None:
+        # A breakout group's board stays closed once its work went back.
+        raise BoardError("phase", "this breakout group has ended")
     change.board.phase = change.data["phase"]
     return _board_outcome(change)
 

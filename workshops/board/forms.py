@@ -32,6 +32,8 @@ from wtforms.validators import (
 )
 
 from core.choices import (
+    BREAKOUT_GROUPS_MAX,
+    BREAKOUT_GROUPS_MIN,
     CARD_TEXT_MAX,
     CID_MAX,
     COMMENT_TEXT_MAX,
@@ -44,6 +46,7 @@ from core.choices import (
     REASON_MAX,
     SOURCE_CARDS_MAX,
     TIMER_MAX_SECONDS,
+    BreakoutMode,
     CardKind,
 )
 from core.forms import finite, text
@@ -261,6 +264,22 @@ class ParticipantRemoveForm(Mutation):
     reason = optional_text(REASON_MAX)
 
 
+class BreakoutStartForm(Mutation):
+    """`assignment` (manual mode) is read by breakout_forms.py."""
+
+    groups = IntegerField(
+        validators=[
+            InputRequired(),
+            NumberRange(min=BREAKOUT_GROUPS_MIN, max=BREAKOUT_GROUPS_MAX),
+        ]
+    )
+    mode = SelectField(
+        choices=[SelectChoice(mode) for mode in BreakoutMode],
+        default=BreakoutMode.RANDOM,
+        validate_choice=True,
+    )
+
+
 class JoinForm(Form):
     since = IntegerField(validators=[Optional(), NumberRange(min=0, max=ID_MAX)])
 
@@ -282,6 +301,8 @@ FORMS: dict[str, type[Form]] = {
     "card:hide": CardHideForm,
     "card:merge": CardMergeForm,
     "participant:remove": ParticipantRemoveForm,
+    "breakout:start": BreakoutStartForm,
+    "breakout:end": Mutation,
 }
 
 

@@ -26,8 +26,17 @@ FACILITATOR_ONLY = frozenset(
         "card:hide",
         "card:merge",
         "participant:remove",
+        "breakout:start",
+        "breakout:end",
     }
 )
+# Facilitator-only events that are tied to phases, for the facilitator too: groups
+# are formed to write cards or draft commitments; they may be ended in any phase but
+# `closed` (which refuses them anyway), so that no group's work is ever stuck.
+FACILITATOR_PHASES: dict[str, frozenset[str]] = {
+    "breakout:start": frozenset({"ideas", "draft"}),
+    "breakout:end": frozenset(PHASES) - {CLOSED},
+}
 # The phases in which a participant may send each event (PROTOCOL.md, "Phases").
 PARTICIPANT_PHASES: dict[str, frozenset[str]] = {
     "card:create": frozenset({"ideas"}),
@@ -91,6 +100,8 @@ def authorise(event: str, actor: Actor, board: BoardState, owns: bool = True) ->
         raise BoardError("forbidden", "only the facilitator can do this")
     if board.phase == CLOSED and event not in CLOSED_EVENTS:
         raise BoardError("phase", "the board is closed")
+    if board.phase not in FACILITATOR_PHASES.get(event, PHASES):
+        raise BoardError("phase", f"not possible in the {board.phase} phase")
     if actor.role == FACILITATOR:
         return
     if board.locked:
@@ -128,6 +139,11 @@ def client_rules() -> dict[str, Any]:
         "participant_phases": {
             event: [phase for phase in PHASES if phase in phases]
             for event, phases in PARTICIPANT_PHASES.items()
+        },
+        # The facilitator's events tied to phases (breakout groups).
+        "facilitator_phases": {
+            event: [phase for phase in PHASES if phase in phases]
+            for event, phases in FACILITATOR_PHASES.items()
         },
         # The facilitator's read-only requests and the phases they work in.
         "requests": {

@@ -52,7 +52,11 @@ SUMMARY_COLUMNS = [
 
 
 def workshop_board(workshop_id: int) -> Board | None:
-    return db.session.scalar(select(Board).where(Board.workshop_id == workshop_id))
+    return db.session.scalar(
+        select(Board).where(
+            Board.workshop_id == workshop_id, Board.parent_board_id.is_(None)
+        )
+    )
 
 
 def lead_organisations(pact_id: int) -> list[Organisation]:

@@ -13,6 +13,9 @@ export function readRules(json) {
     participantPhases: new Map(
       Object.entries(json.participant_phases).map(([event, phases]) => [event, new Set(phases)]),
     ),
+    facilitatorPhases: new Map(
+      Object.entries(json.facilitator_phases ?? {}).map(([event, phases]) => [event, new Set(phases)]),
+    ),
     commitmentSigners: new Map(
       Object.entries(json.commitment_signers).map(([status, standings]) => [status, new Set(standings)]),
     ),
@@ -39,6 +42,8 @@ export function takesSignature(rules, standing, status) {
 export function permits(rules, facilitator, board, event, owns = true) {
   if (rules.facilitatorOnly.has(event) && !facilitator) return false;
   if (board.phase === rules.closed && !rules.closedEvents.has(event)) return false;
+  const phases = rules.facilitatorPhases.get(event);
+  if (phases && !phases.has(board.phase)) return false;
   if (facilitator) return true;
   if (board.locked) return false;
   if (!rules.participantPhases.get(event)?.has(board.phase)) return false;
