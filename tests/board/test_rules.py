@@ -12,7 +12,7 @@ import json
 import pytest
 
 from core.choices import EVENT_BURST, EVENTS_PER_SECOND
-from tests.board.protocol import PROTOCOL_EVENTS, PROTOCOL_REQUESTS
+from tests.board.protocol import BREAKOUT_EVENTS, PROTOCOL_EVENTS, PROTOCOL_REQUESTS
 from workshops.board import rules
 from workshops.board.rules import (
     Actor,
@@ -26,8 +26,10 @@ from workshops.board.rules import (
     votes_left,
 )
 
-# "The last six are facilitator-only (`forbidden` for participants)."
-FACILITATOR_ONLY = frozenset(PROTOCOL_EVENTS[-6:])
+# "The last six are facilitator-only (`forbidden` for participants)", and so are the
+# breakout events.
+FACILITATOR_ONLY = frozenset(PROTOCOL_EVENTS[-6:] + BREAKOUT_EVENTS)
+MUTATING = PROTOCOL_EVENTS + BREAKOUT_EVENTS
 # PROTOCOL.md, "Phases": the phases in order and what participants may do in each.
 PROTOCOL_PHASES = ("lobby", "ideas", "cluster", "draft", "vote", "sign", "closed")
 PARTICIPANT_MAY: dict[str, frozenset[str]] = {
@@ -38,6 +40,12 @@ PARTICIPANT_MAY: dict[str, frozenset[str]] = {
     "vote": frozenset({"vote:cast", "vote:retract"}),
     "sign": frozenset({"commitment:sign"}),
     "closed": frozenset(),
+}
+# docs/protocol.md, "Breakout groups": the phases in which the facilitator may start
+# and end a breakout (the facilitator is otherwise not limited by phase).
+FACILITATOR_MAY: dict[str, frozenset[str]] = {
+    "breakout:start": frozenset({"ideas", "draft"}),
+    "breakout:end": frozenset({"lobby", "ideas", "cluster", "draft", "vote", "sign"}),
 }
 # "Participants may update or delete only their own cards (facilitators any)."
 OWN_CARDS_ONLY = frozenset({"card:update", "card:delete"})
@@ -61,6 +69,8 @@ def protocol_outcome(
         return "forbidden"
     if phase == "closed" and event != "board:phase":
         return "phase"  # read-only for all but board:phase
+    if event in FACILITATOR_MAY and phase not in FACILITATOR_MAY[event]:
+        return "phase"
     if actor == "facilitator":
         return None  # not limited by phase or lock
     if locked:
@@ -85,7 +95,7 @@ def rules_outcome(
 def matrix() -> list[tuple[str, str, str, bool, bool]]:
     cells = []
     for event, actor, phase, locked in itertools.product(
-        PROTOCOL_EVENTS, ACTORS, PROTOCOL_PHASES, (False, True)
+        MUTATING, ACTORS, PROTOCOL_PHASES, (False, True)
     ):
         for owns in (True, False) if event in CARD_EDITS else (True,):
             cells.append((event, actor, phase, locked, owns))
@@ -93,14 +103,14 @@ def matrix() -> list[tuple[str, str, str, bool, bool]]:
 
 
 def test_the_rules_know_exactly_the_protocols_events_and_phases():
-    assert rules.MUTATING_EVENTS == frozenset(PROTOCOL_EVENTS)
+    assert rules.MUTATING_EVENTS == frozenset(MUTATING)
     assert rules.FACILITATOR_ONLY == FACILITATOR_ONLY
     assert tuple(rules.PHASES) == PROTOCOL_PHASES
 
 
 def test_every_event_actor_phase_lock_and_card_owner_gets_the_protocols_outcome():
     cells = matrix()
-    assert len(cells) == 13 * 3 * 7 * 2 + 3 * 3 * 7 * 2 * 2
+    assert len(cells) == 15 * 3 * 7 * 2 + 3 * 3 * 7 * 2 * 2
     wrong = [
         f"{event} by {actor} in {phase}{' (locked)' if locked else ''}"
         f"{'' if owns else ' on a card of someone else'}: "
@@ -230,3 +240,7 @@ def test_the_board_page_gets_the_rules_tables_as_json():
         for event, phases in rules.PARTICIPANT_PHASES.items()
     }
     assert tables["requests"] == {"cluster:suggest": ["cluster"]}
+    assert tables["facilitator_phases"] == {
+        event: [phase for phase in PROTOCOL_PHASES if phase in phases]
+        for event, phases in FACILITATOR_MAY.items()
+    }

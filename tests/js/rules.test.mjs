@@ -40,6 +40,17 @@ test("a facilitator is bound by neither phase nor lock, but a closed board only 
   assert.equal(permits(RULES, false, { phase: "closed", locked: false }, "board:phase"), false);
 });
 
+test("a facilitator starts a breakout only in the phases the server names", () => {
+  const rules = readRules({
+    ...RULES_JSON,
+    facilitator_only: ["breakout:start"],
+    facilitator_phases: { "breakout:start": ["ideas"] },
+  });
+  assert.equal(permits(rules, true, ideas, "breakout:start"), true);
+  assert.equal(permits(rules, true, { phase: "lobby", locked: true }, "breakout:start"), false);
+  assert.equal(permits(rules, false, ideas, "breakout:start"), false);
+});
+
 test("a commitment takes a signature by its status and the signer's standing", () => {
   const rules = readRules({
     ...RULES_JSON,

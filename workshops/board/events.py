@@ -216,17 +216,16 @@ def _admit(payload: Any) -> tuple[Connection, int]:
     return connection, board_id
 
 
-def mutation(
-    event: str, apply: Callable[..., dict[str, Any]] = apply_board_change
-) -> Any:
-    """The handler of one mutating PROTOCOL event (`apply`: its service, the one
-    path's, or the breakout's for the events that change several boards)."""
+def mutation(event: str, apply: Callable[..., dict[str, Any]] | None = None) -> Any:
+    """The handler of one mutating PROTOCOL event (`apply`: its service; by default
+    the one path's, looked up when called)."""
 
     def handle(payload: Any = None) -> dict[str, Any]:
         connection, board_id = _admit(payload)
         payload = {key: value for key, value in payload.items() if key != "board"}
+        service = apply or apply_board_change
         try:
-            return apply(
+            return service(
                 board_id,
                 connection.person_id,
                 event,
