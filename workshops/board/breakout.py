@@ -34,11 +34,13 @@ from workshops.board.groups import groups_summary, running_groups
 from workshops.board.objects import board_dict, event_dict
 from workshops.board.path import (
     Change,
+    Member,
     _earlier_ack,
     _identify,
     advance_board,
+    identify_member,
 )
-from workshops.board.rules import BoardError
+from workshops.board.rules import FACILITATOR, BoardError
 from workshops.models import (
     Board,
     BoardEvent,
@@ -199,6 +201,39 @@ def end_breakout(
 
 USE_CASES = {EVENT_START: start_breakout, EVENT_END: end_breakout}
 BREAKOUT_EVENTS = tuple(USE_CASES)
+
+
+# --- the page ---------------------------------------------------------------------
+
+
+def shown_board(
+    main: Board, member: Member, wanted: int | None
+) -> tuple[Board, Member]:
+    """The board a page of the workshop shows: for a facilitator, the running group
+    they asked for (`wanted`), else the main board; for a participant, their own
+    group's board while a breakout runs, else the main board."""
+    if member.role == FACILITATOR:
+        group = db.session.get(Board, wanted) if wanted else None
+        if group is None or group.parent_board_id != main.id:
+            return main, member
+    else:
+        group = own_group(main.id, member.person_id)
+        if group is None:
+            return main, member
+    return group, identify_member(member.person_id, group.id)
+
+
+def own_group(main_id: int, person_id: int) -> Board | None:
+    """The running group of the main board that the person is in, if any."""
+    return db.session.scalar(
+        select(Board)
+        .join(breakout_member, breakout_member.c.board_id == Board.id)
+        .where(
+            Board.parent_board_id == main_id,
+            Board.returned_at.is_(None),
+            breakout_member.c.person_id == person_id,
+        )
+    )
 
 
 # --- who goes where ----------------------------------------------------------------

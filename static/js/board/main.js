@@ -17,6 +17,7 @@ import { Outbox, RETRY, SETTLED, validEntries } from "./outbox.js";
 import { createView } from "./render.js";
 import { permits, readRules, standingOf, takesSignature } from "./rules.js";
 import { Sequencer } from "./sequencer.js";
+import { startBreakout } from "./breakout.js";
 import { startSuggestions } from "./suggestions.js";
 import { fmt } from "./text.js";
 
@@ -473,6 +474,7 @@ startSuggestions({
   root, socket, board: BOARD, state, rules: json("board-rules"), strings: T.suggestions,
   errors: T.errors, send, say: view.announce,
 });
+startBreakout({ socket, board: BOARD, me: ME, facilitator: FACILITATOR, strings: T.breakout, send, say: view.announce });
 view.renderTimer();
 watchConnecting();
 updateStatus();
