@@ -24,7 +24,7 @@ from core.choices import BreakoutMode
 from core.models import Theme
 from core.pacts import theme_label
 from core.time import utcnow
-from core.transactions import after_commit, rollback, use_case
+from core.transactions import after_commit, use_case
 from extensions import db
 from stakeholders.models import Person
 from workshops.board import broadcast
@@ -83,7 +83,7 @@ def _board_locks(board_id: int, event: str) -> Iterator[None]:
     groups: list[int] = []
     if event == "breakout:end":
         groups = [group.id for group in running_groups(board_id)]
-        rollback()  # no transaction stays open while waiting for a lock
+        db.session.close()  # no transaction stays open while waiting for a lock
     with ExitStack() as locks:
         for locked in [board_id, *sorted(groups)]:
             locks.enter_context(broadcast.board_lock(locked))
