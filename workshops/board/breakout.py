@@ -271,17 +271,23 @@ def _plan(workshop: Workshop, data: dict[str, Any]) -> tuple[list[str], dict[int
 def deal(
     people: list[int], count: int, wishes: dict[int, set[int]] | None = None
 ) -> dict[int, int]:
-    """Each person to a group 1..count, the groups' sizes within one of each other
-    as far as the wishes allow: people in random order, each to the smallest group
-    they wish for (by number), or the smallest of all."""
+    """Each person to a group 1..count, the groups' sizes within one of each other:
+    in random order, those with the fewest wishes (the groups of their themes)
+    first, each to the smallest group they wish for that still has room, else to
+    the smallest group with room."""
+    wishes = wishes or {}
     _shuffle(people)
+    # sorted() keeps the shuffled order among people with as many wishes.
+    ordered = sorted(people, key=lambda person: len(wishes.get(person) or ()) or count)
+    base, extra = divmod(len(people), count)
     sizes = dict.fromkeys(range(1, count + 1), 0)
     placed: dict[int, int] = {}
-    for person in people:
-        wished = (wishes or {}).get(person) or set(sizes)
+    for person in ordered:
+        larger = sum(1 for size in sizes.values() if size > base)
+        room = [n for n, size in sizes.items() if size < base or larger < extra]
+        room = [n for n in room if sizes[n] <= base]
+        wished = [n for n in room if n in (wishes.get(person) or ())] or room
         group = min(wished, key=lambda number: (sizes[number], number))
-        if sizes[group] > min(sizes.values()) + 1:
-            group = min(sizes, key=lambda number: (sizes[number], number))
         sizes[group] += 1
         placed[person] = group
     return placed
