@@ -456,6 +456,14 @@ def _removal(data: Mapping[str, Any]) -> str:
     return f"{name}: {reason}" if reason else str(name)
 
 
+def _breakout(data: Mapping[str, Any]) -> str:
+    groups = [g for g in data.get("groups") or [] if isinstance(g, Mapping)]
+    return ", ".join(
+        f"{_('Group %(num)s', num=g.get('no'))} ({len(g.get('members') or [])})"
+        for g in groups
+    )
+
+
 DESCRIPTIONS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     # board:timer needs the pact's timezone: see describe_event
     "card:create": _card_text,
@@ -473,6 +481,8 @@ DESCRIPTIONS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "board:phase": _phase,
     "board:lock": _lock,
     "participant:remove": _removal,
+    "breakout:start": _breakout,
+    "breakout:end": _breakout,
 }
 
 
