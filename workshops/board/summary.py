@@ -52,7 +52,11 @@ SUMMARY_COLUMNS = [
 
 
 def workshop_board(workshop_id: int) -> Board | None:
-    return db.session.scalar(select(Board).where(Board.workshop_id == workshop_id))
+    return db.session.scalar(
+        select(Board).where(
+            Board.workshop_id == workshop_id, Board.parent_board_id.is_(None)
+        )
+    )
 
 
 def lead_organisations(pact_id: int) -> list[Organisation]:
@@ -479,6 +483,14 @@ def _reveal(data: Mapping[str, Any]) -> str:
     return str(_("revealed") if data.get("revealed") else _("hidden"))
 
 
+def _breakout(data: Mapping[str, Any]) -> str:
+    groups = [g for g in data.get("groups") or [] if isinstance(g, Mapping)]
+    return ", ".join(
+        f"{_('Group %(num)s', num=g.get('no'))} ({len(g.get('members') or [])})"
+        for g in groups
+    )
+
+
 DESCRIPTIONS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     # board:timer needs the pact's timezone: see describe_event
     "card:create": _card_text,
@@ -499,6 +511,8 @@ DESCRIPTIONS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "vote:settings": _vote_settings,
     "vote:reveal": _reveal,
     "board:spotlight": _spotlight,
+    "breakout:start": _breakout,
+    "breakout:end": _breakout,
 }
 
 
