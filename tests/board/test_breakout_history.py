@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from workshops.board.summary import describe_event
+from workshops.board.history import describe_event
 
 
 def test_a_breakout_in_the_history_names_its_groups_and_their_sizes(app: Flask):

@@ -57,16 +57,14 @@ from workshops.board.agenda_strings import agenda_strings
 from workshops.board.breakout import shown_board
 from workshops.board.breakout_strings import breakout_strings
 from workshops.board.forms import typed_form_values
+from workshops.board.history import board_history, history_people, history_types
 from workshops.board.path import Member, apply_board_change, identify_member, snapshot
 from workshops.board.rules import FACILITATOR, PHASES, BoardError, client_rules
 from workshops.board.suggestion_strings import suggestion_strings
 from workshops.board.summary import (
     SUMMARY_COLUMNS,
     board_comments,
-    board_history,
     board_summary,
-    history_people,
-    history_types,
     indicator_text,
     lead_organisations,
     summary_rows,
