@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from core.audit import AuditAction, record_staff_action
 from core.choices import STAFF_ROLES, AccountStatus
@@ -25,6 +24,7 @@ from stakeholders.accounts.rules import (
 )
 from stakeholders.logins import end_other_sessions
 from stakeholders.models import Person, StaffMembership
+from stakeholders.team import pact_team
 
 
 @dataclass(frozen=True)
@@ -50,12 +50,6 @@ def account_status(person: Person) -> AccountStatus:
 def team_of(actor_id: int, pact_id: int) -> list[Member]:
     """The pact's staff, by name, with what the actor may do to each account."""
     actor = db.session.get(Person, actor_id)
-    rows = db.session.execute(
-        select(Person, StaffMembership.role)
-        .join(StaffMembership, StaffMembership.person_id == Person.id)
-        .where(StaffMembership.pact_id == pact_id)
-        .order_by(Person.name, Person.id)
-    ).all()
     return [
         Member(
             id=person.id,
@@ -65,7 +59,7 @@ def team_of(actor_id: int, pact_id: int) -> list[Member]:
             status=account_status(person),
             deactivatable=actor is not None and may_deactivate(actor, person),
         )
-        for person, role in rows
+        for person, role in pact_team(pact_id)
     ]
 
 

@@ -7,12 +7,51 @@ buttons by their form, so they work in every language of the site."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import Page, expect
 
+from core.mail import OutboxSender
+from extensions import db
+from tests.browser.conftest import LiveServer, served_in_a_thread
 from tests.browser.journey import Mailbox, link_in
+from tests.conftest import build_app, free_port
 
 STAFF_HOME = re.compile(r"/staff/$")
+
+
+@contextmanager
+def served_with_mail(
+    tmp_path: Path,
+    smtp_server: tuple[str, int, Any],
+    prepare: Callable[[], str],
+) -> Iterator[tuple[LiveServer, Mailbox]]:
+    """The app on a fresh SQLite file, filled by `prepare()` (in the app context;
+    it returns the e-mail of the person the test starts as), served on a free port,
+    its outbox delivered by the background sender to the real SMTP server."""
+    host, smtp_port, inbox = smtp_server
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    app = build_app(
+        f"sqlite:///{tmp_path / 'greenpact.sqlite3'}",
+        PUBLIC_URL=base_url,
+        MAIL_SERVER=host,
+        MAIL_PORT=smtp_port,
+    )
+    with app.app_context():
+        first = prepare()
+        db.session.commit()
+        db.session.remove()
+    sender: OutboxSender = app.extensions["outbox_sender"]
+    sender.start()
+    try:
+        with served_in_a_thread(app, port):
+            yield LiveServer(base_url, app, first), Mailbox(inbox)
+    finally:
+        sender.stop()
 
 
 def emailed_link(mailbox: Mailbox, address: str, path: str, count: int = 1) -> str:

@@ -13,9 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from core.mail import OutboxSender
 from core.pacts import create_pact
-from extensions import db
 from stakeholders.services import create_staff
 from tests.browser.accounts import (
     STAFF_HOME,
@@ -26,10 +24,11 @@ from tests.browser.accounts import (
     log_in,
     log_out,
     reset_password,
+    served_with_mail,
 )
-from tests.browser.conftest import TIMEOUT_MS, LiveServer, served_in_a_thread
+from tests.browser.conftest import TIMEOUT_MS, LiveServer
 from tests.browser.journey import Mailbox
-from tests.conftest import PASSWORD, build_app, free_port
+from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.smtp]
 
@@ -41,30 +40,18 @@ NEWCOMER = "dan.facilitator@ilfov.ro"
 def mailing_server(
     tmp_path: Path, smtp_server: tuple[str, int, Any]
 ) -> Iterator[tuple[LiveServer, Mailbox]]:
-    """The app with the Ilfov pact and its official, served on a free port, its
-    outbox delivered by the background sender to the real SMTP server."""
-    host, smtp_port, inbox = smtp_server
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    app = build_app(
-        f"sqlite:///{tmp_path / 'greenpact.sqlite3'}",
-        PUBLIC_URL=base_url,
-        MAIL_SERVER=host,
-        MAIL_PORT=smtp_port,
-    )
-    with app.app_context():
+    """The app with the Ilfov pact and its official, its e-mail delivered to a real
+    SMTP server."""
+
+    def ilfov_and_its_official() -> str:
         create_pact(
             "ilfov", "Ilfov Local Green Pact", "Ilfov County", languages="ro,en"
         )
         create_staff(OFFICIAL, "Ana Ionescu", "official", PASSWORD, ["ilfov"])
-        db.session.remove()
-    sender: OutboxSender = app.extensions["outbox_sender"]
-    sender.start()
-    try:
-        with served_in_a_thread(app, port):
-            yield LiveServer(base_url, app, OFFICIAL), Mailbox(inbox)
-    finally:
-        sender.stop()
+        return OFFICIAL
+
+    with served_with_mail(tmp_path, smtp_server, ilfov_and_its_official) as served:
+        yield served
 
 
 def test_an_invited_facilitator_sets_a_password_then_resets_it(

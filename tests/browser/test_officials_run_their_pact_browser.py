@@ -19,7 +19,6 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import func, select
 
 from core.choices import RegistrationStatus
-from core.mail import OutboxSender
 from extensions import db
 from stakeholders.models import Organisation, Person
 from stakeholders.services import create_staff
@@ -29,13 +28,14 @@ from tests.browser.accounts import (
     emailed_link,
     invite_staff,
     log_in,
+    served_with_mail,
     submit,
 )
 from tests.browser.admin import create_pact_in_browser
-from tests.browser.conftest import TIMEOUT_MS, LiveServer, served_in_a_thread
+from tests.browser.conftest import TIMEOUT_MS, LiveServer
 from tests.browser.imports import import_registrations, write_registrations_xlsx
 from tests.browser.journey import Mailbox
-from tests.conftest import PASSWORD, build_app, free_port
+from tests.conftest import PASSWORD
 from workshops.models import Enrolment, Workshop
 
 pytestmark = [pytest.mark.browser, pytest.mark.smtp]
@@ -55,28 +55,15 @@ THEMES = [
 def only_an_administrator(
     tmp_path: Path, smtp_server: tuple[str, int, Any]
 ) -> Iterator[tuple[LiveServer, Mailbox]]:
-    """A new installation: no pact, one administrator; the outbox delivered to a
-    real SMTP server."""
-    host, smtp_port, inbox = smtp_server
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    app = build_app(
-        f"sqlite:///{tmp_path / 'greenpact.sqlite3'}",
-        PUBLIC_URL=base_url,
-        MAIL_SERVER=host,
-        MAIL_PORT=smtp_port,
-    )
-    with app.app_context():
+    """A new installation: no pact, one administrator; e-mail delivered to a real
+    SMTP server."""
+
+    def the_first_administrator() -> str:
         create_staff(ADMIN, "Radu Admin", "admin", PASSWORD, [])
-        db.session.commit()
-        db.session.remove()
-    sender: OutboxSender = app.extensions["outbox_sender"]
-    sender.start()
-    try:
-        with served_in_a_thread(app, port):
-            yield LiveServer(base_url, app, ADMIN), Mailbox(inbox)
-    finally:
-        sender.stop()
+        return ADMIN
+
+    with served_with_mail(tmp_path, smtp_server, the_first_administrator) as served:
+        yield served
 
 
 def registrations_by_status(server: LiveServer) -> dict[str, int]:

@@ -23,15 +23,14 @@ from sqlalchemy.exc import DBAPIError
 from core.choices import BreakoutMode
 from core.models import Theme
 from core.pacts import theme_label
-from core.time import utcnow
-from core.transactions import after_commit, use_case
+from core.transactions import use_case
 from extensions import db
 from stakeholders.models import Person
 from workshops.board import broadcast
 from workshops.board.breakout_forms import validate_breakout
 from workshops.board.breakout_return import return_groups
 from workshops.board.groups import groups_summary, running_groups
-from workshops.board.objects import board_dict, event_dict
+from workshops.board.objects import board_dict
 from workshops.board.path import (
     Change,
     Member,
@@ -39,11 +38,11 @@ from workshops.board.path import (
     _identify,
     advance_board,
     identify_member,
+    store_event,
 )
 from workshops.board.rules import FACILITATOR, BoardError
 from workshops.models import (
     Board,
-    BoardEvent,
     Enrolment,
     EnrolmentStatus,
     Workshop,
@@ -164,20 +163,9 @@ def log_event(
     if event == EVENT_END:
         event_data = {**event_data, "board": board_dict(board)}
     ack = {"ok": True, "seq": board.seq, **extras}
-    row = BoardEvent(
-        board_id=board.id,
-        seq=board.seq,
-        type=event,
-        actor_id=change.member.person_id,
-        cid=cid,
-        data=event_data,
-        ack=ack,
-        at=utcnow(),
+    store_event(
+        board.id, board.seq, event, change.member.person_id, cid, event_data, ack
     )
-    db.session.add(row)
-    db.session.flush()
-    message = event_dict(row)
-    after_commit(lambda: broadcast.publish_event(message))
     return ack
 
 

@@ -343,6 +343,33 @@ def apply_board_change(
             return earlier
 
 
+def store_event(
+    board_id: int,
+    seq: int,
+    event: str,
+    actor_id: int,
+    cid: str | None,
+    event_data: dict[str, Any],
+    ack: dict[str, Any],
+) -> None:
+    """Append the event to the board's log (flushed, so that a repeated `cid` fails
+    here) and broadcast it once the transaction has committed."""
+    row = BoardEvent(
+        board_id=board_id,
+        seq=seq,
+        type=event,
+        actor_id=actor_id,
+        cid=cid,
+        data=event_data,
+        ack=ack,
+        at=utcnow(),
+    )
+    db.session.add(row)
+    db.session.flush()
+    message = event_dict(row)
+    after_commit(lambda: broadcast.publish_event(message))
+
+
 @use_case
 def _apply_change(
     board_id: int,
@@ -359,21 +386,8 @@ def _apply_change(
     seq = board.seq
     event_data, extras = HANDLERS[event](Change(board, member, data))
     ack = {"ok": True, "seq": seq, **extras}
-    row = BoardEvent(
-        board_id=board_id,
-        seq=seq,
-        type=event,
-        actor_id=person.id,
-        cid=cid,
-        data=event_data,
-        ack=ack,
-        at=utcnow(),
-    )
     # A repeated cid stops here, on the UNIQUE (board, actor, cid) constraint.
-    db.session.add(row)
-    db.session.flush()
-    message = event_dict(row)
-    after_commit(lambda: broadcast.publish_event(message))
+    store_event(board_id, seq, event, person.id, cid, event_data, ack)
     if event == "participant:remove":
         removed = int(event_data["person"])
         reason = str(event_data["reason"])
