@@ -14,12 +14,15 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.workshops import test_board_pages
 from tests.workshops.conftest import open_participant_session
 from tests.workshops.factories import approved_people, load_workshop, new_workshop
-from tests.workshops.test_board_pages import Setup, setup  # noqa: F401
+from tests.workshops.test_board_pages import Setup
 from workshops.enrolment import enrol_people
 
 SCREEN = "screen"
+# The board pages' running workshop with two participants and a facilitator.
+setup = test_board_pages.setup
 
 
 def test_anonymous_visitors_are_sent_to_log_in(
@@ -50,9 +53,7 @@ def test_staff_of_the_pact_open_the_screen(
     assert page.count('class="screen-column"') == len(setup.themes)
 
 
-def test_an_enrolled_participant_is_refused(
-    client: FlaskClient, setup: Setup
-) -> None:
+def test_an_enrolled_participant_is_refused(client: FlaskClient, setup: Setup) -> None:
     open_participant_session(client, setup.workshop, setup.participants[0])
 
     assert client.get(setup.url(SCREEN)).status_code == 403

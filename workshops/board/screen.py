@@ -41,7 +41,9 @@ def screen(board: Board, member: Member) -> str:
         columns=arrange_cards(state["cards"], False, themes),
         revealed=bool(state["board"].get("votes_revealed")),
         walk_in_address=f"{public_url}/join",
-        walk_in_qr=qr_svg(walk_in_url, _("QR code of %(address)s", address=walk_in_url)),
+        walk_in_qr=qr_svg(
+            walk_in_url, _("QR code of %(address)s", address=walk_in_url)
+        ),
         strings=screen_strings(),
         phase_labels=BOARD_PHASE_LABELS,
         kind_labels=CARD_KIND_LABELS,
