@@ -5,8 +5,8 @@ dialog, then Pick and "Cluster picked cards here"); puts a card in the spotlight
 both participants' pages and on the screen); sets the votes, the participants vote
 with the totals hidden (on the screen too), the reveal sorts the pages and shows the
 results on the screen; a short timer's "Time is up" shows on a page and on the screen.
-Also: the screen fits 1280×720 without sideways scrolling, passes axe, and shows the
-signatures as they come in the sign phase."""
+Also: the screen fits 1280×720 and 1920×1080 (no scrolling) and 360 px (no sideways
+scrolling), passes axe, and shows the signatures as they come in the sign phase."""
 
 from __future__ import annotations
 
@@ -43,6 +43,7 @@ pytestmark = pytest.mark.browser
 PROJECTOR: ViewportSize = {"width": 1280, "height": 720}
 FULL_HD: ViewportSize = {"width": 1920, "height": 1080}
 LAPTOP: ViewportSize = {"width": 1280, "height": 800}
+NARROW: ViewportSize = {"width": 360, "height": 740}
 
 
 def logged_in(pages: Pages, viewport: ViewportSize) -> Page:
@@ -229,6 +230,9 @@ def test_the_screen_fits_a_projector_passes_axe_and_never_shows_a_hidden_card(
         lambda: db.session.get_one(Workshop, setup.workshop).join_code
     )
 
+    narrow = projector(pages, setup, NARROW)
+    assert fits_the_screen(narrow)
+    assert axe_violations(narrow) == []
     for viewport in (PROJECTOR, FULL_HD):
         screen = projector(pages, setup, viewport)
         expect(screen.locator(".screen-join__code")).to_have_text(join_code)
