@@ -11,7 +11,7 @@ import { el } from "./board/dom.js";
 import { Sequencer } from "./board/sequencer.js";
 import { spotlightKey } from "./board/spotlight.js";
 import { fmt } from "./board/text.js";
-import { orderCards } from "./board/votes.js";
+import { applyEvent, emptyState, loadSnapshot, revealed, shown, voteResults, wallColumns } from "./screen_state.js";
 
 const $ = (id) => document.getElementById(id);
 const root = $("screen");
@@ -20,13 +20,9 @@ const BOARD = Number(root.dataset.board);
 const GAP_WAIT_MS = 1000;
 const ACK_TIMEOUT_MS = 10000;
 const RETRY_MS = 1500;
-const RESULTS_SHOWN = 10;
 
 const state = {
-  board: { id: BOARD, phase: root.dataset.phase, timer_ends_at: $("screen-timer").dataset.ends || null },
-  cards: new Map(),
-  commitments: new Map(),
-  totals: new Map(),
+  ...emptyState({ id: BOARD, phase: root.dataset.phase, timer_ends_at: $("screen-timer").dataset.ends || null }),
   presence: 0,
   clockOffset: 0,
   joined: false,
@@ -44,65 +40,19 @@ const NEW_SIGNATURE_MS = 8000;
 // snapshot was taken before: the announcement wins.
 let presenceSeen = false;
 
-const byIds = (entries) => new Map(Object.entries(entries || {}).map(([id, n]) => [Number(id), n]));
-const revealed = () => Boolean(state.board.votes_revealed);
-const shown = (card) => card && !card.hidden && !card.merged_into && !card.deleted;
-
-// --- the state, from the join's snapshot and the events ------------------------------
-
-function load(snapshot) {
-  state.board = snapshot.board;
-  state.cards = new Map(snapshot.cards.map((card) => [card.id, card]));
-  state.commitments = new Map(snapshot.commitments.map((c) => [c.id, c]));
-  state.totals = byIds(snapshot.votes?.totals);
-  if (!presenceSeen) state.presence = (snapshot.presence || []).length;
+/** The signatures already there when the page joins are not new. */
+function seeSignatures() {
   for (const commitment of state.commitments.values()) {
-    for (const signature of commitment.signatures || []) signaturesSeen.set(signature.id, 0);
-  }
-}
-
-function upsertCard(card) {
-  if (!card) return;
-  if (card.deleted) state.cards.delete(card.id);
-  else state.cards.set(card.id, card);
-}
-
-function apply({ type, data = {} }) {
-  switch (type) {
-    case "card:create":
-    case "card:update":
-    case "card:hide":
-      upsertCard(data.card);
-      break;
-    case "card:delete":
-      state.cards.delete(data.card?.id);
-      break;
-    case "card:move":
-    case "card:merge":
-      for (const card of [...(data.merged || []), ...(data.reclustered || []), data.card]) upsertCard(card);
-      break;
-    case "vote:cast":
-    case "vote:retract":
-      if (typeof data.card === "number" && typeof data.total === "number") state.totals.set(data.card, data.total);
-      break;
-    case "commitment:create":
-    case "commitment:update":
-    case "commitment:sign":
-      if (data.commitment) state.commitments.set(data.commitment.id, data.commitment);
-      break;
-    case "vote:reveal":
-      if (data.totals) state.totals = byIds(data.totals);
-      if (data.board) state.board = data.board;
-      break;
-    default:
-      if (data.board && typeof data.board === "object") state.board = data.board;
+    for (const signature of commitment.signatures || []) {
+      if (!signaturesSeen.has(signature.id)) signaturesSeen.set(signature.id, 0);
+    }
   }
 }
 
 // --- drawing --------------------------------------------------------------------------
 
 function cardNode(card, members = []) {
-  const votes = revealed() ? el("p", { class: "screen-card__votes", text: fmt(T.votes, { num: state.totals.get(card.id) || 0 }) }) : "";
+  const votes = revealed(state) ? el("p", { class: "screen-card__votes", text: fmt(T.votes, { num: state.totals.get(card.id) || 0 }) }) : "";
   const cluster = members.length
     ? el("ol", { class: "screen-cards screen-cards--cluster", "aria-label": fmt(T.cluster, { id: card.id }) },
       members.map((member) => cardNode(member)))
@@ -116,19 +66,13 @@ function cardNode(card, members = []) {
 }
 
 function drawWall() {
-  const cards = [...state.cards.values()].filter(shown);
-  const ids = new Set(cards.map((card) => card.id));
-  const isMember = (card) => card.cluster && ids.has(card.cluster) && !state.cards.get(card.cluster).cluster;
-  const heads = orderCards(cards.filter((card) => !isMember(card)), state.totals, revealed());
-  const columns = [...root.querySelectorAll(".screen-cards[data-cards]")];
-  const first = columns[0]?.dataset.cards;
-  for (const list of columns) {
-    const theme = list.dataset.cards;
-    const here = heads.filter((card) => String(card.theme) === theme
-      || (list.dataset.cards === first && !columns.some((c) => c.dataset.cards === String(card.theme))));
-    list.replaceChildren(...here.map((head) => cardNode(head, orderCards(cards.filter((c) => c.cluster === head.id && isMember(c)), state.totals, revealed()))));
+  const lists = [...root.querySelectorAll(".screen-cards[data-cards]")];
+  const columns = wallColumns(state, lists.map((list) => Number(list.dataset.cards)));
+  for (const list of lists) {
+    const heads = columns.get(Number(list.dataset.cards)) || [];
+    list.replaceChildren(...heads.map(({ card, members }) => cardNode(card, members)));
   }
-  $("screen-votes-note").hidden = revealed() || state.board.phase !== "vote";
+  $("screen-votes-note").hidden = revealed(state) || state.board.phase !== "vote";
 }
 
 function spotlightContent(target) {
@@ -162,12 +106,9 @@ function drawSpotlight() {
 }
 
 function drawResults() {
-  const section = $("screen-results");
-  section.hidden = !revealed();
-  if (!revealed()) return;
-  const cards = orderCards([...state.cards.values()].filter(shown), state.totals, true).slice(0, RESULTS_SHOWN);
-  $("screen-results-list").replaceChildren(...cards.map((card) => el("li", { "data-card": card.id }, [
-    el("span", { class: "screen-results__votes", text: fmt(T.votes, { num: state.totals.get(card.id) || 0 }) }),
+  $("screen-results").hidden = !revealed(state);
+  $("screen-results-list").replaceChildren(...voteResults(state).map(({ card, votes }) => el("li", { "data-card": card.id }, [
+    el("span", { class: "screen-results__votes", text: fmt(T.votes, { num: votes }) }),
     el("span", { class: "screen-results__text", text: card.text }),
   ])));
 }
@@ -240,7 +181,7 @@ const socket = io(root.dataset.namespace, {
 function applyReady({ ready, gap }) {
   for (const { message, live } of ready) {
     if (live && message.at) state.clockOffset = Date.parse(message.at) - Date.now();
-    apply(message);
+    applyEvent(state, message);
   }
   draw();
   if (!gap) {
@@ -274,7 +215,9 @@ function join() {
       return;
     }
     if (ack.mode === "snapshot") {
-      load(ack.snapshot);
+      loadSnapshot(state, ack.snapshot);
+      if (!presenceSeen) state.presence = (ack.snapshot.presence || []).length;
+      seeSignatures();
       applyReady(sequencer.reset(ack.seq));
     } else {
       applyReady(sequencer.receiveAll(ack.events, false));
