@@ -156,6 +156,7 @@ def test_a_facilitator_two_participants_and_the_projector_screen_run_a_workshop(
         expect(spotlight_panel(page)).to_contain_text("Bins")
     expect(screen.locator("#screen-spotlight")).to_be_visible()
     expect(screen.locator(".screen-spotlight__text")).to_have_text("Bins")
+    assert axe_violations(screen) == []
     facilitator.keyboard.press("Escape")  # the facilitator's own panel
     release_spotlight(facilitator)
     for page in (alice, bob):
@@ -197,12 +198,15 @@ def test_a_facilitator_two_participants_and_the_projector_screen_run_a_workshop(
         "Votes: 3"
     )
 
+    assert axe_violations(screen) == []
+
     # A short timer: its end shows on a page and on the screen.
     start_timer(live, setup, seconds=2)
     expect(alice.locator("#board-time-up")).to_be_visible(timeout=8000)
     expect(screen.locator("#screen-time-up")).to_be_visible(timeout=8000)
     expect(screen.locator("#screen-timer")).to_have_text("0:00")
     assert fits_the_screen(screen)
+    assert axe_violations(screen) == []
 
 
 def test_the_screen_fits_a_projector_passes_axe_and_never_shows_a_hidden_card(
@@ -240,6 +244,12 @@ def test_the_screen_fits_a_projector_passes_axe_and_never_shows_a_hidden_card(
         expect(screen.locator("#screen-wall .screen-card")).to_have_count(5)
         expect(screen.get_by_text("Rude words")).to_have_count(0)
         assert fits_the_screen(screen)
+        # Every column side by side, in view.
+        for box in screen.locator(".screen-column").evaluate_all(
+            "nodes => nodes.map(n => n.getBoundingClientRect().toJSON())"
+        ):
+            assert box["right"] <= viewport["width"], viewport
+            assert box["top"] < viewport["height"] / 3, viewport
         # Five columns of short cards need no scrolling down either.
         assert screen.evaluate(
             "document.documentElement.scrollHeight <= window.innerHeight"
