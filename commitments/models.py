@@ -91,6 +91,9 @@ class Commitment(db.Model):  # type: ignore[name-defined,misc]
     board_id: Mapped[int | None] = mapped_column(
         ForeignKey("board.id", ondelete="SET NULL"), index=True
     )
+    group_board_id: Mapped[int | None] = mapped_column(
+        ForeignKey("board.id", ondelete="SET NULL")
+    )
     theme_id: Mapped[int] = mapped_column(ForeignKey("theme.id"))
     lead_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
     title: Mapped[str] = mapped_column(String(200))
@@ -122,7 +125,9 @@ class Commitment(db.Model):  # type: ignore[name-defined,misc]
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     pact: Mapped[Pact] = relationship()
-    board: Mapped[Board | None] = relationship()
+    board: Mapped[Board | None] = relationship(foreign_keys=[board_id])
+    # The breakout group's board it was drafted on, once back on the main board.
+    group_board: Mapped[Board | None] = relationship(foreign_keys=[group_board_id])
     theme: Mapped[Theme] = relationship()
     lead_organisation: Mapped[Organisation] = relationship()
     co_signers: Mapped[list[Organisation]] = relationship(

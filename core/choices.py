@@ -244,6 +244,17 @@ INDICATOR_NAME_MAX = 200
 INDICATOR_UNIT_MAX = 50
 SOURCE_CARDS_MAX = 50
 MERGE_MAX = 50
+# Breakout groups: how many groups a room may be split into.
+BREAKOUT_GROUPS_MIN = 2
+BREAKOUT_GROUPS_MAX = 20
+
+
+class BreakoutMode(StrEnum):
+    RANDOM = "random"  # shuffled, then dealt round the groups
+    THEME = "theme"  # one group per theme of the workshop; by the organisation's themes
+    MANUAL = "manual"  # the facilitator's own `assignment`
+
+
 TIMER_MAX_SECONDS = 4 * 3600
 # Votes one person may have on a board (the facilitator's budget, and per card).
 VOTE_BUDGET_MAX = 50

@@ -233,6 +233,16 @@ class ConfirmForm(FlaskForm):
     )
 
 
+class ReversibleConfirmForm(FlaskForm):
+    """A step that can be undone later but should not happen by mistake (removing
+    someone from a team, deactivating an account): the box must be ticked."""
+
+    confirm = BooleanField(
+        _l("Yes, I am sure."),
+        validators=[DataRequired(_l("Please tick the box to confirm."))],
+    )
+
+
 class NewLinkForm(FlaskForm):
     email = email_field(_l("Your e-mail address"))
 

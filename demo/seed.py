@@ -76,6 +76,14 @@ STAFF = [
         "torino-facilitator-demo",
         "torino",
     ),
+    # The administrator: creates pacts and invites their staff (/admin).
+    (
+        "admin@greenpact.demo",
+        "Elena Admin (demo)",
+        "admin",
+        "greenpact-admin-demo",
+        "",
+    ),
 ]
 
 # name, kind, size, sector, locality, services, themes
@@ -373,7 +381,7 @@ def seed_demo() -> dict[str, Any]:
             )
     for email, name, role, password, slug in STAFF:
         if find_staff(email) is None:
-            create_staff(email, name, role, password, [slug])
+            create_staff(email, name, role, password, [slug] if slug else [])
     torino, torino_official = _pact_and_official("torino")
     seed_pact_document(torino, torino_official.id, TORINO_DOCUMENT)
     _seed_registrations("ilfov", "RO", "Ilfov", "ro", ILFOV_ORGS)

@@ -139,6 +139,7 @@ def test_seed_demo_prints_the_pact_workshop_board_and_logins(
     assert {(login["role"], login["pact"]) for login in logins} >= {
         ("official", "ilfov"),
         ("facilitator", "ilfov"),
+        ("admin", ""),
     }
 
 

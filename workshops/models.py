@@ -11,11 +11,13 @@ from sqlalchemy import (
     JSON,
     Column,
     ForeignKey,
+    Index,
     String,
     Table,
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -100,7 +102,13 @@ class Workshop(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     pact: Mapped[Pact] = relationship()
-    board: Mapped[Board] = relationship(back_populates="workshop", uselist=False)
+    # The workshop's main board (its breakout groups' boards are not it).
+    board: Mapped[Board] = relationship(
+        primaryjoin="and_(Workshop.id == Board.workshop_id, "
+        "Board.parent_board_id.is_(None))",
+        uselist=False,
+        viewonly=True,
+    )
     themes: Mapped[list[Theme]] = relationship(
         secondary=workshop_theme, order_by="Theme.position"
     )
@@ -153,11 +161,26 @@ class Enrolment(db.Model):  # type: ignore[name-defined,misc]
 
 
 class Board(db.Model):  # type: ignore[name-defined,misc]
+    """A workshop's live board; a breakout group's board has the workshop's main
+    board as its parent, a group number and name, and the time its cards and
+    commitments went back to the main board (`returned_at`, set when the breakout
+    ended)."""
+
     __tablename__ = "board"
+    # One main board per workshop; its groups' boards share the workshop.
+    __table_args__ = (
+        Index(
+            "uq_board_main_workshop",
+            "workshop_id",
+            unique=True,
+            sqlite_where=text("parent_board_id IS NULL"),
+            postgresql_where=text("parent_board_id IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(
-        ForeignKey("workshop.id", ondelete="CASCADE"), unique=True
+        ForeignKey("workshop.id", ondelete="CASCADE")
     )
     phase: Mapped[str] = mapped_column(String(10), default=BoardPhase.LOBBY)
     locked: Mapped[bool] = mapped_column(default=False)
@@ -174,8 +197,23 @@ class Board(db.Model):  # type: ignore[name-defined,misc]
     spotlight_type: Mapped[str | None] = mapped_column(String(16))
     spotlight_id: Mapped[int | None] = mapped_column()
     seq: Mapped[int] = mapped_column(default=0)
+    parent_board_id: Mapped[int | None] = mapped_column(
+        ForeignKey("board.id", ondelete="CASCADE"), index=True
+    )
+    group_no: Mapped[int | None] = mapped_column()
+    group_name: Mapped[str | None] = mapped_column(String(200))
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    workshop: Mapped[Workshop] = relationship(back_populates="board")
+    workshop: Mapped[Workshop] = relationship()
+
+
+# Who is in each breakout group (participants; staff may follow any group).
+breakout_member = Table(
+    "breakout_member",
+    db.metadata,
+    Column("board_id", ForeignKey("board.id", ondelete="CASCADE"), primary_key=True),
+    Column("person_id", ForeignKey("person.id", ondelete="CASCADE"), primary_key=True),
+)
 
 
 class Card(db.Model):  # type: ignore[name-defined,misc]
@@ -204,8 +242,13 @@ class Card(db.Model):  # type: ignore[name-defined,misc]
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The breakout group's board it was written on, once back on the main board.
+    group_board_id: Mapped[int | None] = mapped_column(
+        ForeignKey("board.id", ondelete="SET NULL")
+    )
 
     author: Mapped[Person] = relationship()
+    group_board: Mapped[Board | None] = relationship(foreign_keys=[group_board_id])
 
 
 class Comment(db.Model):  # type: ignore[name-defined,misc]

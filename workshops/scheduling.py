@@ -69,12 +69,13 @@ def create_workshop(actor_id: int, pact_id: int, data: WorkshopData) -> dict[str
     if pact is None:
         raise DomainError("not_found", _("This pact does not exist."))
     _check_schedule(data)
-    workshop = Workshop(pact_id=pact_id, join_code=_new_join_code(), board=Board())
+    workshop = Workshop(pact_id=pact_id, join_code=_new_join_code())
     _apply(workshop, pact, data)
-    db.session.add(workshop)
+    board = Board(workshop=workshop)
+    db.session.add_all([workshop, board])
     db.session.flush()
     _record(actor_id, workshop, AuditAction.CREATE_WORKSHOP)
-    return {"workshop": workshop.id, "board": workshop.board.id}
+    return {"workshop": workshop.id, "board": board.id}
 
 
 @use_case

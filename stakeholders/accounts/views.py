@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 
 from core.choices import ACCOUNT_STATUS_LABELS, STAFF_ROLE_LABELS
 from core.errors import DomainError
-from core.forms import ActionForm, ConfirmForm
+from core.forms import ActionForm, ReversibleConfirmForm
 from core.models import Pact
 from core.outcomes import perform, refuse_on_form
 from core.pacts import find_pact
@@ -171,7 +171,7 @@ def _confirmed(
     member = team_member(pact.id, person_id)
     if member is None:
         abort(404)
-    form = ConfirmForm()
+    form = ReversibleConfirmForm()
     if form.validate_on_submit():
         try:
             use_case(current_user.id, pact.id, person_id)
@@ -184,7 +184,9 @@ def _confirmed(
     return _confirm_page(pact, member, action, form), status
 
 
-def _confirm_page(pact: Pact, member: Member, action: str, form: ConfirmForm) -> str:
+def _confirm_page(
+    pact: Pact, member: Member, action: str, form: ReversibleConfirmForm
+) -> str:
     return render_template(
         "stakeholders/team_confirm.html",
         pact=pact,

@@ -23,6 +23,15 @@ PROTOCOL_EVENTS = (
     "vote:reveal",
     "board:spotlight",
 )
+# docs/protocol.md, "Breakout groups": facilitator-only changes that write on the main
+# board and on its groups' boards.
+BREAKOUT_EVENTS = ("breakout:start", "breakout:end")
 # Read-only requests: facilitator only, no `cid`, no `seq`, answered to the sender.
 PROTOCOL_REQUESTS = ("cluster:suggest",)
-PROTOCOL_NAMES = {"join", "leave", *PROTOCOL_EVENTS, *PROTOCOL_REQUESTS}
+PROTOCOL_NAMES = {
+    "join",
+    "leave",
+    *PROTOCOL_EVENTS,
+    *BREAKOUT_EVENTS,
+    *PROTOCOL_REQUESTS,
+}

@@ -402,6 +402,10 @@ def test_every_protocol_event_reaches_its_handler_and_acks_through_a_workshop(
     run.ok(maria, "card:delete", card=typo["id"], version=typo["version"])
     comment = run.ok(ion, "comment:add", card=reuse["id"], text="Yes!")["comment"]
     assert comment["card"] == reuse["id"]
+    # breakout groups, formed and ended (tests/board/test_breakout.py has the rest)
+    groups = run.ok(facilitator, "breakout:start", groups=2)["groups"]
+    assert [group["no"] for group in groups] == [1, 2]
+    run.ok(facilitator, "breakout:end")
 
     # cluster: the facilitator moves, hides and merges
     run.ok(facilitator, "board:phase", phase="cluster")

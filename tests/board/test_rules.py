@@ -12,7 +12,7 @@ import json
 import pytest
 
 from core.choices import EVENT_BURST, EVENTS_PER_SECOND
-from tests.board.protocol import PROTOCOL_EVENTS, PROTOCOL_REQUESTS
+from tests.board.protocol import BREAKOUT_EVENTS, PROTOCOL_EVENTS, PROTOCOL_REQUESTS
 from workshops.board import rules
 from workshops.board.rules import (
     Actor,
@@ -28,8 +28,10 @@ from workshops.board.rules import (
     votes_left,
 )
 
-# "The last nine are facilitator-only (`forbidden` for participants)."
-FACILITATOR_ONLY = frozenset(PROTOCOL_EVENTS[-9:])
+# "The last nine are facilitator-only (`forbidden` for participants)", and so are the
+# breakout events.
+FACILITATOR_ONLY = frozenset(PROTOCOL_EVENTS[-9:] + BREAKOUT_EVENTS)
+MUTATING = PROTOCOL_EVENTS + BREAKOUT_EVENTS
 # PROTOCOL.md, "Phases": the phases in order and what participants may do in each.
 PROTOCOL_PHASES = ("lobby", "ideas", "cluster", "draft", "vote", "sign", "closed")
 PARTICIPANT_MAY: dict[str, frozenset[str]] = {
@@ -41,12 +43,15 @@ PARTICIPANT_MAY: dict[str, frozenset[str]] = {
     "sign": frozenset({"commitment:sign"}),
     "closed": frozenset(),
 }
-# docs/protocol.md, "Phases": the facilitator-only events that belong to part of
-# the workshop ("vote:settings before and during the vote phase; vote:reveal
-# during the vote phase or after it, in sign").
+# docs/protocol.md, "Phases" and "Breakout groups": the facilitator-only events that
+# belong to part of the workshop ("vote:settings before and during the vote phase;
+# vote:reveal during the vote phase or after it, in sign"; a breakout starts in ideas
+# or draft and may end in any phase but closed).
 FACILITATOR_MAY: dict[str, frozenset[str]] = {
     "vote:settings": frozenset({"lobby", "ideas", "cluster", "draft", "vote"}),
     "vote:reveal": frozenset({"vote", "sign"}),
+    "breakout:start": frozenset({"ideas", "draft"}),
+    "breakout:end": frozenset({"lobby", "ideas", "cluster", "draft", "vote", "sign"}),
 }
 # "Participants may update or delete only their own cards (facilitators any)."
 OWN_CARDS_ONLY = frozenset({"card:update", "card:delete"})
@@ -96,7 +101,7 @@ def rules_outcome(
 def matrix() -> list[tuple[str, str, str, bool, bool]]:
     cells = []
     for event, actor, phase, locked in itertools.product(
-        PROTOCOL_EVENTS, ACTORS, PROTOCOL_PHASES, (False, True)
+        MUTATING, ACTORS, PROTOCOL_PHASES, (False, True)
     ):
         for owns in (True, False) if event in CARD_EDITS else (True,):
             cells.append((event, actor, phase, locked, owns))
@@ -104,14 +109,14 @@ def matrix() -> list[tuple[str, str, str, bool, bool]]:
 
 
 def test_the_rules_know_exactly_the_protocols_events_and_phases():
-    assert rules.MUTATING_EVENTS == frozenset(PROTOCOL_EVENTS)
+    assert rules.MUTATING_EVENTS == frozenset(MUTATING)
     assert rules.FACILITATOR_ONLY == FACILITATOR_ONLY
     assert tuple(rules.PHASES) == PROTOCOL_PHASES
 
 
 def test_every_event_actor_phase_lock_and_card_owner_gets_the_protocols_outcome():
     cells = matrix()
-    assert len(cells) == 16 * 3 * 7 * 2 + 3 * 3 * 7 * 2 * 2
+    assert len(cells) == 18 * 3 * 7 * 2 + 3 * 3 * 7 * 2 * 2
     wrong = [
         f"{event} by {actor} in {phase}{' (locked)' if locked else ''}"
         f"{'' if owns else ' on a card of someone else'}: "
@@ -237,8 +242,8 @@ def test_the_board_page_gets_the_rules_tables_as_json():
     assert set(tables["facilitator_only"]) == FACILITATOR_ONLY
     assert set(tables["own_card_events"]) == rules.OWN_CARD_EVENTS
     assert tables["facilitator_phases"] == {
-        "vote:settings": ["lobby", "ideas", "cluster", "draft", "vote"],
-        "vote:reveal": ["vote", "sign"],
+        event: [phase for phase in PROTOCOL_PHASES if phase in phases]
+        for event, phases in FACILITATOR_MAY.items()
     }
     assert tables["participant_phases"] == {
         event: [phase for phase in PROTOCOL_PHASES if phase in phases]

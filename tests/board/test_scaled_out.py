@@ -182,3 +182,40 @@ def test_the_people_of_a_server_that_died_leave_the_presence_after_the_ttl(
     present = {p["id"] for p in snapshot["snapshot"]["presence"]}
     assert staying.person in present
     assert lost.person not in present
+
+
+def test_a_breakout_across_both_servers_comes_back_whole_and_in_order(
+    scaled_board: LiveBoard,
+):
+    """Breakout groups on PostgreSQL with the Redis message queue and board locks:
+    the groups' members write through either server; the end brings every card back,
+    and clients of both servers see the main board's seqs without a gap."""
+    setup = scaled_board.new_board(6)
+    main = setup.board
+    facilitator = scaled_board.joined(setup.facilitator, main, server=0)
+    assert facilitator.change(main, "board:phase", phase="ideas")["ok"]
+    watcher = scaled_board.joined(setup.facilitator, main, server=1)
+    started = facilitator.change(main, "breakout:start", groups=2, mode="random")
+    assert started["ok"], started
+    for n, seat in enumerate(setup.participants):
+        board = next(
+            g["board"] for g in started["groups"] if seat.person in g["members"]
+        )
+        writer = scaled_board.joined(seat.token, board, server=n % 2)
+        text = f"Card {n}"
+        assert writer.change(board, "card:create", theme=setup.themes[0], text=text)[
+            "ok"
+        ]
+
+    ended = facilitator.change(main, "breakout:end")
+
+    assert ended["ok"], ended
+    for client in (facilitator, watcher):
+        assert client.wait_for_seq(main, ended["seq"])
+    assert facilitator.seqs(main) == consecutive(1, ended["seq"])
+    assert watcher.seqs(main) == consecutive(2, ended["seq"])
+    created = [e for e in watcher.events_of(main) if e["type"] == "card:create"]
+    assert sorted(e["data"]["card"]["text"] for e in created) == [
+        f"Card {n}" for n in range(6)
+    ]
+    assert all(e["data"]["card"]["group"] for e in created)

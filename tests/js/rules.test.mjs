@@ -52,6 +52,17 @@ test("the vote settings and the reveal belong to their phases, even for a facili
   assert.equal(permits(rules, false, { phase: "vote", locked: false }, "vote:reveal"), false);
 });
 
+test("a facilitator starts a breakout only in the phases the server names", () => {
+  const rules = readRules({
+    ...RULES_JSON,
+    facilitator_only: ["breakout:start"],
+    facilitator_phases: { "breakout:start": ["ideas"] },
+  });
+  assert.equal(permits(rules, true, ideas, "breakout:start"), true);
+  assert.equal(permits(rules, true, { phase: "lobby", locked: true }, "breakout:start"), false);
+  assert.equal(permits(rules, false, ideas, "breakout:start"), false);
+});
+
 test("a commitment takes a signature by its status and the signer's standing", () => {
   const rules = readRules({
     ...RULES_JSON,

@@ -161,6 +161,7 @@ def test_seed_demo_builds_a_living_demo_and_is_idempotent(app: Flask):
         ("ilfov", "facilitator"),
         ("torino", "official"),
         ("torino", "facilitator"),
+        ("", "admin"),
     }
     after_first = counts()
     assert after_first["Organisation"] >= 30

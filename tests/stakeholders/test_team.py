@@ -227,7 +227,7 @@ def test_removing_a_member_needs_a_confirmation(
     confirmed = post_form(official, TEAM, f"{TEAM}/{target}/remove", confirm="y")
 
     assert asked.status_code == 200
-    assert "I understand" in asked.get_data(as_text=True)
+    assert "Yes, I am sure." in asked.get_data(as_text=True)
     assert unconfirmed.status_code == 400
     assert confirmed.status_code == 302
     assert person(target).role_in(make_pact("ilfov")) is None

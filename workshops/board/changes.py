@@ -200,6 +200,9 @@ def comment_add(change: Change) -> Outcome:
 
 def board_phase(change: Change) -> Outcome:
     change.authorise("board:phase")
+    if change.board.returned_at is not None:
+        # A breakout group's board stays closed once its work went back.
+        raise BoardError("phase", "this breakout group has ended")
     closing = change.data["phase"] == CLOSED and change.board.phase != CLOSED
     change.board.phase = change.data["phase"]
     if closing:

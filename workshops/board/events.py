@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeGuard
 
@@ -26,6 +27,7 @@ from core.tokens import TokenError, read_participant_token
 from core.transactions import rollback
 from extensions import db, socketio
 from workshops.board import broadcast
+from workshops.board.breakout import BREAKOUT_EVENTS, apply_breakout
 from workshops.board.forms import validate_cluster_suggest, validate_join
 from workshops.board.limits import hold_connection, release_connection, take_change
 from workshops.board.outside import show_outside_change
@@ -214,14 +216,16 @@ def _admit(payload: Any) -> tuple[Connection, int]:
     return connection, board_id
 
 
-def mutation(event: str) -> Any:
-    """The handler of one mutating PROTOCOL event."""
+def mutation(event: str, apply: Callable[..., dict[str, Any]] | None = None) -> Any:
+    """The handler of one mutating PROTOCOL event (`apply`: its service; by default
+    the one path's, looked up when called)."""
 
     def handle(payload: Any = None) -> dict[str, Any]:
         connection, board_id = _admit(payload)
         payload = {key: value for key, value in payload.items() if key != "board"}
+        service = apply or apply_board_change
         try:
-            return apply_board_change(
+            return service(
                 board_id,
                 connection.person_id,
                 event,
@@ -288,6 +292,8 @@ EVENTS: dict[str, Any] = {
     "join": on_join,
     "leave": on_leave,
     **{event: mutation(event) for event in sorted(MUTATING_EVENTS)},
+    # Several boards' logs in one change (workshops.board.breakout).
+    **{event: mutation(event, apply_breakout) for event in BREAKOUT_EVENTS},
     "cluster:suggest": on_cluster_suggest,
 }
 

@@ -32,6 +32,8 @@ from wtforms.validators import (
 )
 
 from core.choices import (
+    BREAKOUT_GROUPS_MAX,
+    BREAKOUT_GROUPS_MIN,
     CARD_TEXT_MAX,
     CID_MAX,
     COMMENT_TEXT_MAX,
@@ -46,6 +48,7 @@ from core.choices import (
     SPOTLIGHT_TYPES,
     TIMER_MAX_SECONDS,
     VOTE_BUDGET_MAX,
+    BreakoutMode,
     CardKind,
 )
 from core.forms import finite, text
@@ -293,6 +296,22 @@ class BoardSpotlightForm(Mutation):
     target = FormField(SpotlightTargetForm)
 
 
+class BreakoutStartForm(Mutation):
+    """`assignment` (manual mode) is read by breakout_forms.py."""
+
+    groups = IntegerField(
+        validators=[
+            InputRequired(),
+            NumberRange(min=BREAKOUT_GROUPS_MIN, max=BREAKOUT_GROUPS_MAX),
+        ]
+    )
+    mode = SelectField(
+        choices=[SelectChoice(mode) for mode in BreakoutMode],
+        default=BreakoutMode.RANDOM,
+        validate_choice=True,
+    )
+
+
 class JoinForm(Form):
     since = IntegerField(validators=[Optional(), NumberRange(min=0, max=ID_MAX)])
 
@@ -317,6 +336,8 @@ FORMS: dict[str, type[Form]] = {
     "vote:settings": VoteSettingsForm,
     "vote:reveal": VoteRevealForm,
     "board:spotlight": BoardSpotlightForm,
+    "breakout:start": BreakoutStartForm,
+    "breakout:end": Mutation,
 }
 
 

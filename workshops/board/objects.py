@@ -39,6 +39,9 @@ def board_dict(board: Board) -> dict[str, Any]:
         "votes_revealed": board.votes_revealed,
         "spotlight": spotlight_dict(board),
         "seq": board.seq,
+        # A breakout group's board: the main board and the group; else both None.
+        "parent": board.parent_board_id,
+        "group": group_dict(board),
         "themes": [
             {"id": theme.id, "name": theme_label(theme)}
             for theme in board_themes(board.id, board.workshop.board_themes())
@@ -70,6 +73,15 @@ def spotlight_dict(board: Board) -> dict[str, Any] | None:
     return {"type": board.spotlight_type, "id": board.spotlight_id}
 
 
+def group_dict(board: Board | None) -> dict[str, Any] | None:
+    """The breakout group whose board this is (None for a main board): its number,
+    its name (a theme's, or "Group n") and its board."""
+    if board is None or board.group_no is None:
+        return None
+    name = board.group_name or f"Group {board.group_no}"
+    return {"no": board.group_no, "name": name, "board": board.id}
+
+
 def card_dict(card: Card) -> dict[str, Any]:
     return {
         "id": card.id,
@@ -83,6 +95,8 @@ def card_dict(card: Card) -> dict[str, Any]:
         "merged_into": card.merged_into_id,
         "deleted": card.deleted,
         "version": card.version,
+        # The breakout group it was written in, once back on the main board.
+        "group": group_dict(card.group_board) if card.group_board_id else None,
         "created_at": iso(card.created_at),
         "updated_at": iso(card.updated_at),
     }
@@ -134,6 +148,9 @@ def commitment_dict(commitment: Commitment) -> dict[str, Any]:
         "source_cards": [card.id for card in commitment.source_cards],
         "status": commitment.status,
         "version": commitment.version,
+        "group": (
+            group_dict(commitment.group_board) if commitment.group_board_id else None
+        ),
         "signatures": [signature_dict(s) for s in commitment.signatures],
         "created_at": iso(commitment.created_at),
         "updated_at": iso(commitment.updated_at),

@@ -54,17 +54,17 @@ from core.workbooks import XLSX_MIMETYPE, write_workbook
 from extensions import login_manager
 from workshops.agenda import agenda_for_page, workshop_agenda
 from workshops.board.agenda_strings import agenda_strings
+from workshops.board.breakout import shown_board
+from workshops.board.breakout_strings import breakout_strings
 from workshops.board.forms import typed_form_values
+from workshops.board.history import board_history, history_people, history_types
 from workshops.board.path import Member, apply_board_change, identify_member, snapshot
 from workshops.board.rules import FACILITATOR, PHASES, BoardError, client_rules
 from workshops.board.suggestion_strings import suggestion_strings
 from workshops.board.summary import (
     SUMMARY_COLUMNS,
     board_comments,
-    board_history,
     board_summary,
-    history_people,
-    history_types,
     indicator_text,
     lead_organisations,
     summary_rows,
@@ -165,6 +165,9 @@ def facilitator_required(view: F) -> F:
 @bp.get("/w/<int:workshop_id>/board")
 @board_member_required
 def board(board: Board, member: Member) -> str:
+    # A breakout group's board, when the person is in a running group (or, for a
+    # facilitator, follows one): the same page on that board.
+    board, member = shown_board(board, member, request.args.get("board", type=int))
     state = snapshot(board, member)
     facilitator = member.role == FACILITATOR
     workshop = board.workshop
@@ -354,6 +357,7 @@ def board_strings() -> dict[str, Any]:
         "burst": _("%(num)s changes on the board; the last: %(last)s"),
         "suggestions": suggestion_strings(),
         "agenda": agenda_strings(),
+        "breakout": breakout_strings(),
     }
 
 

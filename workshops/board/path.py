@@ -45,6 +45,7 @@ from workshops.board.commitment_changes import (
     commitment_update,
 )
 from workshops.board.forms import validate_payload
+from workshops.board.groups import breakout_state
 from workshops.board.objects import (
     actor_dict,
     board_dict,
@@ -82,6 +83,7 @@ from workshops.models import (
     Vote,
     Workshop,
     WorkshopStatus,
+    breakout_member,
 )
 
 # A client further behind than this gets a snapshot instead of the missed events.
@@ -129,8 +131,19 @@ def _standing_query() -> Any:
         )
         .scalar_subquery()
     )
+    # On a breakout group's board: whether the person is in that group.
+    in_group = (
+        select(breakout_member.c.person_id)
+        .where(
+            breakout_member.c.board_id == Board.id,
+            breakout_member.c.person_id == Person.id,
+        )
+        .exists()
+    )
     return (
-        select(Workshop, Person, Enrolment, role_in_pact)
+        select(
+            Workshop, Person, Enrolment, role_in_pact, Board.parent_board_id, in_group
+        )
         .select_from(Board)
         .join(Workshop, Workshop.id == Board.workshop_id)
         .join(Person, Person.id == bindparam("person_id"))
@@ -155,8 +168,13 @@ def _identify(
         if db.session.get(Board, board_id) is None:
             raise BoardError("not_found", "no such board")
         raise BoardError("unauthorized", "unknown person")
-    workshop, person, enrolment, role = row
-    return _standing(board_id, workshop, person, enrolment, role, token_workshop)
+    workshop, person, enrolment, role, parent, in_group = row
+    member, person = _standing(
+        board_id, workshop, person, enrolment, role, token_workshop
+    )
+    if parent is not None and member.role == PARTICIPANT and not in_group:
+        raise BoardError("forbidden", "this board is another breakout group's")
+    return member, person
 
 
 def _standing(
@@ -239,6 +257,7 @@ def snapshot(board: Board, member: Member) -> dict[str, Any]:
         "commitments": [commitment_dict(c) for c in commitments],
         "votes": votes_seen(board, member),
         "presence": broadcast.presence(board.id),
+        "breakout": breakout_state(board),
     }
 
 

@@ -29,14 +29,20 @@ FACILITATOR_ONLY = frozenset(
         "vote:settings",
         "vote:reveal",
         "board:spotlight",
+        "breakout:start",
+        "breakout:end",
     }
 )
 # Facilitator-only events that belong to part of the workshop: the phases in which
 # the facilitator may send them (the others any phase but `closed`). The vote is
-# set up before and during the vote phase, and revealed during it or after.
+# set up before and during the vote phase, and revealed during it or after; groups
+# are formed to write cards or draft commitments, and may be ended in any phase but
+# `closed` (which refuses them anyway), so that no group's work is ever stuck.
 FACILITATOR_PHASES: dict[str, frozenset[str]] = {
     "vote:settings": frozenset({"lobby", "ideas", "cluster", "draft", "vote"}),
     "vote:reveal": frozenset({"vote", "sign"}),
+    "breakout:start": frozenset({"ideas", "draft"}),
+    "breakout:end": frozenset(PHASES) - {CLOSED},
 }
 # The phases in which a participant may send each event (PROTOCOL.md, "Phases").
 PARTICIPANT_PHASES: dict[str, frozenset[str]] = {
@@ -101,7 +107,7 @@ def authorise(event: str, actor: Actor, board: BoardState, owns: bool = True) ->
         raise BoardError("forbidden", "only the facilitator can do this")
     if board.phase == CLOSED and event not in CLOSED_EVENTS:
         raise BoardError("phase", "the board is closed")
-    if board.phase not in FACILITATOR_PHASES.get(event, board.phase):
+    if board.phase not in FACILITATOR_PHASES.get(event, PHASES):
         raise BoardError("phase", f"not possible in the {board.phase} phase")
     if actor.role == FACILITATOR:
         return

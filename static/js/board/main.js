@@ -18,6 +18,7 @@ import { createView } from "./render.js";
 import { permits, readRules, standingOf, takesSignature } from "./rules.js";
 import { Sequencer } from "./sequencer.js";
 import { createSpotlight } from "./spotlight.js";
+import { startBreakout } from "./breakout.js";
 import { startSuggestions } from "./suggestions.js";
 import { startAgenda } from "./agenda.js";
 import { fmt } from "./text.js";
@@ -508,6 +509,7 @@ startSuggestions({
   errors: T.errors, send, say: view.announce,
 });
 startAgenda({ root, board: BOARD, facilitator: FACILITATOR, send, strings: T.agenda, say: view.announce });
+startBreakout({ socket, board: BOARD, me: ME, facilitator: FACILITATOR, strings: T.breakout, send, say: view.announce });
 view.renderTimer();
 watchConnecting();
 updateStatus();

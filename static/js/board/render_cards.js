@@ -115,6 +115,7 @@ export function createCards(view) {
     const mergedHere = [...state.cards.values()].filter((c) => c.merged_into === id).length;
     q(".card__flags").textContent = [
       author.id === ME ? T.yours : null,
+      card.group ? fmt(T.breakout.fromGroup, { num: card.group.no }) : null,
       card.hidden && !card.merged_into ? T.hiddenFlag : null,
       card.merged_into ? fmt(T.mergedFlag, { id: card.merged_into }) : null,
       mergedHere ? fmt(T.mergedCount, { num: mergedHere }) : null,
