@@ -58,7 +58,7 @@ function cardNode(card, members = []) {
       members.map((member) => cardNode(member)))
     : "";
   return el("li", { class: "screen-card", "data-card": card.id, "data-kind": card.kind }, [
-    el("p", { class: "screen-card__kind", text: T.kinds[card.kind] || card.kind }),
+    el("p", { class: "screen-card__kind", text: [T.kinds[card.kind] || card.kind, card.group ? fmt(T.fromGroup, { num: card.group.no }) : ""].filter(Boolean).join(" · ") }),
     el("p", { class: "screen-card__text", text: card.text }),
     votes,
     cluster,

@@ -18,6 +18,8 @@ from tests.workshops import test_board_pages
 from tests.workshops.conftest import open_participant_session
 from tests.workshops.factories import approved_people, load_workshop, new_workshop
 from tests.workshops.test_board_pages import Setup
+from workshops.board.breakout import apply_breakout
+from workshops.board.path import apply_board_change
 from workshops.enrolment import enrol_people
 
 SCREEN = "screen"
@@ -156,3 +158,35 @@ def test_the_staff_workshop_page_and_the_facilitators_board_link_to_the_screen(
     assert "Projector screen" not in participant.get(setup.url("board")).get_data(
         as_text=True
     )
+
+
+def test_cards_back_from_a_breakout_group_show_their_group(
+    client: FlaskClient, setup: Setup, login: Callable[[int], None]
+) -> None:
+    alice, bob = setup.participants
+    setup.phase("ideas")
+    started = apply_breakout(
+        setup.board,
+        setup.facilitator,
+        "breakout:start",
+        {
+            "cid": "screen-split",
+            "groups": 2,
+            "mode": "manual",
+            "assignment": {str(alice): 1, str(bob): 2},
+        },
+    )
+    group_board = next(g["board"] for g in started["groups"] if alice in g["members"])
+    apply_board_change(
+        group_board,
+        alice,
+        "card:create",
+        {"cid": "screen-group-card", "theme": setup.themes[0], "text": "From afar"},
+    )
+    apply_breakout(setup.board, setup.facilitator, "breakout:end", {"cid": "back"})
+    login(setup.facilitator)
+
+    page = client.get(setup.url(SCREEN)).get_data(as_text=True)
+
+    assert ">From afar<" in page
+    assert "from group 1" in page

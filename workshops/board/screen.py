@@ -71,4 +71,6 @@ def screen_strings() -> dict[str, Any]:
         "noTimer": "—",
         "notSigned": _("Not signed yet."),
         "signedBy": _("Signed by"),
+        # A card back from a breakout group shows its group (as on the board).
+        "fromGroup": _("from group %(num)s"),
     }
