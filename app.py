@@ -175,6 +175,7 @@ def _register_blueprints(app: Flask) -> None:
     from workshops import bp as workshops_bp
     from workshops.agenda_pages import bp as workshop_agenda_bp
     from workshops.board.pages import bp as board_pages_bp
+    from workshops.board.screen import bp as board_screen_bp
     from workshops.cli import bp as workshop_commands_bp
     from workshops.staff import bp as workshop_staff_bp
 
@@ -196,6 +197,7 @@ def _register_blueprints(app: Flask) -> None:
         workshop_staff_bp,
         workshop_agenda_bp,
         board_pages_bp,
+        board_screen_bp,
         workshop_commands_bp,
         pact_staff_bp,
         admin_bp,
