@@ -18,7 +18,6 @@ from contextlib import ExitStack, contextmanager
 from typing import Any
 
 from sqlalchemy import insert, select
-from sqlalchemy.exc import DBAPIError
 
 from core.choices import BreakoutMode
 from core.models import Theme
@@ -34,10 +33,10 @@ from workshops.board.objects import board_dict
 from workshops.board.path import (
     Change,
     Member,
-    _earlier_ack,
     _identify,
     advance_board,
     identify_member,
+    once_per_cid,
     store_event,
 )
 from workshops.board.rules import FACILITATOR, BoardError
@@ -64,15 +63,12 @@ def apply_breakout(
     data = validate_breakout(event, payload)
     cid = str(data.pop("cid"))
     with _board_locks(board_id, event):
-        try:
-            return USE_CASES[event](board_id, person_id, data, cid, token_workshop)
-        except (BoardError, DBAPIError) as exc:
-            if isinstance(exc, BoardError) and exc.code == "unauthorized":
-                raise
-            earlier = _earlier_ack(board_id, person_id, cid)
-            if earlier is None:
-                raise
-            return earlier
+        return once_per_cid(
+            board_id,
+            person_id,
+            cid,
+            lambda: USE_CASES[event](board_id, person_id, data, cid, token_workshop),
+        )
 
 
 @contextmanager

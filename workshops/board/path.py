@@ -326,21 +326,35 @@ def apply_board_change(
     data = validate_payload(event, payload)
     cid = str(data.pop("cid"))
     with broadcast.board_lock(board_id):
-        try:
-            return _apply_change(board_id, person_id, event, data, cid, token_workshop)
-        except (BoardError, DBAPIError) as exc:
-            # The unit has rolled back. A repeated cid (a retry, or the same cid
-            # racing in from a second connection; IntegrityError) is answered with
-            # the result of its first change; so is a change whose COMMIT reached
-            # the database while the connection was lost before its answer (the
-            # ack must not say `internal`, nothing changed; clients catch up on its
-            # event with `since`). The common path never looks for one.
-            if isinstance(exc, BoardError) and exc.code == "unauthorized":
-                raise
-            earlier = _earlier_ack(board_id, person_id, cid)
-            if earlier is None:
-                raise
-            return earlier
+        return once_per_cid(
+            board_id,
+            person_id,
+            cid,
+            lambda: _apply_change(
+                board_id, person_id, event, data, cid, token_workshop
+            ),
+        )
+
+
+def once_per_cid(
+    board_id: int, person_id: int, cid: str, run: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    """Run one unit of work for a change; when it is refused, a repeated cid (a
+    retry, or the same cid racing in from a second connection; IntegrityError) is
+    answered with the result of its first change; so is a change whose COMMIT
+    reached the database while the connection was lost before its answer (the ack
+    must not say `internal`, nothing changed; clients catch up on its event with
+    `since`). The common path never looks for one."""
+    try:
+        return run()
+    except (BoardError, DBAPIError) as exc:
+        # The unit has rolled back.
+        if isinstance(exc, BoardError) and exc.code == "unauthorized":
+            raise
+        earlier = _earlier_ack(board_id, person_id, cid)
+        if earlier is None:
+            raise
+        return earlier
 
 
 def store_event(
