@@ -5,10 +5,11 @@ and the ack's extras. Votes are in vote_changes.py, the spotlight in spotlight.p
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from core.audit import AuditAction, record_staff_action
 from core.models import Theme
@@ -23,7 +24,7 @@ from workshops.board.objects import (
     comment_dict,
 )
 from workshops.board.rules import CLOSED, BoardError, check_version
-from workshops.models import Card, Comment, Enrolment
+from workshops.models import Card, Comment, Enrolment, workshop_theme
 
 if TYPE_CHECKING:
     # Only annotations: the path imports these handlers for its table.
@@ -37,15 +38,35 @@ def get_card(change: Change, card_id: int) -> Card:
     return card
 
 
+@functools.cache
+def _theme_query() -> Any:
+    """The theme, whether the workshop chose it, and whether the workshop chose any
+    (when it chose none, every theme of the pact is one of its columns); built once,
+    on first use."""
+    chosen = select(workshop_theme.c.theme_id).where(
+        workshop_theme.c.workshop_id == bindparam("workshop_id")
+    )
+    return select(
+        Theme,
+        chosen.where(workshop_theme.c.theme_id == Theme.id).exists(),
+        chosen.exists(),
+    ).where(Theme.id == bindparam("theme_id"))
+
+
 def get_theme(change: Change, theme_id: int, current: int | None = None) -> Theme:
     """The theme a card or commitment is put in: one of the workshop's own, and not
-    archived, unless the object is in it already (`current`)."""
-    theme = db.session.get(Theme, theme_id)
-    if theme is None or theme.pact_id != change.member.pact_id:
+    archived, unless the object is in it already (`current`). One statement."""
+    row = db.session.execute(
+        _theme_query(),
+        {"workshop_id": change.board.workshop_id, "theme_id": theme_id},
+    ).first()
+    if row is None or row[0].pact_id != change.member.pact_id:
         raise BoardError("not_found", "no such theme in this pact")
+    theme: Theme = row[0]
+    is_chosen, any_chosen = row[1], row[2]
     if theme.id == current:
         return theme
-    if theme not in change.board.workshop.board_themes():
+    if any_chosen and not is_chosen:
         problem = "not one of this workshop's themes"
         raise BoardError("invalid", problem, fields={"theme": problem})
     if theme.archived:
