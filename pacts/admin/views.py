@@ -5,6 +5,7 @@ gets a 403)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import (
@@ -200,41 +201,55 @@ def rename(slug: str, theme_id: int) -> Page | Response:
     return redirect(url_for(".pact", slug=pact.slug, _anchor=f"theme-{theme.id}"))
 
 
+def _theme_action(
+    slug: str,
+    theme_id: int,
+    form: Any,
+    act: Callable[[Pact, Theme], object],
+    done: str,
+) -> Response:
+    """One of a theme's buttons: the pact and its theme (404 otherwise), the action
+    through `perform`, then back to the theme on the pact's page."""
+    pact = _pact_or_404(slug)
+    theme = _theme_or_404(pact, theme_id)
+    perform(form, lambda: act(pact, theme), done)
+    return redirect(url_for(".pact", slug=pact.slug, _anchor=f"theme-{theme.id}"))
+
+
 @bp.post("/pacts/<slug>/themes/<int:theme_id>/move")
 @admin_required
 def move(slug: str, theme_id: int) -> Response:
-    pact = _pact_or_404(slug)
-    theme = _theme_or_404(pact, theme_id)
     form = MoveThemeForm()
-    perform(
+    return _theme_action(
+        slug,
+        theme_id,
         form,
-        lambda: move_theme(current_user.id, pact.id, theme.id, form.direction.data),
+        lambda pact, theme: move_theme(
+            current_user.id, pact.id, theme.id, form.direction.data
+        ),
         _("The theme is moved."),
     )
-    return redirect(url_for(".pact", slug=pact.slug, _anchor=f"theme-{theme.id}"))
 
 
 @bp.post("/pacts/<slug>/themes/<int:theme_id>/archive")
 @admin_required
 def archive(slug: str, theme_id: int) -> Response:
-    pact = _pact_or_404(slug)
-    theme = _theme_or_404(pact, theme_id)
-    perform(
+    return _theme_action(
+        slug,
+        theme_id,
         ActionForm(),
-        lambda: archive_theme(current_user.id, pact.id, theme.id),
+        lambda pact, theme: archive_theme(current_user.id, pact.id, theme.id),
         _("The theme is archived: it is no longer offered for new input."),
     )
-    return redirect(url_for(".pact", slug=pact.slug, _anchor=f"theme-{theme.id}"))
 
 
 @bp.post("/pacts/<slug>/themes/<int:theme_id>/restore")
 @admin_required
 def restore(slug: str, theme_id: int) -> Response:
-    pact = _pact_or_404(slug)
-    theme = _theme_or_404(pact, theme_id)
-    perform(
+    return _theme_action(
+        slug,
+        theme_id,
         ActionForm(),
-        lambda: restore_theme(current_user.id, pact.id, theme.id),
+        lambda pact, theme: restore_theme(current_user.id, pact.id, theme.id),
         _("The theme is restored."),
     )
-    return redirect(url_for(".pact", slug=pact.slug, _anchor=f"theme-{theme.id}"))
