@@ -1,8 +1,9 @@
 """axe-core on the live board in every phase, as the facilitator and as a participant,
 with cards, a cluster, a merged and a hidden card, comments, a commitment, votes and
 signatures on it, with every disclosure panel open and each of the board's dialogs
-open; the board on a 360 px phone, which never scrolls sideways (on wider screens the columns scroll inside their
-own region); and a burst of others' changes said as one summary."""
+open; the board on a 360 px phone, which never scrolls sideways (on wider screens the
+columns scroll inside their own region); and a burst of others' changes said as one
+summary."""
 
 from __future__ import annotations
 
