@@ -47,8 +47,9 @@ from tests.board.conftest import (
 )
 from tests.conftest import PASSWORD, build_app, free_port, require_service
 from tests.pacts.factories import World, approved_party, load_pact
+from workshops.agenda import plan_agenda, template_steps
 from workshops.board.path import apply_board_change
-from workshops.models import Card
+from workshops.models import Card, Workshop
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -331,3 +332,36 @@ def add_card(page: Page, setup: BoardSetup, text: str) -> None:
 
 def card_texts(page: Page, text: str) -> Locator:
     return page.locator(".card-list .card__text", has_text=text)
+
+
+def open_panel(page: Page, name: str) -> Locator:
+    """Open one of the board's disclosure panels (`data-panel`: votes, suggestions,
+    agenda, breakout; closed when the board is first opened) by clicking its heading,
+    unless it is open already; the panel."""
+    panel = page.locator(f'details[data-panel="{name}"]')
+    if panel.get_attribute("open") is None:
+        panel.locator("summary").click()
+    expect(panel).to_have_attribute("open", "")
+    return panel
+
+
+def open_every_panel(page: Page) -> None:
+    """Open each of the board's disclosure panels shown now (they stay open, per
+    board, for the tab)."""
+    for summary in page.locator("details[data-panel]:not([open]) > summary").all():
+        if summary.is_visible():
+            summary.click()
+
+
+def with_agenda(live: LiveBoardServer, template: str) -> BoardSetup:
+    """A board in the lobby whose workshop has the agenda of `template`."""
+    setup = live.new_board(phase="lobby")
+
+    def plan() -> None:
+        workshop = db.session.get(Workshop, setup.workshop)
+        assert workshop is not None
+        steps = template_steps(template)
+        plan_agenda(live.seeder.official, workshop.pact_id, workshop.id, steps)
+
+    live.read(plan)
+    return setup

@@ -1,8 +1,9 @@
 """axe-core on the live board in every phase, as the facilitator and as a participant,
 with cards, a cluster, a merged and a hidden card, comments, a commitment, votes and
-signatures on it, and with each of the board's dialogs open; the board on a 360 px
-phone, which never scrolls sideways (on wider screens the columns scroll inside their
-own region); and a burst of others' changes said as one summary."""
+signatures on it, with every disclosure panel open and each of the board's dialogs
+open; the board on a 360 px phone, which never scrolls sideways (on wider screens the
+columns scroll inside their own region); and a burst of others' changes said as one
+summary."""
 
 from __future__ import annotations
 
@@ -14,7 +15,12 @@ from playwright.sync_api import Locator, Page, expect
 
 from tests.board.conftest import BoardClient, BoardSetup
 from tests.browser.board_a11y import axe_violations
-from tests.browser.conftest import LiveBoardServer, Pages, fits_the_screen
+from tests.browser.conftest import (
+    LiveBoardServer,
+    Pages,
+    fits_the_screen,
+    open_every_panel,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -164,6 +170,7 @@ def test_axe_finds_no_wcag_21_aa_violation_on_the_board_in_any_phase(
             page.reload()
             expect(page.locator("#board-status")).to_have_text("Connected")
             expect(page.locator("#board-phase-name")).to_have_text(PHASE_NAMES[phase])
+            open_every_panel(page)  # the facilitator's panels, checked open
             where = f"{who} in the {phase} phase"
             no_violations(page, where)
             dialogs_checked(page, where, DIALOG_OPENERS)

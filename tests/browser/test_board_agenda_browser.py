@@ -12,29 +12,18 @@ import re
 import pytest
 from playwright.sync_api import ViewportSize, expect
 
-from extensions import db
-from tests.board.conftest import BoardSetup
 from tests.browser.axe import axe_violations
-from tests.browser.conftest import LiveBoardServer, Pages, fits_the_screen
-from workshops.agenda import plan_agenda, template_steps
-from workshops.models import Workshop
+from tests.browser.conftest import (
+    LiveBoardServer,
+    Pages,
+    fits_the_screen,
+    open_panel,
+    with_agenda,
+)
 
 pytestmark = pytest.mark.browser
 
 NARROW: ViewportSize = {"width": 360, "height": 740}
-
-
-def with_agenda(live: LiveBoardServer, template: str) -> BoardSetup:
-    setup = live.new_board(phase="lobby")
-
-    def plan() -> None:
-        workshop = db.session.get(Workshop, setup.workshop)
-        assert workshop is not None
-        steps = template_steps(template)
-        plan_agenda(live.seeder.official, workshop.pact_id, workshop.id, steps)
-
-    live.read(plan)
-    return setup
 
 
 def test_go_to_next_moves_everyone_to_the_next_step_with_its_timer(
@@ -42,6 +31,7 @@ def test_go_to_next_moves_everyone_to_the_next_step_with_its_timer(
 ):
     setup = with_agenda(live, "co-creation")
     facilitator = pages.official(setup)
+    open_panel(facilitator, "agenda")
     participant = pages.participant(setup, 0, NARROW)
 
     expect(facilitator.locator("#agenda-current")).to_have_text("Lobby")
@@ -83,6 +73,7 @@ def test_past_the_last_step_go_to_next_closes_the_board(
 ):
     setup = with_agenda(live, "signing")
     facilitator = pages.official(setup)
+    open_panel(facilitator, "agenda")
     participant = pages.participant(setup, 1)
     for phase in ("Drafting commitments", "Voting", "Signing"):
         facilitator.get_by_role("button", name="Go to next").click()

@@ -19,6 +19,7 @@ from tests.browser.conftest import (
     LiveBoardServer,
     Pages,
     fits_the_screen,
+    open_panel,
 )
 from tests.conftest import PASSWORD
 from workshops.models import Card
@@ -86,7 +87,7 @@ def test_the_facilitator_accepts_an_edited_suggestion_and_dismisses_another(
     ids = new_cards(live, setup)
     official = pages.official(setup)
     alice = pages.participant(setup, 0)
-    panel = official.get_by_role("region", name="Suggested groups")
+    panel = open_panel(official, "suggestions")
 
     expect(alice.locator("#board-suggestions")).to_have_count(0)
     panel.get_by_role("button", name="Suggest groups").click()
@@ -131,6 +132,7 @@ def test_the_panel_shows_in_the_cluster_phase_only_passes_axe_and_fits_360_px(
 
     set_phase(official, "cluster")
     expect(panel).to_be_visible()
+    open_panel(official, "suggestions")
     panel.get_by_role("button", name="Suggest groups").click()
     expect(official.locator("#suggestions-list > li")).to_have_count(2)
 

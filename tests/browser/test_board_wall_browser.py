@@ -1,9 +1,11 @@
 """The card wall (issue 19) in Chromium: every column of a five-theme workshop in view
-at 1,280 px with sticky headings, no sideways page scroll at 360 px in any phase (nor
-on the staff workshop pages), cards as notes by kind, the compact composer, drag and
-drop into a cluster seen on another participant's page, the phase stepper, the visible
-countdown and its "Time is up", and the drafting panel beside a cluster in the draft
-phase only."""
+at 1,280 × 800 with sticky headings, for a facilitator too, as loaded (the
+facilitator's panels are closed disclosures above the wall, opened by keyboard and
+remembered per board for the tab), no sideways page scroll at 360 px in any phase
+with every panel open (nor on the staff workshop pages), cards as notes by kind, the
+compact composer, drag and drop into a cluster seen on another participant's page,
+the phase stepper, the visible countdown and its "Time is up", and the drafting panel
+beside a cluster in the draft phase only."""
 
 from __future__ import annotations
 
@@ -16,7 +18,12 @@ from sqlalchemy import select
 from commitments.models import Commitment
 from extensions import db
 from tests.board.conftest import OFFICIAL_EMAIL, BoardSetup
-from tests.browser.conftest import LiveBoardServer, Pages
+from tests.browser.conftest import (
+    LiveBoardServer,
+    Pages,
+    open_every_panel,
+    with_agenda,
+)
 from tests.conftest import PASSWORD
 from workshops.models import Card
 
@@ -70,7 +77,8 @@ def page_width(page: Page) -> int:
 def test_at_1280_px_every_column_of_a_five_theme_workshop_is_in_view(
     pages: Pages, live: LiveBoardServer
 ) -> None:
-    setup = live.new_board("ideas")
+    setup = with_agenda(live, "co-creation")  # every facilitator's panel is there
+    live.change(setup.board, live.seeder.official, "board:phase", phase="ideas")
     assert len(setup.themes) == 5
     for theme in range(5):
         new_card(live, setup, f"An idea for theme {theme}", theme=theme)
@@ -80,9 +88,8 @@ def test_at_1280_px_every_column_of_a_five_theme_workshop_is_in_view(
     for page in (facilitator, alice):
         columns = page.locator(".board-column")
         expect(columns).to_have_count(5)
-        # The facilitator's controls come above the wall: scrolled to it, no column
-        # is off to the side.
-        columns.first.scroll_into_view_if_needed()
+        # As loaded, without scrolling: the facilitator's panels are closed.
+        assert page.evaluate("window.scrollY") == 0
         for index in range(5):
             heading = columns.nth(index).locator("h2")
             expect(heading).to_be_in_viewport()
@@ -129,6 +136,7 @@ def test_at_360_px_no_board_phase_scrolls_sideways(
     live.change(setup.board, live.seeder.official, "board:timer", seconds=600)
     alice = pages.participant(setup, 0, viewport=NARROW)
     facilitator = official_at(pages, setup, NARROW)
+    open_every_panel(facilitator)  # they stay open through the reloads
 
     for phase in PHASES:
         live.change(setup.board, live.seeder.official, "board:phase", phase=phase)
@@ -139,6 +147,8 @@ def test_at_360_px_no_board_phase_scrolls_sideways(
                 page.locator('.board-stepper [aria-current="step"]')
             ).to_have_attribute("data-phase", phase)
             assert page_width(page) <= NARROW["width"], (phase, page.url)
+        open_every_panel(facilitator)  # the suggestions come in the cluster phase
+        assert page_width(facilitator) <= NARROW["width"], phase
 
 
 def test_at_360_px_the_staff_workshop_pages_do_not_scroll_sideways(
@@ -152,6 +162,39 @@ def test_at_360_px_the_staff_workshop_pages_do_not_scroll_sideways(
         facilitator.goto(base + path)
         expect(facilitator.locator("h1")).to_be_visible()
         assert page_width(facilitator) <= NARROW["width"], path
+
+
+def test_a_panel_opened_by_keyboard_stays_open_on_that_board_for_the_tab(
+    pages: Pages, live: LiveBoardServer
+) -> None:
+    setup = live.new_board("ideas")
+    other = live.new_board("ideas")
+    facilitator = official_at(pages, setup, LAPTOP)
+    panel = facilitator.locator('details[data-panel="votes"]')
+    budget = facilitator.get_by_label("Votes per person")
+    expect(budget).to_be_hidden()
+
+    summary = panel.locator("summary")
+    expect(summary).to_have_text("Votes and spotlight")
+    summary.focus()
+    facilitator.keyboard.press("Enter")
+    expect(budget).to_be_visible()
+    facilitator.reload()
+    expect(facilitator.locator("#board-status")).to_have_text("Connected")
+    expect(budget).to_be_visible()
+    facilitator.goto(f"{live.url}/w/{other.workshop}/board")
+    expect(facilitator.locator("#board-status")).to_have_text("Connected")
+    expect(budget).to_be_hidden()  # another board: its panels as they were
+
+    facilitator.go_back()
+    expect(facilitator.locator("#board-status")).to_have_text("Connected")
+    expect(panel).to_have_attribute("open", "")
+    summary.focus()
+    facilitator.keyboard.press("Space")
+    expect(budget).to_be_hidden()
+    facilitator.reload()
+    expect(facilitator.locator("#board-status")).to_have_text("Connected")
+    expect(budget).to_be_hidden()
 
 
 # --- notes, the composer ------------------------------------------------------------

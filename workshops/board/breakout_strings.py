@@ -16,4 +16,8 @@ def breakout_strings() -> dict[str, str]:
         "moving": _("You are in group %(num)s: opening its board…"),
         "ended": _("The groups' work is back on the main board."),
         "back": _("The breakout has ended: back to the main board…"),
+        "assignment": _(
+            "Put at least one participant of this board in a group, each in a group "
+            "from 1 to the number of groups."
+        ),
     }

@@ -5,8 +5,11 @@
  * in a group, opens the page again: the server then shows their group's board, whose
  * script joins it (`join` with the group board's id). A group's page, told by its
  * board's `breakout:end` that the work went back, opens the main board again. What
- * happens is said through the page's live region. */
+ * happens is said through the page's live region. Split "by hand", the facilitator
+ * picks a group for each participant here (breakout_assign.js); a refused split is
+ * explained beside the form. */
 
+import { createAssignment } from "./breakout_assign.js";
 import { el } from "./dom.js";
 import { fmt } from "./text.js";
 
@@ -14,16 +17,21 @@ const START = "breakout:start";
 const END = "breakout:end";
 
 /** Wire the breakout panel. `page`: {socket, board (id), me (person id), facilitator,
- * strings (the `breakout` strings), send, say}. */
+ * strings (the `breakout` strings), errors (the board's error texts by code), send,
+ * say, onAck (to hear the answers to `breakout:start`)}. Returns {showPeople} (who is
+ * on the board, from the presence list), or nothing without a panel. */
 export function startBreakout(page) {
   const panel = document.getElementById("board-breakout");
   if (!panel) return;
-  const { socket, board, me, facilitator, strings: T, send, say } = page;
+  const { socket, board, me, facilitator, strings: T, errors, send, say } = page;
   const mainUrl = panel.dataset.mainUrl;
   const onGroupBoard = Boolean(panel.dataset.group);
   const form = document.getElementById("breakout-start");
   const running = document.getElementById("breakout-running");
   const list = document.getElementById("breakout-list");
+  const error = document.getElementById("breakout-error");
+  const mode = form?.elements.namedItem("mode");
+  const byHand = form ? createAssignment(form, T) : null;
 
   function reopen(text, url) {
     say(text);
@@ -72,10 +80,35 @@ export function startBreakout(page) {
 
   socket.on("event", receive);
   socket.on("events", (messages) => (messages || []).forEach(receive));
+
+  /** A refused split, said beside the form; an accepted one clears it. */
+  function answered(ack) {
+    if (ack.ok) {
+      error.textContent = "";
+      return;
+    }
+    const code = ack.error?.code;
+    let text = errors[code] || errors.internal;
+    if (code === "invalid" && ack.error?.fields?.assignment) text += ` ${T.assignment}`;
+    error.textContent = text;
+  }
+
+  function showMode() {
+    document.getElementById("breakout-people").hidden = mode.value !== "manual";
+  }
+
   form?.addEventListener("submit", (event) => {
     event.preventDefault();
-    const groups = Number(form.elements.namedItem("groups").value);
-    send(START, { groups, mode: form.elements.namedItem("mode").value });
+    error.textContent = "";
+    const payload = { groups: Number(form.elements.namedItem("groups").value), mode: mode.value };
+    if (mode.value === "manual") payload.assignment = byHand.assignment();
+    send(START, payload);
   });
+  if (form) {
+    mode.addEventListener("change", showMode);
+    showMode();
+    page.onAck(START, answered);
+  }
   document.getElementById("breakout-end")?.addEventListener("click", () => send(END, {}));
+  return { showPeople: (people) => byHand?.showPeople(people) };
 }

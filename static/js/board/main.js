@@ -21,6 +21,7 @@ import { createSpotlight } from "./spotlight.js";
 import { startBreakout } from "./breakout.js";
 import { startSuggestions } from "./suggestions.js";
 import { startAgenda } from "./agenda.js";
+import { rememberPanels } from "./panels.js";
 import { fmt } from "./text.js";
 import { createVotes } from "./votes.js";
 
@@ -96,6 +97,8 @@ let connection = 0; // bumped on every disconnect: late answers of an old one ar
 // The server announces who is here (us included) before it answers our join, whose
 // snapshot was taken before we arrived: the announcement wins.
 let presenceSeen = false;
+// Panels that say themselves what the server answered to their changes: event -> listener.
+const ackListeners = new Map();
 
 function loadOutbox() {
   try {
@@ -218,8 +221,10 @@ function settle(entry, ack) {
   if (outcome !== SETTLED) return;
   if (typeof ack.votes_left === "number") view.setVotesLeft(ack.votes_left);
   if (ack.ok && typeof ack.mine === "number") votes.own({ card: ack.card, mine: ack.mine });
+  const listener = ackListeners.get(entry.event);
+  listener?.(ack);
   if (ack.ok) view.acknowledged(entry, ack);
-  else view.showRefusal(entry, ack.error || {});
+  else if (!listener) view.showRefusal(entry, ack.error || {});
   updateStatus();
   view.refreshCard(entry.payload.card);
   view.scheduleLayout();
@@ -272,7 +277,7 @@ socket.on("votes", (message) => {
 socket.on("presence", (message) => {
   if (message?.board !== BOARD) return;
   presenceSeen = true;
-  view.renderPresence(message.people || []);
+  showPresence(message.people || []);
 });
 socket.on("removed", (message) => {
   if (message?.board !== BOARD) return;
@@ -283,6 +288,12 @@ socket.on("removed", (message) => {
   updateStatus();
   view.refreshAll();
 });
+
+/** Who is on the board: the list of people here, and the breakout panel's by hand. */
+function showPresence(people) {
+  view.renderPresence(people);
+  breakout?.showPeople(people);
+}
 
 function refuse(text) {
   clearTimeout(probeTimer);
@@ -359,7 +370,7 @@ function joined(ack) {
   if (ack.mode === "snapshot") {
     view.loadSnapshot(ack.snapshot);
     votes.load(ack.snapshot.votes);
-    if (!presenceSeen) view.renderPresence(ack.snapshot.presence || []);
+    if (!presenceSeen) showPresence(ack.snapshot.presence || []);
     applyReady(sequencer.reset(ack.seq));
   } else {
     applyReady(sequencer.receiveAll(ack.events, false));
@@ -509,7 +520,11 @@ startSuggestions({
   errors: T.errors, send, say: view.announce,
 });
 startAgenda({ root, board: BOARD, facilitator: FACILITATOR, send, strings: T.agenda, say: view.announce });
-startBreakout({ socket, board: BOARD, me: ME, facilitator: FACILITATOR, strings: T.breakout, send, say: view.announce });
+const breakout = startBreakout({
+  socket, board: BOARD, me: ME, facilitator: FACILITATOR, strings: T.breakout, errors: T.errors, send,
+  say: view.announce, onAck: (event, listener) => ackListeners.set(event, listener),
+});
+rememberPanels(root, BOARD);
 view.renderTimer();
 watchConnecting();
 updateStatus();
