@@ -22,9 +22,11 @@ from app import create_app
 from bench.__main__ import build, published_pact
 from bench.board import (
     QUICK,
+    flood_rows,
     load_note,
     reprint,
     run_cluster,
+    run_flood,
     table_rows,
     writers_for,
 )
@@ -291,6 +293,57 @@ def test_a_ramp_where_no_step_passed_shows_a_bound_and_misses():
     assert ramp.verdict == "MISS"
 
 
+def flooded(p99: float, acks: dict[str, int]) -> dict[str, Any]:
+    """The flood scenario's results: the bystanders' phases alone and beside a
+    flood, as run_flood returns them."""
+    sent = sum(acks.values())
+    flood = {"board": 2, "rate": 500, "sent": sent, "acks": acks}
+    return {
+        "joined": {"type": "joined", "planned": 52, "clients": 52, "failures": {}},
+        "rss_joined_mb": 110.0,
+        "alone": phase(20, p99=80.0),
+        "flood": phase(20, p99=p99, flood=flood),
+    }
+
+
+def test_the_flood_rows_judge_the_bystanders_p99_against_the_same_run_without():
+    limited = {"ok": 100, "rate_limited": 1400}
+    scenario = f"bystanders, N={QUICK.flood_clients}, 20/s"
+
+    alone, beside = flood_rows({"flood": flooded(150.0, limited)}, QUICK)
+
+    assert (alone.scenario, alone.p99, alone.target) == (
+        f"{scenario}, no flood",
+        80.0,
+        "baseline",
+    )
+    assert (beside.scenario, beside.p99) == (f"{scenario}, flood beside", 150.0)
+    assert beside.verdict == "PASS"  # under 2 × 80 ms
+    assert "1.88 × no flood's" in beside.note
+    assert "1500 cards at 500/s to another board: 100 ok, 1400 rate_limited" in (
+        beside.note
+    )
+    # Over 2 × the baseline but within 250 ms: still served promptly.
+    assert flood_rows({"flood": flooded(240.0, limited)}, QUICK)[1].verdict == "PASS"
+    assert flood_rows({"flood": flooded(260.0, limited)}, QUICK)[1].verdict == "MISS"
+    # A flood nobody limited, or left unanswered, misses whatever the latency.
+    unlimited = flooded(90.0, {"ok": 1500})
+    assert flood_rows({"flood": unlimited}, QUICK)[1].verdict == "MISS"
+    unanswered = flooded(90.0, limited)
+    unanswered["flood"]["flood"]["sent"] += 7
+    rows = flood_rows({"flood": unanswered}, QUICK)
+    assert rows[1].verdict == "MISS"
+    assert "7 unanswered" in rows[1].note
+    lost = flooded(90.0, limited)
+    lost["flood"]["lost"] = 3
+    assert flood_rows({"flood": lost}, QUICK)[1].verdict == "MISS"
+    assert [row.verdict for row in flood_rows({"flood": {"error": "x"}}, QUICK)] == [
+        "ERROR",
+        "ERROR",
+    ]
+    assert flood_rows({}, QUICK) == []
+
+
 # bench-board: the load generators and the product's data, against real servers.
 
 
@@ -396,6 +449,33 @@ def test_the_cluster_scenario_drives_many_boards_through_deploy_cluster(
     assert (steady["boards"], steady["clients"], steady["sent"]) == (2, 6, 10)
     assert steady["errors"] == {}
     assert steady["delivered"] == steady["expected"] == 10 * 3
+
+
+def test_the_flood_scenario_floods_one_board_while_the_bystanders_write_another(
+    tmp_path: Path,
+):
+    require_node()
+    small = replace(
+        QUICK,
+        flood_clients=3,
+        flood_rate=10,
+        flood_sends=200,
+        flood_seconds=1,
+        drain_seconds=30,
+    )
+
+    result = run_flood(tmp_path, small)
+
+    assert result["joined"]["failures"] == {}
+    for name in ("alone", "flood"):
+        bystanders = result[name]
+        assert (bystanders["boards"], bystanders["sent"]) == (1, 10), name
+        assert bystanders["errors"] == {}, name
+        assert bystanders["delivered"] == bystanders["expected"] == 10 * 3, name
+    assert "flood" not in result["alone"]
+    flood = result["flood"]["flood"]
+    assert flood["sent"] == sum(flood["acks"].values())
+    assert set(flood["acks"]) == {"ok", "rate_limited"}
 
 
 def test_the_board_data_comes_from_the_operator_commands(tmp_path: Path):
