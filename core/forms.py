@@ -29,6 +29,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
+from wtforms.form import BaseForm
 from wtforms.validators import (
     URL,
     DataRequired,
@@ -126,6 +127,25 @@ def web_address_field(label: Any) -> StringField:
         ],
         render_kw={"inputmode": "url", "spellcheck": "false"},
     )
+
+
+class CheckedSelectField(SelectField):
+    """A select whose answer must be one of its choices, as SelectField requires,
+    checked against the set of their values: SelectField's own check builds an
+    option for every choice on every validation, which for the 249 countries was
+    most of the time an import took to check a row."""
+
+    def pre_validate(self, form: BaseForm) -> None:
+        if self.process_errors or not self.validate_choice:
+            return
+        if self.choices is None:
+            raise TypeError(self.gettext("Choices cannot be None."))
+        # Its choices are SelectChoice (choices_of, country_choices), as SelectField's
+        # own check normalises them.
+        choices: list[Any] = list(self.choices)
+        if self.data not in {self.coerce(choice.value) for choice in choices}:
+            message = getattr(self, "invalid_choice_message", None)
+            raise ValidationError(message or self.gettext("Not a valid choice."))
 
 
 class MultiCheckboxField(SelectMultipleField):
