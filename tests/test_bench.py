@@ -33,6 +33,7 @@ from bench.board import (
 from bench.board_joins import measure
 from bench.board_setup import create_boards
 from bench.clusters import bench_clusters, board_cards
+from bench.imports import bench_import_preview
 from bench.report import (
     best_passing,
     format_table,
@@ -81,6 +82,20 @@ def test_the_pdf_benchmark_builds_a_published_pact_with_reports(tmp_path: Path):
         finally:
             db.session.remove()
             db.engine.dispose()
+
+
+def test_the_import_benchmark_previews_a_workbook_whose_rows_are_all_valid(
+    tmp_path: Path,
+):
+    app = build(tmp_path)
+    try:
+        # It refuses to time a preview that found any row bad or duplicate.
+        measured, baseline = bench_import_preview(app, rows=5, rounds=1)
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+    assert measured > 0
+    assert baseline > 0
 
 
 # bench-board: the pure pieces.
