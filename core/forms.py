@@ -136,16 +136,11 @@ class CheckedSelectField(SelectField):
     most of the time an import took to check a row."""
 
     def pre_validate(self, form: BaseForm) -> None:
-        if self.process_errors or not self.validate_choice:
+        # Its choices are SelectChoice (choices_of, country_choices).
+        choices: list[Any] = list(self.choices or [])
+        if self.data in {self.coerce(choice.value) for choice in choices}:
             return
-        if self.choices is None:
-            raise TypeError(self.gettext("Choices cannot be None."))
-        # Its choices are SelectChoice (choices_of, country_choices), as SelectField's
-        # own check normalises them.
-        choices: list[Any] = list(self.choices)
-        if self.data not in {self.coerce(choice.value) for choice in choices}:
-            message = getattr(self, "invalid_choice_message", None)
-            raise ValidationError(message or self.gettext("Not a valid choice."))
+        super().pre_validate(form)  # SelectField's refusal, in its words
 
 
 class MultiCheckboxField(SelectMultipleField):
