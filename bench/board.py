@@ -831,17 +831,19 @@ def flood_note(flood: dict[str, Any]) -> str:
         f"meanwhile one connection sent {flood['sent']} cards at "
         f"{flood['rate']:g}/s to another board: {answers}"
         + (f", {unanswered} unanswered" if unanswered else "")
+        + ("; the server cut it off" if flood.get("dropped") else "")
     )
 
 
 def flood_limited(flood: dict[str, Any]) -> bool:
     """The flooder was refused (rate_limited) beyond its burst, and got nothing
-    else but accepted cards; every send answered."""
+    else but accepted cards; every send answered, unless the server cut the
+    flooder off (a client too far behind its events: the product's own defence)."""
     acks = flood["acks"]
     return (
         acks.get("rate_limited", 0) > 0
-        and set(acks) <= {"ok", "rate_limited"}
-        and sum(acks.values()) == flood["sent"]
+        and set(acks) <= {"ok", "rate_limited", "cut off"}
+        and (bool(flood.get("dropped")) or sum(acks.values()) == flood["sent"])
     )
 
 

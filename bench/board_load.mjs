@@ -21,7 +21,8 @@
 //   (and expected to deliver). With `"flood": {"board": B, "rate": F}`, the first
 //   client of board B also sends `card:create` at F per second while the phase
 //   sends (its cards are not timed): `flood` in the answer counts its sends, its
-//   acks by outcome (`ok`, or the error code) and those never answered.
+//   acks by outcome (`ok`, the error code, or `cut off` once the server dropped
+//   the connection, when it stops sending: `dropped`).
 // - {"cmd": "storm", "behind": B}: every client disconnects; B cards are written on
 //   each board meanwhile; then all reconnect at once and rejoin with `since` set to
 //   the last seq they saw: the time until each has the missed events (resynced).
@@ -228,10 +229,10 @@ const answered = (phase) =>
  * `stopped()`; the tally of its sends and acks (filled in as they come). */
 function flood({ board, rate }, stopped) {
   const client = boards.get(board)[0];
-  const tally = { board, rate, sent: 0, acks: {} };
+  const tally = { board, rate, sent: 0, acks: {}, dropped: false };
   const startedAt = nowMs();
   const sending = (async () => {
-    while (!stopped()) {
+    while (!stopped() && client.socket.connected) {
       const due = Math.floor(((nowMs() - startedAt) * rate) / 1000) + 1;
       while (tally.sent < due) {
         const payload = {
@@ -242,14 +243,17 @@ function flood({ board, rate }, stopped) {
         };
         tally.sent += 1;
         client.socket.timeout(ACK_TIMEOUT_MS).emit("card:create", payload, (error, ack) => {
-          count(tally.acks, error ? "timeout" : ack?.ok ? "ok" : (ack?.error?.code ?? "no ack"));
+          const failed = client.socket.connected ? "timeout" : "cut off";
+          count(tally.acks, error ? failed : ack?.ok ? "ok" : (ack?.error?.code ?? "no ack"));
         });
       }
       await sleep(1);
     }
     tally.send_seconds = (nowMs() - startedAt) / 1000;
+    tally.dropped = !client.socket.connected;
   })();
-  const answeredAll = () => Object.values(tally.acks).reduce((a, b) => a + b, 0) >= tally.sent;
+  const answeredAll = () =>
+    !client.socket.connected || Object.values(tally.acks).reduce((a, b) => a + b, 0) >= tally.sent;
   return { tally, sending, answeredAll };
 }
 

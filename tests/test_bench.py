@@ -349,6 +349,11 @@ def test_the_flood_rows_judge_the_bystanders_p99_against_the_same_run_without():
     rows = flood_rows({"flood": unanswered}, QUICK)
     assert rows[1].verdict == "MISS"
     assert "7 unanswered" in rows[1].note
+    cut_off = flooded(90.0, limited | {"cut off": 30})
+    cut_off["flood"]["flood"] |= {"sent": 1600, "dropped": True}
+    rows = flood_rows({"flood": cut_off}, QUICK)
+    assert rows[1].verdict == "PASS"  # the product's defence, not a failure
+    assert rows[1].note.endswith("70 unanswered; the server cut it off")
     lost = flooded(90.0, limited)
     lost["flood"]["lost"] = 3
     assert flood_rows({"flood": lost}, QUICK)[1].verdict == "MISS"
@@ -491,6 +496,7 @@ def test_the_flood_scenario_floods_one_board_while_the_bystanders_write_another(
     flood = result["flood"]["flood"]
     assert flood["sent"] == sum(flood["acks"].values())
     assert set(flood["acks"]) == {"ok", "rate_limited"}
+    assert flood["dropped"] is False
 
 
 def test_the_board_data_comes_from_the_operator_commands(tmp_path: Path):
