@@ -18,6 +18,9 @@ on a noisy machine. Run with `make bench`.
   the same document with 10 commitments.
 - suggest clusters: 500 cards in four languages grouped by similarity (target: well
   under 1 s), against the baseline of their n-gram vectors alone (bench/clusters.py).
+- import preview: a 2,000-row XLSX workbook of registrations uploaded and mapped,
+  every row checked as the public form checks one, against the baseline of reading
+  the same workbook alone (bench/imports.py).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from sqlalchemy import select
 
 from app import create_app
 from bench.clusters import bench_clusters
+from bench.imports import bench_import_preview
 from core.mail import OutboxMessage, deliver
 from core.pacts import create_pact
 from core.time import utcnow
@@ -305,6 +309,11 @@ def main() -> None:
             ("move workshop, 200, slow SMTP", "sync, 1 session/msg", *bench_move(app)),
             ("pact PDF, 200 commitments", "PDF, 10 commitmts", *bench_pdf(app)),
             ("suggest clusters, 500 cards", "n-gram vectors", *bench_clusters()),
+            (
+                "import preview, 2000 rows",
+                "read the workbook",
+                *bench_import_preview(app),
+            ),
         ]
     print(
         f"{'benchmark':32} {'median':>10} {'baseline':19} {'median':>10} {'ratio':>7}"

@@ -24,9 +24,14 @@ core 1, and the load generator on core 0 (`taskset`, on two cores or more).
    bench/registration_server.py and registration_load.mjs).
 7. The production cluster (nginx, 2 app processes, Redis, PostgreSQL) with 4,000
    clients over 40 boards at 5 edits/s each, when `deploy.cluster` exists.
+8. A flood (the product): a bystander board of 200 clients at 20 edits/s, first
+   alone (the baseline), then while one connection on another board sends 500
+   `card:create` a second (rate-limited to 20): the bystanders' latency both times,
+   on the same server and connections.
 
 `--quick` runs every scenario smaller and shorter (under 2 minutes): its verdicts are
-indicative only. `--only flask,node,product,joins,registration,cluster` runs a part.
+indicative only. `--only flask,node,product,joins,registration,cluster,flood` runs a
+part.
 
 usage: python -m bench.board [--quick] [--only PARTS]"""
 
@@ -101,6 +106,9 @@ STORM_LIMIT_S = 5.0
 JOIN_LIMIT_MS = 200.0
 REGISTRATION_RATE = 300.0
 REGISTRATION_P99_MS = 100.0
+# A flood on another board may at most double the bystanders' p99 (or keep it
+# within P99_LIMIT_MS, when the baseline is a few milliseconds of jitter).
+FLOOD_FACTOR = 2.0
 
 # No writer sends more than this many edits a second (the product allows 20).
 MAX_PER_WRITER = 10
@@ -135,6 +143,10 @@ class Settings:
     cluster_clients: int  # per board
     cluster_rate: float  # per board
     cluster_seconds: float
+    flood_clients: int  # on the bystanders' board
+    flood_rate: float  # the bystanders' edits/s
+    flood_sends: float  # the flooding connection's card:create a second
+    flood_seconds: float
 
 
 FULL = Settings(
@@ -158,6 +170,10 @@ FULL = Settings(
     cluster_clients=100,
     cluster_rate=5,
     cluster_seconds=20,
+    flood_clients=200,
+    flood_rate=20,
+    flood_sends=500,
+    flood_seconds=20,
 )
 QUICK = Settings(
     name="quick",
@@ -180,6 +196,10 @@ QUICK = Settings(
     cluster_clients=25,
     cluster_rate=5,
     cluster_seconds=3,
+    flood_clients=50,
+    flood_rate=20,
+    flood_sends=500,
+    flood_seconds=3,
 )
 
 
@@ -405,6 +425,38 @@ def run_cluster(folder: Path, s: Settings) -> dict[str, Any]:
         return {"unavailable": str(exc), "expected": CLUSTER_INTERFACE}
 
 
+def flood_phases(server: Server, bystanders: int, flooded: int, s: Settings) -> Phases:
+    """The bystanders' board alone (the baseline), then while the first client of
+    the flooded board floods it: the same rate, sent to the bystanders' board only."""
+    rate, seconds = s.flood_rate, s.flood_seconds
+
+    def phase(name: str, flood: dict[str, Any] | None) -> Callable[..., Any]:
+        command = steady(name, rate, seconds, s.drain_seconds)
+        command["boards"] = [bystanders]
+        if flood:
+            command["flood"] = flood
+        return lambda g: measured(g, server, command)
+
+    flood = {"board": flooded, "rate": s.flood_sends}
+    return [("alone", phase("no flood", None)), ("flood", phase("flood", flood))]
+
+
+def run_flood(folder: Path, s: Settings) -> dict[str, Any]:
+    """Scenario 8: a board of bystanders and a board of two (a flooder and an
+    observer), on one product server."""
+    (folder / "flood").mkdir(exist_ok=True)
+    made = setup_boards(product_env(folder / "flood", 0), [s.flood_clients, 2])
+    bystanders, flooded = made["boards"]
+    plan = board_plan(made, [bystanders, flooded])
+    plan["join_deadline_seconds"] = s.join_deadline
+    port = free_port()
+    env = product_env(folder / "flood", port)
+    log = log_file(folder, f"{GREENPACT} flood", port)
+    with serving(GREENPACT, PRODUCT, port, env, log=log) as server:
+        phases = flood_phases(server, bystanders["board"], flooded["board"], s)
+        return board_session(server, plan, folder, phases)
+
+
 RUNNERS: dict[str, Callable[[Path, Settings], dict[str, Any]]] = {
     "flask": run_bare(FLASK, bare_flask),
     "node": run_bare(NODE, bare_node),
@@ -412,6 +464,7 @@ RUNNERS: dict[str, Callable[[Path, Settings], dict[str, Any]]] = {
     "joins": run_joins,
     "registration": run_registration,
     "cluster": run_cluster,
+    "flood": run_flood,
 }
 
 
@@ -770,6 +823,65 @@ def cluster_rows(results: dict[str, Any], s: Settings) -> list[Row]:
     return [row]
 
 
+def flood_note(flood: dict[str, Any]) -> str:
+    acks = dict(flood["acks"])
+    unanswered = flood["sent"] - sum(acks.values())
+    answers = ", ".join(f"{n} {code}" for code, n in sorted(acks.items()))
+    return (
+        f"meanwhile one connection sent {flood['sent']} cards at "
+        f"{flood['rate']:g}/s to another board: {answers}"
+        + (f", {unanswered} unanswered" if unanswered else "")
+        + ("; the server cut it off" if flood.get("dropped") else "")
+    )
+
+
+def flood_limited(flood: dict[str, Any]) -> bool:
+    """The flooder was refused (rate_limited) beyond its burst, and got nothing
+    else but accepted cards; every send answered, unless the server cut the
+    flooder off (a client too far behind its events: the product's own defence)."""
+    acks = flood["acks"]
+    return (
+        acks.get("rate_limited", 0) > 0
+        and set(acks) <= {"ok", "rate_limited", "cut off"}
+        and (bool(flood.get("dropped")) or sum(acks.values()) == flood["sent"])
+    )
+
+
+def flood_rows(results: dict[str, Any], s: Settings) -> list[Row]:
+    part = results.get("flood")
+    alone = f"bystanders, N={s.flood_clients}, {s.flood_rate:g}/s, no flood"
+    during = f"bystanders, N={s.flood_clients}, {s.flood_rate:g}/s, flood beside"
+    if part is None:
+        return []
+    try:
+        baseline = phase_row(alone, GREENPACT, part["alone"], part["rss_joined_mb"])
+        flooded = phase_row(during, GREENPACT, part["flood"], None)
+        flood = part["flood"]["flood"]
+    except (KeyError, TypeError):
+        return [failed_row(alone, GREENPACT, part), failed_row(during, GREENPACT, part)]
+    baseline.target = "baseline"
+    flooded.target = "p99 ≤ 2 × no flood's or ≤ 250 ms; 0 lost; flood rate-limited"
+    limit = max(FLOOD_FACTOR * baseline.p99, P99_LIMIT_MS) if baseline.p99 else None
+    flooded.verdict = verdict(
+        all_joined(part),
+        errors(part["flood"]) == 0,
+        at_most(flooded.p99, limit),
+        flooded.lost == 0,
+        flood_limited(flood),
+    )
+    ratio_note = ratio(flooded.p99, baseline.p99)
+    flooded.note = "; ".join(
+        note
+        for note in (
+            f"p99 {ratio_note:.2f} × no flood's" if ratio_note is not None else "",
+            flood_note(flood),
+            flooded.note,
+        )
+        if note
+    )
+    return [baseline, flooded]
+
+
 def table_rows(results: dict[str, Any], s: Settings) -> list[Row]:
     return [
         *latency_rows(results, s),
@@ -778,6 +890,7 @@ def table_rows(results: dict[str, Any], s: Settings) -> list[Row]:
         *join_rows(results, s),
         *registration_row(results),
         *cluster_rows(results, s),
+        *flood_rows(results, s),
     ]
 
 

@@ -17,7 +17,12 @@
 //   delivery arrived, or S seconds after the last send. Latencies are summarised
 //   for the whole run and for each quarter of it (by send time); `tail_ms` (last
 //   delivery after the last send) and `after_end` (deliveries more than 1 s after
-//   it) show a backlog.
+//   it) show a backlog. With `"boards": [ids]`, only those boards are written to
+//   (and expected to deliver). With `"flood": {"board": B, "rate": F}`, the first
+//   client of board B also sends `card:create` at F per second while the phase
+//   sends (its cards are not timed): `flood` in the answer counts its sends, its
+//   acks by outcome (`ok`, the error code, or `cut off` once the server dropped
+//   the connection, when it stops sending: `dropped`).
 // - {"cmd": "storm", "behind": B}: every client disconnects; B cards are written on
 //   each board meanwhile; then all reconnect at once and rejoin with `since` set to
 //   the last seq they saw: the time until each has the missed events (resynced).
@@ -220,8 +225,48 @@ function send(phase, ids, writers) {
 const answered = (phase) =>
   phase.acked + Object.values(phase.errors).reduce((a, b) => a + b, 0);
 
-async function steady({ name, rate, seconds, writers, drain_seconds: drainSeconds }) {
-  const ids = [...boards.keys()];
+/** One connection sending `card:create` on `board` at `rate` a second until
+ * `stopped()`; the tally of its sends and acks (filled in as they come). */
+function flood({ board, rate }, stopped) {
+  const client = boards.get(board)[0];
+  const tally = { board, rate, sent: 0, acks: {}, dropped: false };
+  const startedAt = nowMs();
+  const sending = (async () => {
+    while (!stopped() && client.socket.connected) {
+      const due = Math.floor(((nowMs() - startedAt) * rate) / 1000) + 1;
+      while (tally.sent < due) {
+        const payload = {
+          board,
+          cid: `flood-${RUN}-${startedAt}-${tally.sent}`,
+          theme: client.theme,
+          text: `flood ${tally.sent}`,
+        };
+        tally.sent += 1;
+        client.socket.timeout(ACK_TIMEOUT_MS).emit("card:create", payload, (error, ack) => {
+          const failed = client.socket.connected ? "timeout" : "cut off";
+          count(tally.acks, error ? failed : ack?.ok ? "ok" : (ack?.error?.code ?? "no ack"));
+        });
+      }
+      await sleep(1);
+    }
+    tally.send_seconds = (nowMs() - startedAt) / 1000;
+    tally.dropped = !client.socket.connected;
+  })();
+  const answeredAll = () =>
+    !client.socket.connected || Object.values(tally.acks).reduce((a, b) => a + b, 0) >= tally.sent;
+  return { tally, sending, answeredAll };
+}
+
+async function steady({
+  name,
+  rate,
+  seconds,
+  writers,
+  drain_seconds: drainSeconds,
+  boards: only,
+  flood: flooding,
+}) {
+  const ids = only ?? [...boards.keys()];
   const chosen = ids.map((id) => boards.get(id).slice(0, Math.max(1, writers)));
   const phase = {
     index: phases.length,
@@ -242,15 +287,19 @@ async function steady({ name, rate, seconds, writers, drain_seconds: drainSecond
   const usage = usageMeter();
   const perSecond = rate * ids.length;
   const startedAt = nowMs();
+  const flooder = flooding ? flood(flooding, () => phase.doneAt > 0) : null;
   while (phase.sent < phase.total) {
     const due = Math.min(phase.total, Math.floor(((nowMs() - startedAt) * perSecond) / 1000) + 1);
     while (phase.sent < due) send(phase, ids, chosen);
     await sleep(1);
   }
   phase.doneAt = nowMs();
+  await flooder?.sending;
   const deadline = phase.doneAt + 1000 * drainSeconds;
   while (
-    (answered(phase) < phase.sent || phase.delivered < phase.expected) &&
+    (answered(phase) < phase.sent ||
+      phase.delivered < phase.expected ||
+      (flooder && !flooder.answeredAll())) &&
     nowMs() < deadline
   ) {
     await sleep(20);
@@ -279,6 +328,7 @@ async function steady({ name, rate, seconds, writers, drain_seconds: drainSecond
     frames: { event: counters.event - before.event, events: counters.events - before.events },
     repeated: counters.repeated - before.repeated,
     dropped: counters.dropped - before.dropped,
+    ...(flooder ? { flood: { ...flooder.tally, acks: { ...flooder.tally.acks } } } : {}),
     ...usage(),
   };
   phase.quarters = null; // late deliveries still count, their latencies no more

@@ -29,6 +29,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
+from wtforms.form import BaseForm
 from wtforms.validators import (
     URL,
     DataRequired,
@@ -126,6 +127,20 @@ def web_address_field(label: Any) -> StringField:
         ],
         render_kw={"inputmode": "url", "spellcheck": "false"},
     )
+
+
+class CheckedSelectField(SelectField):
+    """A select whose answer must be one of its choices, as SelectField requires,
+    checked against the set of their values: SelectField's own check builds an
+    option for every choice on every validation, which for the 249 countries was
+    most of the time an import took to check a row."""
+
+    def pre_validate(self, form: BaseForm) -> None:
+        # Its choices are SelectChoice (choices_of, country_choices).
+        choices: list[Any] = list(self.choices or [])
+        if self.data in {self.coerce(choice.value) for choice in choices}:
+            return
+        super().pre_validate(form)  # SelectField's refusal, in its words
 
 
 class MultiCheckboxField(SelectMultipleField):

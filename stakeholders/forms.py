@@ -13,7 +13,6 @@ from wtforms import (
     BooleanField,
     HiddenField,
     PasswordField,
-    SelectField,
     StringField,
     TextAreaField,
 )
@@ -42,6 +41,7 @@ from core.choices import (
 from core.forms import (
     CHOOSE,
     REQUIRED,
+    CheckedSelectField,
     MultiCheckboxField,
     choices_of,
     country_choices,
@@ -66,24 +66,26 @@ class StakeholderForm(FlaskForm):
     wanted."""
 
     organisation_name = text_field(_l("Organisation name"), NAME_MAX)
-    kind = SelectField(
+    kind = CheckedSelectField(
         _l("Kind of organisation"),
         choices=[CHOOSE, *choices_of(KIND_LABELS)],
         validators=[InputRequired(message=REQUIRED)],
     )
-    size = SelectField(
+    size = CheckedSelectField(
         _l("Size (employees)"),
         choices=[CHOOSE, *choices_of(SIZE_LABELS)],
         validators=[InputRequired(message=REQUIRED)],
     )
-    sector = SelectField(
+    sector = CheckedSelectField(
         _l("Sector of activity (NACE)"),
         choices=[CHOOSE, *choices_of(SECTOR_LABELS)],
         validators=[InputRequired(message=REQUIRED)],
     )
     locality = text_field(_l("Locality"), SHORT_TEXT_MAX)
     region = text_field(_l("County / region"), SHORT_TEXT_MAX)
-    country = SelectField(_l("Country"), validators=[InputRequired(message=REQUIRED)])
+    country = CheckedSelectField(
+        _l("Country"), validators=[InputRequired(message=REQUIRED)]
+    )
     registration_number = StringField(
         _l("Registration number (optional)"),
         filters=[strip, none_if_empty],

@@ -22,15 +22,18 @@ from app import create_app
 from bench.__main__ import build, published_pact
 from bench.board import (
     QUICK,
+    flood_rows,
     load_note,
     reprint,
     run_cluster,
+    run_flood,
     table_rows,
     writers_for,
 )
 from bench.board_joins import measure
 from bench.board_setup import create_boards
 from bench.clusters import bench_clusters, board_cards
+from bench.imports import bench_import_preview
 from bench.report import (
     best_passing,
     format_table,
@@ -79,6 +82,20 @@ def test_the_pdf_benchmark_builds_a_published_pact_with_reports(tmp_path: Path):
         finally:
             db.session.remove()
             db.engine.dispose()
+
+
+def test_the_import_benchmark_previews_a_workbook_whose_rows_are_all_valid(
+    tmp_path: Path,
+):
+    app = build(tmp_path)
+    try:
+        # It refuses to time a preview that found any row bad or duplicate.
+        measured, baseline = bench_import_preview(app, rows=5, rounds=1)
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+    assert measured > 0
+    assert baseline > 0
 
 
 # bench-board: the pure pieces.
@@ -291,6 +308,62 @@ def test_a_ramp_where_no_step_passed_shows_a_bound_and_misses():
     assert ramp.verdict == "MISS"
 
 
+def flooded(p99: float, acks: dict[str, int]) -> dict[str, Any]:
+    """The flood scenario's results: the bystanders' phases alone and beside a
+    flood, as run_flood returns them."""
+    sent = sum(acks.values())
+    flood = {"board": 2, "rate": 500, "sent": sent, "acks": acks}
+    return {
+        "joined": {"type": "joined", "planned": 52, "clients": 52, "failures": {}},
+        "rss_joined_mb": 110.0,
+        "alone": phase(20, p99=80.0),
+        "flood": phase(20, p99=p99, flood=flood),
+    }
+
+
+def test_the_flood_rows_judge_the_bystanders_p99_against_the_same_run_without():
+    limited = {"ok": 100, "rate_limited": 1400}
+    scenario = f"bystanders, N={QUICK.flood_clients}, 20/s"
+
+    alone, beside = flood_rows({"flood": flooded(150.0, limited)}, QUICK)
+
+    assert (alone.scenario, alone.p99, alone.target) == (
+        f"{scenario}, no flood",
+        80.0,
+        "baseline",
+    )
+    assert (beside.scenario, beside.p99) == (f"{scenario}, flood beside", 150.0)
+    assert beside.verdict == "PASS"  # under 2 × 80 ms
+    assert "1.88 × no flood's" in beside.note
+    assert "1500 cards at 500/s to another board: 100 ok, 1400 rate_limited" in (
+        beside.note
+    )
+    # Over 2 × the baseline but within 250 ms: still served promptly.
+    assert flood_rows({"flood": flooded(240.0, limited)}, QUICK)[1].verdict == "PASS"
+    assert flood_rows({"flood": flooded(260.0, limited)}, QUICK)[1].verdict == "MISS"
+    # A flood nobody limited, or left unanswered, misses whatever the latency.
+    unlimited = flooded(90.0, {"ok": 1500})
+    assert flood_rows({"flood": unlimited}, QUICK)[1].verdict == "MISS"
+    unanswered = flooded(90.0, limited)
+    unanswered["flood"]["flood"]["sent"] += 7
+    rows = flood_rows({"flood": unanswered}, QUICK)
+    assert rows[1].verdict == "MISS"
+    assert "7 unanswered" in rows[1].note
+    cut_off = flooded(90.0, limited | {"cut off": 30})
+    cut_off["flood"]["flood"] |= {"sent": 1600, "dropped": True}
+    rows = flood_rows({"flood": cut_off}, QUICK)
+    assert rows[1].verdict == "PASS"  # the product's defence, not a failure
+    assert rows[1].note.endswith("70 unanswered; the server cut it off")
+    lost = flooded(90.0, limited)
+    lost["flood"]["lost"] = 3
+    assert flood_rows({"flood": lost}, QUICK)[1].verdict == "MISS"
+    assert [row.verdict for row in flood_rows({"flood": {"error": "x"}}, QUICK)] == [
+        "ERROR",
+        "ERROR",
+    ]
+    assert flood_rows({}, QUICK) == []
+
+
 # bench-board: the load generators and the product's data, against real servers.
 
 
@@ -396,6 +469,34 @@ def test_the_cluster_scenario_drives_many_boards_through_deploy_cluster(
     assert (steady["boards"], steady["clients"], steady["sent"]) == (2, 6, 10)
     assert steady["errors"] == {}
     assert steady["delivered"] == steady["expected"] == 10 * 3
+
+
+def test_the_flood_scenario_floods_one_board_while_the_bystanders_write_another(
+    tmp_path: Path,
+):
+    require_node()
+    small = replace(
+        QUICK,
+        flood_clients=3,
+        flood_rate=10,
+        flood_sends=200,
+        flood_seconds=1,
+        drain_seconds=30,
+    )
+
+    result = run_flood(tmp_path, small)
+
+    assert result["joined"]["failures"] == {}
+    for name in ("alone", "flood"):
+        bystanders = result[name]
+        assert (bystanders["boards"], bystanders["sent"]) == (1, 10), name
+        assert bystanders["errors"] == {}, name
+        assert bystanders["delivered"] == bystanders["expected"] == 10 * 3, name
+    assert "flood" not in result["alone"]
+    flood = result["flood"]["flood"]
+    assert flood["sent"] == sum(flood["acks"].values())
+    assert set(flood["acks"]) == {"ok", "rate_limited"}
+    assert flood["dropped"] is False
 
 
 def test_the_board_data_comes_from_the_operator_commands(tmp_path: Path):

@@ -60,22 +60,28 @@ class RowChecker:
         self.mapping = mapping
         self.book = CodeBook(pact)
         self.themes = theme_choices(pact)
+        self._form: StakeholderForm | None = None
 
     def cell(self, row: list[str], name: str) -> str:
         index = self.mapping.get(name)
         return row[index] if index is not None and index < len(row) else ""
 
     def form(self, row: list[str]) -> StakeholderForm:
-        """The row in the public form's fields, validated."""
+        """The row in the public form's fields, validated. One form serves every
+        row, refilled each time (building its 16 fields was most of a row's
+        check): read it before asking for the next row."""
         data: MultiDict[str, str] = MultiDict()
         for name in StakeholderForm.field_names():
             for value in self.book.formdata_values(name, self.cell(row, name)):
                 data.add(name, value)
-        form = StakeholderForm(
-            formdata=data, meta={"csrf": False}, theme_choices=self.themes
-        )
-        form.validate()
-        return form
+        if self._form is None:
+            self._form = StakeholderForm(
+                formdata=data, meta={"csrf": False}, theme_choices=self.themes
+            )
+        else:
+            self._form.process(data)
+        self._form.validate()
+        return self._form
 
     def outcome(self, number: int, row: list[str], seen: Seen) -> dict[str, Any]:
         """The row's state and its errors ([field label, message]); a valid row's

@@ -3,7 +3,8 @@ fields, wrong types, over-long strings, unknown ids and another board's ids each
 their documented error code (`invalid` with `fields`, `not_found`, `conflict`), and
 afterwards nothing already accepted has changed and the server still serves others.
 Then messages over 64 KB (`too_large`) and a flood from one connection
-(`rate_limited`, others still served promptly, every accepted change broadcast)."""
+(`rate_limited`, others' changes still accepted, every accepted change broadcast
+gap-free; how promptly others are served is `make bench-board`'s "flood" rows)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import pytest
 
 from core.choices import (
     COMMITMENT_TEXT_MAX,
+    EVENT_BURST,
     EVENTS_PER_SECOND,
     INDICATOR_NAME_MAX,
     INDICATOR_UNIT_MAX,
@@ -34,7 +36,9 @@ from tests.board.conftest import (
 from tests.board.protocol import PROTOCOL_EVENTS as EVENTS
 
 UNKNOWN = 999_999
-PROMPT = 3.0  # seconds: "still answers other clients promptly" during a flood
+FLOOD = 500  # changes sent at once from one connection
+BYSTANDER_CHANGES = 3  # on another board, while the flood is answered
+FLOOD_WAIT = 60.0  # seconds: a generous wait for the flood's every ack
 # PROTOCOL.md "Limits" (characters after trimming).
 CARD_TEXT_MAX = 2000
 COMMENT_TEXT_MAX = 500
@@ -516,6 +520,7 @@ def test_a_flood_from_one_connection_is_rate_limited_and_others_are_still_served
     observer = live_board.joined(flooded.facilitator, flooded.board)
     flooder = live_board.joined(flooded.facilitator, flooded.board)
     bystander = live_board.joined(elsewhere.facilitator, elsewhere.board)
+    neighbour = live_board.joined(elsewhere.participants[0].token, elsewhere.board)
     acks: list[dict[str, Any]] = []
     done = threading.Condition()
 
@@ -524,8 +529,7 @@ def test_a_flood_from_one_connection_is_rate_limited_and_others_are_still_served
             acks.append(ack)
             done.notify_all()
 
-    started = time.monotonic()
-    for n in range(500):
+    for n in range(FLOOD):
         payload = {
             "board": flooded.board,
             "cid": new_cid(),
@@ -533,24 +537,27 @@ def test_a_flood_from_one_connection_is_rate_limited_and_others_are_still_served
             "text": f"Flood {n}",
         }
         flooder.emit("card:create", payload, namespace="/board", callback=record)
-    sent_in = time.monotonic() - started
-    latencies = []
-    for _n in range(3):
-        asked = time.monotonic()
-        assert bystander.change(elsewhere.board, "board:timer", seconds=30)["ok"]
-        latencies.append(time.monotonic() - asked)
+    # While the flood is being answered, the bystander changes its own board.
+    answers = [
+        bystander.change(elsewhere.board, "board:timer", seconds=30 + n)
+        for n in range(BYSTANDER_CHANGES)
+    ]
     with done:
-        assert done.wait_for(lambda: len(acks) == 500, timeout=30)
+        assert done.wait_for(lambda: len(acks) == FLOOD, timeout=FLOOD_WAIT)
 
-    assert sent_in < 1.0
     codes = [ack["error"]["code"] for ack in acks if not ack["ok"]]
     accepted = sorted(ack["seq"] for ack in acks if ack["ok"])
     assert set(codes) == {"rate_limited"}
-    assert 40 <= len(accepted) < 500
-    # The flood's accepted burst (~40 writes of ~20 ms on SQLite) may hold the first
-    # answer about a second; unlimited, its 500 writes would hold it ~10 s.
-    assert max(latencies) < PROMPT, latencies
+    assert EVENT_BURST <= len(accepted) < FLOOD
     assert accepted == consecutive(1, len(accepted))
     assert observer.wait_for_seq(flooded.board, accepted[-1])
+    assert [answer["ok"] for answer in answers] == [True] * BYSTANDER_CHANGES, answers
+    mine = [answer["seq"] for answer in answers]
+    assert mine == consecutive(1, BYSTANDER_CHANGES)
+    assert neighbour.wait_for_seq(elsewhere.board, mine[-1])
+    # Nothing arrives beyond what was accepted, and nothing crosses to the other board.
     time.sleep(0.3)
     assert observer.seqs(flooded.board) == accepted
+    assert neighbour.seqs(elsewhere.board) == mine
+    assert not observer.seqs(elsewhere.board)
+    assert not neighbour.seqs(flooded.board)
