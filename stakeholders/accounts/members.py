@@ -18,6 +18,7 @@ from extensions import db
 from stakeholders.accounts.rules import (
     check_may_deactivate,
     keep_an_official,
+    manages_team,
     may_deactivate,
     member_of,
     team_manager,
@@ -29,11 +30,12 @@ from stakeholders.team import pact_team
 
 @dataclass(frozen=True)
 class Member:
-    """One line of the team page."""
+    """One line of the team page (`email` is None for a viewer who does not
+    manage the team: personal data on a need-to-know basis)."""
 
     id: int
     name: str
-    email: str
+    email: str | None
     role: str
     status: str
     deactivatable: bool
@@ -48,13 +50,15 @@ def account_status(person: Person) -> AccountStatus:
 
 
 def team_of(actor_id: int, pact_id: int) -> list[Member]:
-    """The pact's staff, by name, with what the actor may do to each account."""
+    """The pact's staff, by name, with what the actor may do to each account; their
+    e-mail addresses only when the actor manages the team."""
     actor = db.session.get(Person, actor_id)
+    shows_email = manages_team(actor, pact_id)
     return [
         Member(
             id=person.id,
             name=person.name,
-            email=person.email,
+            email=person.email if shows_email else None,
             role=role,
             status=account_status(person),
             deactivatable=actor is not None and may_deactivate(actor, person),

@@ -1,5 +1,6 @@
 """Who may manage a pact's team, and the rules every change keeps: a pact's
-officials (and any administrator) manage its team; a pact never loses its last
+officials (and any administrator) manage its team and see its members' e-mail
+addresses (facilitators see names and roles only); a pact never loses its last
 active official; an official deactivates only accounts that work on no pact where
 they are not official themselves (others they remove from their pact), an
 administrator any account but their own."""
@@ -16,10 +17,16 @@ from extensions import db
 from stakeholders.models import Person, StaffMembership
 
 
+def manages_team(actor: Person | None, pact_id: int) -> bool:
+    """Whether the actor manages this pact's team (and so sees its members'
+    e-mail addresses)."""
+    return actor is not None and (actor.is_admin or actor.is_official_of(pact_id))
+
+
 def team_manager(actor_id: int, pact_id: int) -> Person:
     """The actor, when they may manage this pact's team."""
     actor = db.session.get(Person, actor_id)
-    if actor is None or not (actor.is_admin or actor.is_official_of(pact_id)):
+    if actor is None or not manages_team(actor, pact_id):
         raise DomainError(
             "forbidden", _("Only the pact's officials can manage its team.")
         )

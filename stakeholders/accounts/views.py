@@ -2,8 +2,9 @@
 account status, and for its officials (and any administrator) inviting a person,
 changing a member's role, sending an invitation again, removing a member and
 deactivating or reactivating an account (the destructive two after a
-confirmation). Facilitators see the team only. Each submission parses one form and
-calls one use case."""
+confirmation). Facilitators see the members' names, roles and account status only,
+not their e-mail addresses. Each submission parses one form and calls one use
+case."""
 
 from __future__ import annotations
 

@@ -3,48 +3,38 @@ filled from the demo installation) visited in Chromium, in Romanian, as an anony
 visitor, as a participant (logged in from their personal link) and as the pact's
 official (logged in at /login). Whatever each gets (the page, a redirect, 403, 404,
 the login page) is a proper page: axe-core finds nothing at WCAG 2.1 AA, and at 360 px
-nothing scrolls sideways. One demo server for the module, one browser context per
-role."""
+nothing scrolls sideways; the page is in Romanian and its `<html lang>` says so. One
+demo server for the module, one browser context per role. (The other languages:
+test_pages_languages_browser.py.)"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
-from flask import Flask
-from flask_babel import force_locale, gettext
-from playwright.sync_api import Browser, Page, ViewportSize, expect
+from playwright.sync_api import Browser, Page, expect
 
-from commitments.operations import member_link
-from demo.seed import seed_demo
-from extensions import db
-from stakeholders.models import Person
 from tests.browser.axe import axe_violations
-from tests.browser.conftest import TIMEOUT_MS, fits_the_screen, served_in_a_thread
-from tests.browser.site_map import (
-    EXCLUDED,
-    OFFICIAL_EMAIL,
-    OFFICIAL_PASSWORD,
-    DemoIds,
-    demo_ids,
-    get_endpoints,
-    page_endpoints,
-    page_path,
-    url_map_app,
+from tests.browser.conftest import fits_the_screen
+from tests.browser.demo_pages import (
+    DESKTOP,
+    NARROW,
+    PAGES,
+    SLOW_MS,
+    DemoSite,
+    assert_speaks,
+    log_in,
+    served_demo,
+    visit,
 )
-from tests.conftest import build_app, free_port
+from tests.browser.site_map import EXCLUDED, get_endpoints, page_endpoints, url_map_app
 
 pytestmark = pytest.mark.browser
 
 ROLES = ("anonymous", "participant", "official")
-SLOW_MS = 4 * TIMEOUT_MS
-DESKTOP: ViewportSize = {"width": 1280, "height": 800}
-NARROW: ViewportSize = {"width": 360, "height": 740}
-# Pages no route names: the error page of an address that does not exist.
-EXTRA_PAGES = {"not-found": "/no-such-page"}
-PAGES = [*page_endpoints(), *EXTRA_PAGES]
+# The demo's Ilfov pact speaks Romanian first, and the browsers here ask for it.
+LANGUAGE = "ro"
 # Forms sent empty, by whom may send them: the page that comes back with its errors.
 FORMS = [
     ("stakeholders.register", "anonymous"),
@@ -62,57 +52,11 @@ FORMS = [
 ]
 
 
-@dataclass(frozen=True)
-class DemoSite:
-    base_url: str
-    app: Flask
-    ids: DemoIds
-
-    def url(self, endpoint: str) -> str:
-        if endpoint in EXTRA_PAGES:
-            return self.base_url + EXTRA_PAGES[endpoint]
-        return self.base_url + page_path(self.app, endpoint, self.ids)
-
-
 @pytest.fixture(scope="module")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSite]:
     """The demo installation (`seed-demo`) served for the module."""
-    directory = tmp_path_factory.mktemp("pages")
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    app = build_app(
-        f"sqlite:///{directory / 'demo.sqlite3'}",
-        PUBLIC_URL=base_url,
-        EVIDENCE_FOLDER=str(directory / "evidence"),
-    )
-    with app.app_context():
-        ids = demo_ids(seed_demo()["workshop"])
-        db.session.remove()
-    with served_in_a_thread(app, port):
-        yield DemoSite(base_url, app, ids)
-
-
-def _participant_link(site: DemoSite) -> str:
-    with site.app.app_context():
-        try:
-            person = db.session.get(Person, site.ids.participant)
-            assert person is not None
-            return member_link(person)
-        finally:
-            db.session.remove()
-
-
-def _log_in(site: DemoSite, page: Page, role: str) -> None:
-    if role == "participant":
-        page.goto(_participant_link(site))
-    elif role == "official":
-        page.goto(site.base_url + "/login")
-        page.locator("[name=email]").fill(OFFICIAL_EMAIL)
-        page.locator("[name=password]").fill(OFFICIAL_PASSWORD)
-        with page.expect_navigation():
-            page.locator("form.form button[type=submit]").click()
-    if role != "anonymous":
-        expect(page.locator("form[action$='/logout']")).to_have_count(1)
+    with served_demo(tmp_path_factory.mktemp("pages")) as site:
+        yield site
 
 
 @pytest.fixture(scope="module")
@@ -122,29 +66,14 @@ def role_pages(browser: Browser, demo_site: DemoSite) -> Iterator[dict[str, Page
     try:
         for role in ROLES:
             context = browser.new_context(locale="ro-RO")
-            # Generous: a whole suite in parallel shares the machine with this module.
             context.set_default_timeout(SLOW_MS)
             context.set_default_navigation_timeout(SLOW_MS)
             pages[role] = context.new_page()
-            _log_in(demo_site, pages[role], role)
+            log_in(demo_site, pages[role], role)
         yield pages
     finally:
         for page in pages.values():
             page.context.close()
-
-
-def ro(site: DemoSite, text: str) -> str:
-    with site.app.test_request_context(), force_locale("ro"):
-        return str(gettext(text))
-
-
-def visit(demo_site: DemoSite, page: Page, endpoint: str, role: str) -> None:
-    """Open the page; the visitor is still who they were (no page logs them out)."""
-    response = page.goto(demo_site.url(endpoint))
-    assert response is not None, endpoint
-    assert response.status < 500, endpoint
-    logged_in = page.locator("form[action$='/logout']").count() > 0
-    assert logged_in == (role != "anonymous"), f"{role} after {endpoint}"
 
 
 def test_every_get_route_is_checked_or_excluded_with_a_reason() -> None:
@@ -175,6 +104,7 @@ def test_page_has_no_axe_violations(
     page = role_pages[role]
     page.set_viewport_size(DESKTOP)
     visit(demo_site, page, endpoint, role)
+    assert_speaks(demo_site, page, LANGUAGE)
     violations = axe_violations(page)
     assert violations == [], f"{page.url}:\n" + "\n".join(violations)
 
@@ -215,7 +145,8 @@ def test_a_participant_on_a_staff_page_gets_a_page_saying_it_is_for_staff(
     assert response is not None
     assert response.status == 403
     assert page.url.endswith("/staff/p/ilfov/registrations"), "not sent to a login"
-    heading = ro(demo_site, "This page is for the pact's staff")
+    heading = demo_site.translate("ro", "This page is for the pact's staff")
     expect(page.get_by_role("heading", level=1)).to_have_text(heading)
-    page.locator("main").get_by_role("link", name=ro(demo_site, "My workshops")).click()
+    workshops = demo_site.translate("ro", "My workshops")
+    page.locator("main").get_by_role("link", name=workshops).click()
     page.wait_for_url(re.compile(r"/me$"))

@@ -163,6 +163,41 @@ def test_a_facilitator_sees_the_team_but_cannot_manage_it(
     assert invite(facilitator).status_code == 403
 
 
+def team_emails(people: dict[str, int]) -> list[str]:
+    return [person(person_id).email for person_id in people.values()]
+
+
+def test_a_facilitator_sees_the_teams_names_and_roles_but_no_email_address(
+    app: Flask, people: dict[str, int]
+):
+    facilitator = logged_in(app, people["facilitator"])
+
+    page = facilitator.get(TEAM + "?lang=en").get_data(as_text=True)
+
+    assert "Test official" in page
+    assert "Facilitator" in page
+    assert "@" not in page.split("<main", 1)[1]
+    assert not any(email in page for email in team_emails(people))
+
+
+@pytest.mark.parametrize("who", ["official", "administrator"])
+def test_the_pacts_officials_and_administrators_see_the_teams_email_addresses(
+    app: Flask, people: dict[str, int], who: str
+):
+    from stakeholders.services import create_staff
+
+    if who == "administrator":
+        admin = create_staff("admin@greenpact.example", "Admin", "admin", PASSWORD, [])
+        people = {**people, who: int(admin["id"])}
+    viewer = logged_in(app, people[who])
+
+    page = viewer.get(TEAM + "?lang=en").get_data(as_text=True)
+
+    ilfov_team = ("official", "second_official", "facilitator")
+    for member in ilfov_team:
+        assert person(people[member]).email in page, member
+
+
 def test_another_pacts_official_gets_404_for_every_team_page(
     app: Flask, people: dict[str, int]
 ):
