@@ -1,13 +1,14 @@
 /* The projector screen: the board as the room sees it on the wall, with no controls.
  * It joins the board over the socket as the staff member who opened it (PROTOCOL.md:
- * `join`, with `since` after a reconnection or a gap) and never sends a change. Events
- * are applied in `seq` order by the board's own sequencer; the page draws the wall
+ * `join`, with `since` after a reconnection or a gap: the board's own joining.js and
+ * sequencer) and never sends a change. The page draws the wall
  * (no hidden card, no author), the countdown, the spotlight, the vote results once
  * revealed and the signatures of the sign phase. User text only goes in as text. */
 
 import { io } from "../vendor/socket.io.esm.min.js";
 import { connectRefusal } from "./board/connection.js";
 import { el } from "./board/dom.js";
+import { stayJoined } from "./board/joining.js";
 import { Sequencer } from "./board/sequencer.js";
 import { spotlightKey } from "./board/spotlight.js";
 import { fmt } from "./board/text.js";
@@ -17,28 +18,19 @@ const $ = (id) => document.getElementById(id);
 const root = $("screen");
 const T = JSON.parse($("screen-strings").textContent);
 const BOARD = Number(root.dataset.board);
-const GAP_WAIT_MS = 1000;
-const ACK_TIMEOUT_MS = 10000;
-const RETRY_MS = 1500;
 
 const state = {
   ...emptyState({ id: BOARD, phase: root.dataset.phase, timer_ends_at: $("screen-timer").dataset.ends || null }),
   presence: 0,
   clockOffset: 0,
   joined: false,
-  joining: false,
   refused: "",
 };
 const sequencer = new Sequencer({ board: BOARD });
-let connection = 0;
-let gapTimer = null;
 let drawQueued = false;
 // Signature id -> when this page first saw it: a new one stands out for a moment.
 const signaturesSeen = new Map();
 const NEW_SIGNATURE_MS = 8000;
-// The server announces who is here (this page too) before it answers the join, whose
-// snapshot was taken before: the announcement wins.
-let presenceSeen = false;
 
 /** The signatures already there when the page joins are not new. */
 function seeSignatures() {
@@ -178,72 +170,42 @@ const socket = io(root.dataset.namespace, {
   query: { lang: document.documentElement.lang },
 });
 
-function applyReady({ ready, gap }) {
-  for (const { message, live } of ready) {
-    if (live && message.at) state.clockOffset = Date.parse(message.at) - Date.now();
-    applyEvent(state, message);
-  }
-  draw();
-  if (!gap) {
-    clearTimeout(gapTimer);
-    gapTimer = null;
-  } else if (gapTimer === null) {
-    gapTimer = setTimeout(() => {
-      gapTimer = null;
-      if (sequencer.gap && socket.connected && !state.joining) join();
-    }, GAP_WAIT_MS);
-  }
-}
-
-function join() {
-  if (state.joining) return;
-  state.joining = true;
-  const payload = { board: BOARD };
-  if (sequencer.last !== null) payload.since = sequencer.last;
-  const joinedOn = connection;
-  presenceSeen = false;
-  socket.timeout(ACK_TIMEOUT_MS).emit("join", payload, (error, ack) => {
-    if (joinedOn !== connection) return;
-    state.joining = false;
-    if (error || !ack) {
-      if (socket.connected) setTimeout(join, RETRY_MS);
-      return;
+stayJoined({
+  socket,
+  board: BOARD,
+  sequencer,
+  loadSnapshot(snapshot, presenceSeen) {
+    loadSnapshot(state, snapshot);
+    if (!presenceSeen) state.presence = (snapshot.presence || []).length;
+    seeSignatures();
+  },
+  apply(ready) {
+    for (const { message, live } of ready) {
+      if (live && message.at) state.clockOffset = Date.parse(message.at) - Date.now();
+      applyEvent(state, message);
     }
-    if (!ack.ok) {
-      setStatus(T.refused);
-      socket.disconnect();
-      return;
-    }
-    if (ack.mode === "snapshot") {
-      loadSnapshot(state, ack.snapshot);
-      if (!presenceSeen) state.presence = (ack.snapshot.presence || []).length;
-      seeSignatures();
-      applyReady(sequencer.reset(ack.seq));
-    } else {
-      applyReady(sequencer.receiveAll(ack.events, false));
-    }
+    draw();
+  },
+  joined() {
     state.joined = true;
     setStatus(T.connected);
     draw();
-  });
-}
+  },
+  refused() {
+    setStatus(T.refused);
+  },
+});
 
-socket.on("connect", join);
 socket.on("disconnect", () => {
-  connection += 1;
   state.joined = false;
-  state.joining = false;
   setStatus(T.reconnecting);
 });
 socket.on("connect_error", (error) => {
   const refusal = connectRefusal(error, socket.active, { ...T, errors: {} });
   if (refusal) setStatus(refusal);
 });
-socket.on("event", (message) => applyReady(sequencer.receive(message)));
-socket.on("events", (messages) => applyReady(sequencer.receiveAll(messages)));
 socket.on("presence", (message) => {
   if (message?.board !== BOARD) return;
-  presenceSeen = true;
   state.presence = (message.people || []).length;
   draw();
 });

@@ -165,6 +165,7 @@ def board_strings() -> dict[str, Any]:
         # Keyboard and screen-reader use (issue 17): the move dialog, what others do.
         "move": _("Move"),
         "moveCard": _("Move card %(id)s to another theme"),
+        "dragCard": _("Drag card %(id)s onto another card or a theme"),
         "yours": _("Your card"),
         "cardMoved": _("Card %(id)s is now in %(theme)s."),
         "cardChanged": _("%(name)s changed card %(id)s."),

@@ -3,16 +3,16 @@
  * attributes, and the `board-strings`, `board-rules` and `board-comments` JSON), opens
  * the socket and wires the pure sequencer and outbox to it and to the view.
  *
- * Incoming: events go through the sequencer; a gap that lasts more than a second
- * makes the page join again with `since` (the last applied seq), as it does after
- * every reconnection. Outgoing: every change waits in the outbox (memory and
- * localStorage) until the server acknowledges it; after a reconnection the waiting
- * changes are sent again with the same cids. When the server refuses the connection,
- * or cannot be reached for a while, the status line says so (connection.js) and a
- * button tries again. */
+ * Incoming: joining.js keeps the page joined (with `since` after a gap or a
+ * reconnection) and hands it the events in `seq` order. Outgoing: every change waits
+ * in the outbox (memory and localStorage) until the server acknowledges it; after a
+ * reconnection the waiting changes are sent again with the same cids. When the server
+ * refuses the connection, or cannot be reached for a while, the status line says so
+ * (connection.js) and a button tries again. */
 
 import { io } from "../../vendor/socket.io.esm.min.js";
 import { PROBE_AFTER_MS, UNREACHABLE_AFTER, connectRefusal, originRefused } from "./connection.js";
+import { ACK_TIMEOUT_MS, RETRY_MS, stayJoined } from "./joining.js";
 import { Outbox, RETRY, SETTLED, validEntries } from "./outbox.js";
 import { createView } from "./render.js";
 import { permits, readRules, standingOf, takesSignature } from "./rules.js";
@@ -38,9 +38,6 @@ const FACILITATOR = root.dataset.role === "facilitator";
 const OFFICIAL = root.dataset.official === "true";
 const ORGANISATION = Number(root.dataset.organisation) || null;
 const OUTBOX_KEY = `greenpact:board:${BOARD}:person:${ME}:outbox`;
-const GAP_WAIT_MS = 1000;
-const ACK_TIMEOUT_MS = 10000;
-const RETRY_MS = 1500;
 
 function newCid() {
   if (crypto.randomUUID) return crypto.randomUUID();
@@ -72,7 +69,6 @@ function initialBoard() {
 const state = {
   board: initialBoard(),
   joined: false,
-  joining: false,
   removed: false,
   removedReason: "",
   refused: false,
@@ -91,12 +87,7 @@ const state = {
 };
 const sequencer = new Sequencer({ board: BOARD });
 const outbox = new Outbox({ newCid, entries: loadOutbox(), save: saveOutbox });
-let gapTimer = null;
 let probeTimer = null;
-let connection = 0; // bumped on every disconnect: late answers of an old one are ignored
-// The server announces who is here (us included) before it answers our join, whose
-// snapshot was taken before we arrived: the announcement wins.
-let presenceSeen = false;
 // Panels that say themselves what the server answered to their changes: event -> listener.
 const ackListeners = new Map();
 
@@ -203,9 +194,9 @@ function flush() {
 }
 
 function transmit(entry) {
-  const sentOn = connection;
+  const sentOn = link.connection;
   socket.timeout(ACK_TIMEOUT_MS).emit(entry.event, { ...entry.payload, cid: entry.cid }, (error, ack) => {
-    if (sentOn !== connection) return; // resent on the new connection, same cid
+    if (sentOn !== link.connection) return; // resent on the new connection, same cid
     if (error || !ack || typeof ack !== "object") {
       outbox.unanswered(entry.cid);
       setTimeout(flush, RETRY_MS);
@@ -242,15 +233,36 @@ const socket = io(root.dataset.namespace, {
   query: { lang: document.documentElement.lang },
 });
 
+const link = stayJoined({
+  socket,
+  board: BOARD,
+  sequencer,
+  loadSnapshot(snapshot, presenceSeen) {
+    view.loadSnapshot(snapshot);
+    votes.load(snapshot.votes);
+    if (!presenceSeen) showPresence(snapshot.presence || []);
+  },
+  apply(ready) {
+    for (const { message, live } of ready) {
+      if (live && message.at) state.clockOffset = Date.parse(message.at) - Date.now();
+      view.apply(message, live);
+      votes.apply(message, live);
+      spotlight.apply();
+    }
+  },
+  joined,
+  refused(ack) {
+    state.refused = true;
+    view.showAlert(T.errors[ack.error?.code] || T.refused);
+  },
+});
+
 socket.on("connect", () => {
   clearTimeout(probeTimer);
   state.failures = 0;
-  join();
 });
 socket.on("disconnect", (reason) => {
-  connection += 1;
   state.joined = false;
-  state.joining = false;
   outbox.connectionLost();
   // The server closes a connection itself only for someone it no longer accepts.
   if (reason === "io server disconnect" && !state.removed) state.refused = true;
@@ -269,14 +281,11 @@ socket.on("connect_error", (error) => {
   if (state.failures === 1) probeOrigin();
   updateStatus();
 });
-socket.on("event", (message) => applyReady(sequencer.receive(message)));
-socket.on("events", (messages) => applyReady(sequencer.receiveAll(messages)));
 socket.on("votes", (message) => {
   if (message?.board === BOARD) votes.own(message);
 });
 socket.on("presence", (message) => {
   if (message?.board !== BOARD) return;
-  presenceSeen = true;
   showPresence(message.people || []);
 });
 socket.on("removed", (message) => {
@@ -341,67 +350,15 @@ window.addEventListener("online", () => {
   updateStatus();
 });
 
-function join() {
-  if (state.joining) return;
-  state.joining = true;
-  const payload = { board: BOARD };
-  if (sequencer.last !== null) payload.since = sequencer.last;
-  const joinedOn = connection;
-  presenceSeen = false;
-  socket.timeout(ACK_TIMEOUT_MS).emit("join", payload, (error, ack) => {
-    if (joinedOn !== connection) return;
-    state.joining = false;
-    if (error || !ack) {
-      if (socket.connected) setTimeout(join, RETRY_MS);
-      return;
-    }
-    if (!ack.ok) {
-      state.refused = true;
-      view.showAlert(T.errors[ack.error?.code] || T.refused);
-      socket.disconnect();
-      updateStatus();
-      return;
-    }
-    joined(ack);
-  });
-}
-
+/** The join's answer is applied: the page takes part again. */
 function joined(ack) {
-  if (ack.mode === "snapshot") {
-    view.loadSnapshot(ack.snapshot);
-    votes.load(ack.snapshot.votes);
-    if (!presenceSeen) showPresence(ack.snapshot.presence || []);
-    applyReady(sequencer.reset(ack.seq));
-  } else {
-    applyReady(sequencer.receiveAll(ack.events, false));
-    votes.load(ack.votes);
-  }
+  if (ack.mode !== "snapshot") votes.load(ack.votes);
   votes.refresh();
   spotlight.apply();
   state.joined = true;
   flush();
   updateStatus();
   view.refreshAll();
-}
-
-/** Apply what the sequencer let through; while events are missing, wait a moment for
- * them, then join again with `since`. */
-function applyReady({ ready, gap }) {
-  for (const { message, live } of ready) {
-    if (live && message.at) state.clockOffset = Date.parse(message.at) - Date.now();
-    view.apply(message, live);
-    votes.apply(message, live);
-    spotlight.apply();
-  }
-  if (!gap) {
-    clearTimeout(gapTimer);
-    gapTimer = null;
-  } else if (gapTimer === null) {
-    gapTimer = setTimeout(() => {
-      gapTimer = null;
-      if (sequencer.gap && socket.connected && !state.joining) join();
-    }, GAP_WAIT_MS);
-  }
 }
 
 // --- what the person does ---------------------------------------------------------------

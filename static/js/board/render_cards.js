@@ -36,6 +36,8 @@ export function createCards(view) {
         el("span", { class: "card__kind" }), " ",
         el("span", { class: "card__author" }), " ",
         el("span", { class: "card__flags" }),
+        // What a finger drags the card by (drag.js); the Move button says the same.
+        el("span", { class: "card__grip", "aria-hidden": "true", title: fmt(T.dragCard, { id }) }),
       ]),
       el("p", { class: "card__text", id: `card-${id}-text` }),
       el("div", { class: "card__editor", hidden: true }, [
