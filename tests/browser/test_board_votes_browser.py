@@ -18,8 +18,15 @@ from tests.browser.board_votes import (
     spotlight,
     spotlight_panel,
 )
-from tests.browser.conftest import LiveBoardServer, Pages, column, fits_the_screen
+from tests.browser.conftest import (
+    LiveBoardServer,
+    Pages,
+    column,
+    fits_the_screen,
+    open_panel,
+)
 from tests.browser.test_board_actions_browser import card, new_card
+from tests.browser.test_board_suggestions_browser import set_phase
 from workshops.models import Board
 
 pytestmark = pytest.mark.browser
@@ -109,3 +116,24 @@ def _spotlight(board_id: int) -> tuple[str | None, int | None]:
     board = db.session.get(Board, board_id)
     assert board is not None
     return board.spotlight_type, board.spotlight_id
+
+
+def test_vote_settings_typed_but_not_saved_survive_a_phase_change(
+    pages: Pages, live: LiveBoardServer
+) -> None:
+    setup = live.new_board("cluster")
+    facilitator = pages.official(setup)
+    open_panel(facilitator, "votes")
+    facilitator.get_by_label("Votes per person").fill("3")
+    facilitator.get_by_label("Most votes on one card").fill("2")
+
+    # The board moves on (from another tab) while the settings are still being typed.
+    other_tab = pages.official(setup)
+    set_phase(other_tab, "vote")
+    expect(facilitator.locator("#board-phase-name")).to_have_text("Voting")
+    expect(facilitator.get_by_label("Votes per person")).to_have_value("3")
+    expect(facilitator.get_by_label("Most votes on one card")).to_have_value("2")
+
+    facilitator.get_by_role("button", name="Save the vote settings").click()
+    expect(facilitator.locator("#vote-budget")).to_have_text("3")
+    assert live.read(lambda: _settings(setup.board)) == (3, 2)

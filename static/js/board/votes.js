@@ -9,6 +9,12 @@
 
 import { fmt } from "./text.js";
 
+// The facilitator's vote settings: the field's id and the board's property.
+const SETTINGS = [
+  ["vote-settings-budget", "vote_budget"],
+  ["vote-settings-per-card", "vote_per_card"],
+];
+
 /** The cards in the order the wall shows them: by votes once revealed (stable), else
  * in creation order. Pure: `totals` maps card ids to votes. */
 export function orderCards(cards, totals, revealed) {
@@ -55,6 +61,8 @@ export function createVotes(page) {
       if (!shown()) state.totals = new Map();
       if (live && data.revealed) page.announce(T.votesRevealed);
     }
+    // New settings replace what the facilitator had typed but not saved.
+    if (type === "vote:settings") for (const input of settingInputs()) delete input.dataset.edited;
     if (type === "vote:reveal" || type === "vote:settings" || type === "board:phase") refresh();
   }
 
@@ -69,11 +77,23 @@ export function createVotes(page) {
       reveal.setAttribute("aria-pressed", String(revealed));
       reveal.textContent = revealed ? T.unreveal : T.reveal;
     }
-    for (const [id, name] of [["vote-settings-budget", "vote_budget"], ["vote-settings-per-card", "vote_per_card"]]) {
+    // The board's settings, except in a field the facilitator is typing in or has
+    // typed in and not saved yet (a phase change must not undo their typing).
+    for (const [id, name] of SETTINGS) {
       const input = $(id);
-      if (input && document.activeElement !== input && state.board[name]) input.value = String(state.board[name]);
+      if (!input || input.dataset.edited || document.activeElement === input) continue;
+      if (state.board[name]) input.value = String(state.board[name]);
     }
     page.refresh();
+  }
+
+  function settingInputs() {
+    return SETTINGS.map(([id]) => $(id)).filter(Boolean);
+  }
+  for (const input of settingInputs()) {
+    input.addEventListener("input", () => {
+      input.dataset.edited = "1";
+    });
   }
 
   $("vote-settings")?.addEventListener("submit", (event) => {
