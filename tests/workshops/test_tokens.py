@@ -8,9 +8,13 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from itsdangerous import URLSafeSerializer
 
 from core.errors import DomainError
-from core.tokens import participant_token
+from core.session_ends import PASSWORD_CHANGED
+from core.tokens import STAFF_SALT, participant_token
+from core.transactions import unit_of_work
+from stakeholders.logins import end_other_sessions
 from tests.workshops.factories import (
     TIMEZONE,
     approved_people,
@@ -182,3 +186,25 @@ def test_issue_token_refuses_unknown_emails_and_staff_of_other_pacts(
         with pytest.raises(DomainError) as error:
             issue_token(email, workshop, 60)
         assert error.value.code == "not_found"
+
+
+def test_a_staff_token_is_refused_once_its_login_session_has_ended(
+    app: Flask, official: int
+):
+    token = issue_staff_token(official, 60)
+    with unit_of_work():
+        end_other_sessions(official, keep=None, reason=PASSWORD_CHANGED)
+    with pytest.raises(DomainError) as error:
+        identify_staff(token)
+    assert (error.value.code, error.value.message) == ("unauthorized", "logged_out")
+
+
+def test_a_staff_token_without_a_login_session_is_invalid(app: Flask, official: int):
+    """As the tokens issued before they were bound to one: signed, unexpired, but
+    standing on no login session."""
+    unbound = URLSafeSerializer(app.config["SECRET_KEY"], salt=STAFF_SALT).dumps(
+        {"s": official, "exp": 2**40}
+    )
+    with pytest.raises(DomainError) as error:
+        identify_staff(unbound)
+    assert (error.value.code, error.value.message) == ("unauthorized", "invalid")
