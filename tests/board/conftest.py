@@ -183,15 +183,12 @@ class Seeder:
     migrations, then creates what the tests need through the services, committing for
     real, so the server sees it at once."""
 
-    def __init__(self, database_url: str, **settings: Any) -> None:
-        """`settings`: more of the app's configuration (a message queue, to reach
-        the servers' connections)."""
+    def __init__(self, database_url: str) -> None:
         self.app = create_app(
             {
                 "TESTING": True,
                 "SQLALCHEMY_DATABASE_URI": database_url,
                 "SECRET_KEY": SECRET,
-                **settings,
             }
         )
         with self.app.app_context():

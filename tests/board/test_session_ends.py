@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from core.choices import Role
 from core.errors import DomainError
+from core.session_ends import session_ended
 from extensions import db
 from pacts.personal_data import erase_person
 from stakeholders.accounts.members import deactivate_account, remove_member
@@ -36,6 +37,7 @@ from tests.board.conftest import (
     stop_server,
 )
 from tests.conftest import PASSWORD, TEST_REDIS_URL, redis_available, require_service
+from workshops.board.endings import RedisEndings
 from workshops.identities import issue_token
 from workshops.invitations import revoke_invitation
 from workshops.models import Enrolment
@@ -45,21 +47,26 @@ CSRF = re.compile(r'name="csrf_token"[^>]*? value="([^"]+)"')
 
 @pytest.fixture(scope="module")
 def two_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServers]:
-    """Two servers on one SQLite file and Redis; the seeder (this process) shares
-    their message queue, so the use cases it runs reach their connections as an
-    operator's command would. A channel of its own keeps other runs' ends out."""
+    """Two servers on one SQLite file and Redis. The use cases the seeder (this
+    process) runs carry their ends to the servers as a process with the message
+    queue does (workshops.board.endings.RedisEndings); the seeder's app itself has
+    no queue, which the in-process Socket.IO test client of other tests in this
+    process refuses. A channel of its own keeps other runs' ends out."""
     require_service(redis_available(), "Redis (TEST_REDIS_URL)")
     directory = tmp_path_factory.mktemp("session_ends")
     database_url = f"sqlite:///{directory / 'board.sqlite3'}"
+    channel = f"greenpact:test-session-ends:{uuid.uuid4().hex}"
     queue = {
         "SOCKETIO_MESSAGE_QUEUE": TEST_REDIS_URL,
-        "BOARD_EVENTS_CHANNEL": f"greenpact:test-session-ends:{uuid.uuid4().hex}",
+        "BOARD_EVENTS_CHANNEL": channel,
     }
-    seeder = Seeder(database_url, **queue)
+    seeder = Seeder(database_url)
+    carrier = RedisEndings(TEST_REDIS_URL, f"{channel}:session-ends")
     try:
         servers = start_servers(server_env(database_url, **queue), directory, 2)
         try:
-            yield LiveServers(servers, seeder)
+            with session_ended.connected_to(carrier.announce):
+                yield LiveServers(servers, seeder)
         finally:
             for server in servers:
                 stop_server(server)
