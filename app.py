@@ -103,10 +103,12 @@ def _init_extensions(app: Flask) -> None:
         app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
     )
     from workshops.board.broadcast import init_board_fanout
+    from workshops.board.endings import init_endings
     from workshops.board.events import register_board_events
     from workshops.board.limits import init_board_limits
 
     init_board_fanout(app.config)
+    init_endings(app.config)
     init_board_limits(app.config)
     register_board_events()
 

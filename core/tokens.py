@@ -1,6 +1,7 @@
 """Signed, expiring tokens that identify a person without a password: a participant's
 join link (bound to one person, one workshop and the enrolment's token version) and a
-staff token for other clients. The same token works as a join link and as Socket.IO
+staff token for other clients (bound to the login session it was issued in: it stops
+working when that session ends). The same token works as a join link and as Socket.IO
 `auth.token`. Only the signature and expiry are checked here; `identify_*` in the
 services checks the database (enrolment, revocation, role)."""
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -51,12 +53,18 @@ def participant_token(
     return str(_serializer(PARTICIPANT_SALT).dumps(payload))
 
 
-def staff_token(person_id: int, ttl_seconds: int) -> str:
-    payload = {"s": person_id, "exp": _expiry(ttl_seconds)}
+@dataclass(frozen=True)
+class StaffClaim:
+    person_id: int
+    login: str  # the digest of the login session the token was issued in
+
+
+def staff_token(person_id: int, login: str, ttl_seconds: int) -> str:
+    payload = {"s": person_id, "l": login, "exp": _expiry(ttl_seconds)}
     return str(_serializer(STAFF_SALT).dumps(payload))
 
 
-def _load(token: str, salt: str) -> dict[str, int]:
+def _load(token: str, salt: str) -> dict[str, Any]:
     try:
         payload = _serializer(salt).loads(token)
     except BadSignature:
@@ -76,10 +84,15 @@ def read_participant_token(token: str) -> ParticipantClaim:
         raise TokenError("invalid") from None
 
 
-def read_staff_token(token: str) -> int:
+def read_staff_token(token: str) -> StaffClaim:
+    """A token without its login session (issued before they were bound) is
+    invalid."""
     payload = _load(token, STAFF_SALT)
+    login = payload.get("l")
+    if not isinstance(login, str) or not login:
+        raise TokenError("invalid")
     try:
-        return int(payload["s"])
+        return StaffClaim(int(payload["s"]), login)
     except (KeyError, TypeError, ValueError):
         raise TokenError("invalid") from None
 

@@ -23,6 +23,7 @@ from sqlalchemy import delete, select, update
 from core.errors import DomainError
 from core.links import public_url
 from core.mail import queue_template_email
+from core.session_ends import LOGGED_OUT, SessionEnd, announce_session_end
 from core.time import utcnow
 from core.transactions import use_case
 from extensions import db
@@ -32,7 +33,8 @@ from stakeholders.models import LoginLink, LoginSession, Person
 SEEN_EVERY = timedelta(minutes=5)
 
 
-def _digest(token: str) -> str:
+def session_digest(token: str) -> str:
+    """What the server keeps of a login session's token (the row's id)."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -54,7 +56,10 @@ def open_login_session(person_id: int) -> str:
     )
     db.session.add(
         LoginSession(
-            id=_digest(token), person_id=person_id, created_at=now, last_seen_at=now
+            id=session_digest(token),
+            person_id=person_id,
+            created_at=now,
+            last_seen_at=now,
         )
     )
     return token
@@ -63,7 +68,12 @@ def open_login_session(person_id: int) -> str:
 def session_person(token: str) -> Person | None:
     """Who is logged in with this session token: None when it is unknown, ended,
     idle for too long, or its person is no longer active."""
-    login = db.session.get(LoginSession, _digest(token))
+    return login_session_person(session_digest(token))
+
+
+def login_session_person(digest: str) -> Person | None:
+    """`session_person` by the session's digest (what a staff token carries)."""
+    login = db.session.get(LoginSession, digest)
     now = utcnow()
     if login is None or login.last_seen_at < now - _idle_limit():
         return None
@@ -86,17 +96,29 @@ def _mark_seen(digest: str, now: datetime) -> None:
 
 @use_case
 def end_login_session(token: str) -> None:
-    """Log out: the session ends on the server, whatever copies of it exist."""
-    db.session.execute(delete(LoginSession).where(LoginSession.id == _digest(token)))
+    """Log out: the session ends on the server, whatever copies of it exist, and
+    what is open with it (the board) is closed."""
+    digest = session_digest(token)
+    person_id = db.session.scalar(
+        delete(LoginSession)
+        .where(LoginSession.id == digest)
+        .returning(LoginSession.person_id)
+    )
+    if person_id is not None:
+        announce_session_end(SessionEnd(person_id, LOGGED_OUT, logins=(digest,)))
 
 
-def end_other_sessions(person_id: int, keep: str | None) -> int:
+def end_other_sessions(person_id: int, keep: str | None, reason: str) -> int:
     """End every session of the person but `keep` (a token; None ends them all),
-    inside the caller's unit of work; how many ended."""
+    inside the caller's unit of work, and close what is open with them (the board),
+    saying `reason` (core.session_ends); how many ended."""
     query = delete(LoginSession).where(LoginSession.person_id == person_id)
     if keep is not None:
-        query = query.where(LoginSession.id != _digest(keep))
-    return int(getattr(db.session.execute(query), "rowcount", 0) or 0)
+        query = query.where(LoginSession.id != session_digest(keep))
+    ended = tuple(db.session.scalars(query.returning(LoginSession.id)))
+    if ended:
+        announce_session_end(SessionEnd(person_id, reason, logins=ended))
+    return len(ended)
 
 
 @use_case
@@ -114,7 +136,7 @@ def request_login_link(email: str) -> None:
     ttl = int(current_app.config["LOGIN_LINK_TTL_SECONDS"])
     db.session.add(
         LoginLink(
-            token_hash=_digest(token),
+            token_hash=session_digest(token),
             person_id=person.id,
             expires_at=utcnow() + timedelta(seconds=ttl),
         )
@@ -138,7 +160,7 @@ def use_login_link(token: str) -> dict[str, int | str]:
     person_id = db.session.scalar(
         update(LoginLink)
         .where(
-            LoginLink.token_hash == _digest(token),
+            LoginLink.token_hash == session_digest(token),
             LoginLink.used_at.is_(None),
             LoginLink.expires_at > now,
         )

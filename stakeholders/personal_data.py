@@ -18,6 +18,7 @@ from core.erasure import ERASED_NAME
 from core.errors import DomainError
 from core.mail import OutboxMessage, queue_template_email
 from core.models import Pact
+from core.session_ends import ERASED, SessionEnd, announce_session_end
 from core.time import utcnow
 from core.transactions import use_case
 from extensions import db
@@ -191,7 +192,8 @@ def anonymise_person(person: Person) -> None:
         consent.ip_address = None
     # Every login session and login link of the person ends with the erasure, in
     # this same unit of work.
-    end_other_sessions(person.id, keep=None)
+    end_other_sessions(person.id, keep=None, reason=ERASED)
+    announce_session_end(SessionEnd(person.id, ERASED))
     db.session.execute(delete(LoginLink).where(LoginLink.person_id == person.id))
 
 

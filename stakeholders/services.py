@@ -29,6 +29,7 @@ from core.mail import queue_template_email
 from core.models import Pact
 from core.pacts import theme_label
 from core.passwords import hash_password, needs_rehash, verify_password
+from core.session_ends import PASSWORD_CHANGED
 from core.time import utcnow
 from core.transactions import unit_of_work, use_case
 from extensions import db
@@ -352,7 +353,7 @@ def set_staff_password(email: str, password: str) -> dict[str, Any]:
     if person is None:
         raise DomainError("not_found", "no staff member with this e-mail", "email")
     person.password_hash = password_hash
-    ended = end_other_sessions(person.id, keep=None)
+    ended = end_other_sessions(person.id, keep=None, reason=PASSWORD_CHANGED)
     return {"id": person.id, "sessions_ended": ended}
 
 
@@ -366,7 +367,7 @@ def _replace_password(
     if person is None or person.password_hash != expected:
         raise DomainError("conflict", _("Your password was changed meanwhile."))
     person.password_hash = new_hash
-    end_other_sessions(person_id, keep=keep_session)
+    end_other_sessions(person_id, keep=keep_session, reason=PASSWORD_CHANGED)
 
 
 @use_case

@@ -23,7 +23,6 @@ from core.choices import DEFAULT_THEMES
 from core.locales import current_pact
 from core.mail import queue_template_email
 from core.models import Pact
-from core.tokens import staff_token
 from extensions import db, socketio
 from stakeholders.models import Person
 from stakeholders.services import create_staff
@@ -42,6 +41,7 @@ from tests.workshops.factories import (
 from workshops.board.events import NAMESPACE
 from workshops.board.pages import ERROR_MESSAGES
 from workshops.enrolment import enrol_people
+from workshops.identities import issue_staff_token
 
 TORINO = "/p/torino/register"
 ILFOV = "/p/ilfov/register"
@@ -299,7 +299,7 @@ def test_the_board_socket_speaks_the_language_its_page_asks_for(
     app: Flask, make_pact: Callable[..., int], make_staff: Callable[..., int]
 ):
     made = in_process_board(make_pact, make_staff, "Languages")
-    token = staff_token(made.facilitator, 3600)
+    token = issue_staff_token(made.facilitator, 3600)
     names = {}
     for language in ("ro", "en"):
         # An app context per connection, as each event has when served (the test

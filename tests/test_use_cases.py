@@ -94,7 +94,11 @@ NOT_USE_CASES = {
     "workshops.enrolment": {"lock_enrolments", "promote_waitlisted"},
     "stakeholders.services": {"apply_decision"},
     "pacts.monitoring": {"add_report"},
-    "workshops.invitations": {"email_invitation", "join_link"},  # (join_link reads)
+    "workshops.invitations": {
+        "email_invitation",
+        "join_link",  # (reads)
+        "revoke_enrolment_links",
+    },
     # Batches: each row is a use case of its own, so a refused row leaves nothing
     # and does not undo the rows before it.
     "pacts.imports": {"import_commitments"},

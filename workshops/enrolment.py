@@ -20,7 +20,7 @@ from core.transactions import use_case
 from extensions import db
 from stakeholders.models import Person
 from workshops.access import get_workshop, official_workshop
-from workshops.invitations import email_invitation
+from workshops.invitations import email_invitation, revoke_enrolment_links
 from workshops.lifecycle import WorkshopAction, workshop_actions
 from workshops.models import (
     Enrolment,
@@ -115,8 +115,7 @@ def _decline(enrolment: Enrolment) -> dict[str, Any]:
     if enrolment.status == EnrolmentStatus.DECLINED:
         raise DomainError("conflict", _("This place was already declined."))
     enrolment.status = EnrolmentStatus.DECLINED
-    enrolment.revoked = True
-    enrolment.token_version += 1
+    revoke_enrolment_links(enrolment)
     still_open = workshop.status not in (
         WorkshopStatus.CANCELLED,
         WorkshopStatus.FINISHED,

@@ -11,8 +11,10 @@ from sqlalchemy import insert, select
 
 from core.choices import AccountKind, RegistrationStatus
 from core.errors import DomainError
+from core.session_ends import LOGGED_OUT
 from core.time import utcnow
 from core.tokens import (
+    StaffClaim,
     TokenError,
     participant_token,
     read_participant_token,
@@ -21,6 +23,11 @@ from core.tokens import (
 )
 from core.transactions import use_case
 from extensions import db
+from stakeholders.logins import (
+    login_session_person,
+    open_login_session,
+    session_digest,
+)
 from stakeholders.models import Organisation, Person
 from workshops.access import staff_of
 from workshops.enrolment import lock_enrolments, next_position
@@ -60,16 +67,27 @@ def identify_participant(token: str, workshop_id: int) -> int:
     return claim.person_id
 
 
-def identify_staff(token: str) -> int:
-    """The staff member an `auth.token` stands for."""
+def identify_staff(token: str) -> StaffClaim:
+    """The staff member an `auth.token` stands for, and the login session it was
+    issued in: refused (`logged_out`) once that session has ended (logout, a
+    password change, deactivation)."""
     try:
-        person_id = read_staff_token(token)
+        claim = read_staff_token(token)
     except TokenError as exc:
         raise DomainError("unauthorized", exc.reason) from None
-    person = db.session.get(Person, person_id)
-    if person is None or not person.is_staff or not person.active:
+    person = login_session_person(claim.login)
+    if person is None or person.id != claim.person_id:
+        raise DomainError("unauthorized", LOGGED_OUT)
+    if not person.is_staff:
         raise DomainError("unauthorized", "invalid")
-    return person_id
+    return claim
+
+
+def issue_staff_token(person_id: int, ttl_seconds: int) -> str:
+    """A staff token with a login session of its own, which ends like any other
+    (logout elsewhere does not end it; a password change or deactivation does)."""
+    login = session_digest(open_login_session(person_id))
+    return staff_token(person_id, login, ttl_seconds)
 
 
 def issue_token(email: str, workshop_id: int | None, ttl_seconds: int) -> str:
@@ -82,7 +100,7 @@ def issue_token(email: str, workshop_id: int | None, ttl_seconds: int) -> str:
         )
         if staff is None or not staff.is_staff:
             raise DomainError("not_found", f"no staff member {email}")
-        return staff_token(staff.id, ttl_seconds)
+        return issue_staff_token(staff.id, ttl_seconds)
     enrolment = db.session.scalar(
         select(Enrolment)
         .join(Person, Person.id == Enrolment.person_id)
@@ -98,7 +116,7 @@ def issue_token(email: str, workshop_id: int | None, ttl_seconds: int) -> str:
                 "not_found", f"{email} is not enrolled in workshop {workshop_id}"
             )
         staff_of(staff.id, workshop.pact_id)
-        return staff_token(staff.id, ttl_seconds)
+        return issue_staff_token(staff.id, ttl_seconds)
     return participant_token(
         enrolment.person_id, workshop_id, enrolment.token_version, ttl_seconds
     )

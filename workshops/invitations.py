@@ -13,6 +13,7 @@ from core.audit import AuditAction, record_staff_action
 from core.errors import DomainError
 from core.links import public_url
 from core.mail import Attachment, queue_template_email
+from core.session_ends import REVOKED, SessionEnd, announce_session_end
 from core.time import utcnow
 from core.tokens import (
     participant_token,
@@ -22,7 +23,7 @@ from extensions import db
 from stakeholders.models import Person
 from workshops.access import official_workshop, staff_of
 from workshops.calendar import invite_ics
-from workshops.models import Enrolment, EnrolmentStatus, WorkshopStatus
+from workshops.models import Board, Enrolment, EnrolmentStatus, WorkshopStatus
 
 # Walk-in codes and attendance work from a little before the start until the end.
 EARLY_ADMISSION = timedelta(minutes=30)
@@ -92,10 +93,28 @@ def resend_invitation(actor_id: int, enrolment_id: int) -> dict[str, Any]:
 def revoke_invitation(actor_id: int, enrolment_id: int) -> dict[str, Any]:
     """Invalidate every join link sent so far for this enrolment."""
     enrolment = _enrolment_for_official(actor_id, enrolment_id)
-    enrolment.revoked = True
-    enrolment.token_version += 1
+    revoke_enrolment_links(enrolment)
     _record(actor_id, enrolment, AuditAction.REVOKE_INVITATION)
     return {"enrolment": enrolment.id}
+
+
+def revoke_enrolment_links(enrolment: Enrolment) -> None:
+    """Every join link sent so far stops working, and the person's connections to
+    the workshop's boards close after the commit (whatever they opened them with:
+    the link's token, or the session it opened)."""
+    enrolment.revoked = True
+    enrolment.token_version += 1
+    boards = db.session.scalars(
+        select(Board.id).where(Board.workshop_id == enrolment.workshop_id)
+    )
+    announce_session_end(
+        SessionEnd(
+            enrolment.person_id,
+            REVOKED,
+            workshop=enrolment.workshop_id,
+            boards=tuple(boards),
+        )
+    )
 
 
 @use_case

@@ -13,6 +13,12 @@ from flask_babel import gettext as _
 from core.audit import AuditAction, record_staff_action
 from core.choices import STAFF_ROLES, AccountStatus
 from core.errors import DomainError
+from core.session_ends import (
+    DEACTIVATED,
+    REMOVED_FROM_TEAM,
+    SessionEnd,
+    announce_session_end,
+)
 from core.transactions import use_case
 from extensions import db
 from stakeholders.accounts.rules import (
@@ -110,6 +116,7 @@ def remove_member(actor_id: int, pact_id: int, person_id: int) -> dict[str, Any]
     keep_an_official(membership)
     role = membership.role
     db.session.delete(membership)
+    announce_session_end(SessionEnd(person_id, REMOVED_FROM_TEAM))
     record_staff_action(
         actor_id, pact_id, AuditAction.REMOVE_STAFF, "person", person_id, role=role
     )
@@ -129,7 +136,8 @@ def deactivate_account(actor_id: int, pact_id: int, person_id: int) -> dict[str,
     for membership in person.memberships:
         keep_an_official(membership)
     person.active = False
-    end_other_sessions(person.id, keep=None)
+    end_other_sessions(person.id, keep=None, reason=DEACTIVATED)
+    announce_session_end(SessionEnd(person.id, DEACTIVATED))
     _record_on_each_pact(actor_id, person, AuditAction.DEACTIVATE_ACCOUNT)
     return {"person": person_id, "active": False}
 

@@ -15,6 +15,7 @@ from core.errors import DomainError
 from core.links import public_url
 from core.mail import queue_template_email
 from core.passwords import hash_password
+from core.session_ends import PASSWORD_CHANGED
 from core.transactions import unit_of_work, use_case
 from stakeholders.accounts.tokens import Purpose, issue_token, spend_token, token_person
 from stakeholders.logins import end_other_sessions, open_login_session
@@ -75,7 +76,7 @@ def _store_password(
     person.password_hash = password_hash
     if name:
         person.name = name
-    end_other_sessions(person.id, keep=None)
+    end_other_sessions(person.id, keep=None, reason=PASSWORD_CHANGED)
     return {
         "person": person.id,
         "email": person.email,

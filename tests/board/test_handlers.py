@@ -13,11 +13,12 @@ import pytest
 from flask import Flask
 from flask_socketio import ConnectionRefusedError, SocketIOTestClient
 
-from core.tokens import participant_token, read_participant_token, staff_token
+from core.tokens import participant_token, read_participant_token
 from extensions import socketio
 from tests.board.conftest import in_process_board
 from tests.board.protocol import PROTOCOL_NAMES
 from workshops.board import events
+from workshops.identities import issue_staff_token
 
 
 @pytest.fixture
@@ -28,7 +29,7 @@ def board(
     made = in_process_board(make_pact, make_staff, "Handlers")
     return {
         "board": made.board,
-        "facilitator": staff_token(made.facilitator, 3600),
+        "facilitator": issue_staff_token(made.facilitator, 3600),
         "participant": made.seats[0].token,
         "theme": made.theme,
     }

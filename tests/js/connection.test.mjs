@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { connectRefusal, originRefused } from "../../static/js/board/connection.js";
+import { connectRefusal, originRefused, sessionEndedText } from "../../static/js/board/connection.js";
 
 const T = {
   refused: "refused",
@@ -63,4 +63,11 @@ test("only the server's 400 means the origin is refused; no answer or a 502 does
     throw new TypeError("Failed to fetch");
   };
   assert.equal(await originRefused(down, "/socket.io"), false);
+});
+
+test("an ended session is said in the words of its reason, or the general ones", () => {
+  const words = { ...T, sessionEnded: { logged_out: "you were logged out", other: "your access ended" } };
+  assert.equal(sessionEndedText({ reason: "logged_out" }, words), "you were logged out");
+  assert.equal(sessionEndedText({ reason: "some_new_reason" }, words), "your access ended");
+  assert.equal(sessionEndedText(null, words), "your access ended");
 });

@@ -144,7 +144,7 @@ def test_token_for_staff_and_for_a_participant(app: Flask, pact: str):
         args=["token", "--email", "official1@ilfov.ro"]
     )
     assert staff.exit_code == 0, staff.output
-    assert identify_staff(staff.output.strip()) > 0
+    assert identify_staff(staff.output.strip()).person_id > 0
     from stakeholders.models import Person
 
     person = db.session.get(Person, person_id)

@@ -8,9 +8,13 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from itsdangerous import URLSafeSerializer
 
 from core.errors import DomainError
-from core.tokens import participant_token, staff_token
+from core.session_ends import PASSWORD_CHANGED
+from core.tokens import STAFF_SALT, participant_token
+from core.transactions import unit_of_work
+from stakeholders.logins import end_other_sessions
 from tests.workshops.factories import (
     TIMEZONE,
     approved_people,
@@ -22,7 +26,12 @@ from tests.workshops.factories import (
     outbox,
 )
 from workshops.enrolment import decline_enrolment, enrol_people
-from workshops.identities import identify_participant, identify_staff, issue_token
+from workshops.identities import (
+    identify_participant,
+    identify_staff,
+    issue_staff_token,
+    issue_token,
+)
 from workshops.invitations import join_link, resend_invitation, revoke_invitation
 from workshops.scheduling import cancel_workshop
 
@@ -141,12 +150,12 @@ def test_a_staff_token_identifies_staff_and_a_participant_token_does_not(
     enrolled: tuple[int, int], official: int
 ):
     workshop_id, person_id = enrolled
-    assert identify_staff(staff_token(official, 60)) == official
+    assert identify_staff(issue_staff_token(official, 60)).person_id == official
     with pytest.raises(DomainError) as error:
         identify_staff(token_of(workshop_id, person_id))
     assert error.value.code == "unauthorized"
     with pytest.raises(DomainError) as as_participant:
-        identify_participant(staff_token(official, 60), workshop_id)
+        identify_participant(issue_staff_token(official, 60), workshop_id)
     assert as_participant.value.code == "unauthorized"
 
 
@@ -157,10 +166,11 @@ def test_issue_token_gives_staff_and_participants_the_right_token(
     staff_email = load_person(official).email
     participant_email = load_person(person_id).email
 
-    assert identify_staff(issue_token(staff_email, None, 60)) == official
+    assert identify_staff(issue_token(staff_email, None, 60)).person_id == official
     participant = issue_token(f" {participant_email.upper()} ", workshop_id, 60)
     assert identify_participant(participant, workshop_id) == person_id
-    assert identify_staff(issue_token(staff_email, workshop_id, 60)) == official
+    for_workshop = issue_token(staff_email, workshop_id, 60)
+    assert identify_staff(for_workshop).person_id == official
 
 
 def test_issue_token_refuses_unknown_emails_and_staff_of_other_pacts(
@@ -176,3 +186,25 @@ def test_issue_token_refuses_unknown_emails_and_staff_of_other_pacts(
         with pytest.raises(DomainError) as error:
             issue_token(email, workshop, 60)
         assert error.value.code == "not_found"
+
+
+def test_a_staff_token_is_refused_once_its_login_session_has_ended(
+    app: Flask, official: int
+):
+    token = issue_staff_token(official, 60)
+    with unit_of_work():
+        end_other_sessions(official, keep=None, reason=PASSWORD_CHANGED)
+    with pytest.raises(DomainError) as error:
+        identify_staff(token)
+    assert (error.value.code, error.value.message) == ("unauthorized", "logged_out")
+
+
+def test_a_staff_token_without_a_login_session_is_invalid(app: Flask, official: int):
+    """As the tokens issued before they were bound to one: signed, unexpired, but
+    standing on no login session."""
+    unbound = URLSafeSerializer(app.config["SECRET_KEY"], salt=STAFF_SALT).dumps(
+        {"s": official, "exp": 2**40}
+    )
+    with pytest.raises(DomainError) as error:
+        identify_staff(unbound)
+    assert (error.value.code, error.value.message) == ("unauthorized", "invalid")

@@ -13,7 +13,6 @@ import json
 import logging
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, TypeGuard
 
 from flask import request
@@ -23,11 +22,20 @@ from flask_socketio import ConnectionRefusedError, join_room, leave_room
 from commitments.operations import commitment_changed
 from core.choices import ID_MAX, MESSAGE_MAX_BYTES
 from core.errors import DomainError
+from core.session_ends import session_ended
 from core.tokens import TokenError, read_participant_token
 from core.transactions import rollback
 from extensions import db, socketio
+from stakeholders.logins import session_digest
+from stakeholders.sessions import current_session_token
 from workshops.board import broadcast
 from workshops.board.breakout import BREAKOUT_EVENTS, apply_breakout
+from workshops.board.endings import (
+    Connection,
+    add_connection,
+    announce,
+    connections,
+)
 from workshops.board.forms import validate_cluster_suggest, validate_join
 from workshops.board.limits import hold_connection, release_connection, take_change
 from workshops.board.outside import show_outside_change
@@ -51,15 +59,6 @@ log = logging.getLogger("greenpact.board")
 NAMESPACE = broadcast.NAMESPACE
 
 
-@dataclass
-class Connection:
-    person_id: int
-    token_workshop: int | None
-
-
-_connections: dict[str, Connection] = {}
-
-
 def refuse(
     message: str, code: str = "unauthorized", reason: str | None = None
 ) -> ConnectionRefusedError:
@@ -77,16 +76,19 @@ def refuse(
 TOO_MANY_CONNECTIONS = "too many connections of yours to this board at once"
 
 
-def _identify(auth: Any) -> tuple[int, int | None]:
+def _identify(auth: Any) -> Connection:
     token = auth.get("token") if isinstance(auth, dict) else None
     if isinstance(token, str) and token:
         return _identify_token(token)
     if current_user.is_authenticated:
-        return int(current_user.id), None
+        login = current_session_token()
+        return Connection(
+            int(current_user.id), None, session_digest(login) if login else None
+        )
     raise refuse("log in, open your join link, or send auth.token", reason="login")
 
 
-def _identify_token(token: str) -> tuple[int, int | None]:
+def _identify_token(token: str) -> Connection:
     try:
         try:
             claim = read_participant_token(token)
@@ -97,36 +99,38 @@ def _identify_token(token: str) -> tuple[int, int | None]:
                 raise refuse(
                     f"invalid token ({exc.reason})", reason=exc.reason
                 ) from None
-            return identify_staff(token), None
-        return identify_participant(token, claim.workshop_id), claim.workshop_id
+            staff = identify_staff(token)
+            return Connection(staff.person_id, None, staff.login)
+        person_id = identify_participant(token, claim.workshop_id)
+        return Connection(person_id, claim.workshop_id)
     except DomainError as exc:
         raise refuse(f"invalid token ({exc.message})", reason=exc.message) from None
 
 
 def on_connect(auth: Any = None) -> None:
     try:
-        person_id, token_workshop = _identify(auth)
+        connection = _identify(auth)
     finally:
         db.session.remove()
     sid = request.sid  # type: ignore[attr-defined]
     # A connection that names its board takes its place there at once, so that one
     # too many is refused before it is made (the board page does so).
     board = auth.get("board") if isinstance(auth, dict) else None
-    if _is_id(board) and not hold_connection(board, person_id, sid):
+    if _is_id(board) and not hold_connection(board, connection.person_id, sid):
         raise refuse(TOO_MANY_CONNECTIONS, "too_many_connections")
-    _connections[sid] = Connection(person_id, token_workshop)
+    add_connection(sid, connection)
 
 
 def on_disconnect(reason: Any = None) -> None:
     sid = request.sid  # type: ignore[attr-defined]
-    _connections.pop(sid, None)
+    connections.pop(sid, None)
     release_connection(sid)
     for board_id in broadcast.boards_of(sid):
         broadcast.leave(board_id, sid)
 
 
 def _connection() -> Connection:
-    connection = _connections.get(request.sid)  # type: ignore[attr-defined]
+    connection = connections.get(request.sid)  # type: ignore[attr-defined]
     if connection is None:
         raise BoardError("unauthorized", "not connected")
     return connection
@@ -191,7 +195,7 @@ def on_join(payload: Any = None) -> dict[str, Any]:
 def on_leave(payload: Any = None) -> dict[str, Any]:
     board_id = _board_id(payload)
     sid = request.sid  # type: ignore[attr-defined]
-    connection = _connections.get(sid)
+    connection = connections.get(sid)
     leave_room(broadcast.board_room(board_id))
     for role in (FACILITATOR, PARTICIPANT):
         leave_room(broadcast.role_room(board_id, role))
@@ -308,3 +312,5 @@ def register_board_events() -> None:
     socketio.on_error(NAMESPACE)(on_board_error)
     # Commitments changed on the staff and member pages show on their open board.
     commitment_changed.connect(show_outside_change)
+    # A person's access ended (logout, deactivation, ...): their connections close.
+    session_ended.connect(announce)

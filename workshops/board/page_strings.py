@@ -64,6 +64,26 @@ def board_strings() -> dict[str, Any]:
         "waiting": _("Changes waiting to send: %(num)s"),
         "removed": _("You were removed from this board."),
         "refused": _("The board refused the connection. Reload the page."),
+        # Why the server closed the connection (`session_ended`), by its reason.
+        "sessionEnded": {
+            "logged_out": _(
+                "You were logged out, so the board stopped. Log in again to rejoin it."
+            ),
+            "password_changed": _(
+                "Your password was changed, which logged you out here. Log in again "
+                "to rejoin the board."
+            ),
+            "deactivated": _("Your account was deactivated, so the board stopped."),
+            "erased": _("Your account was erased, so the board stopped."),
+            "removed_from_team": _(
+                "You were taken off the pact's team, so the board stopped."
+            ),
+            "revoked": _(
+                "Your place in this workshop or its join link was revoked, so the "
+                "board stopped."
+            ),
+            "other": _("Your access to the board ended. Log in again to rejoin it."),
+        },
         "refusedUnauthorized": _(
             "The board did not let you in. Open your join link again or log in, "
             "then try again. The server said: %(reason)s."

@@ -34,6 +34,13 @@ export function connectRefusal(error, active, T) {
   return T.errors?.[data?.code] || T.refused;
 }
 
+/** What the page says when the server ended its access (`session_ended`): the
+ * reason's words, or the general ones for a reason this page does not know. */
+export function sessionEndedText(message, T) {
+  const words = T.sessionEnded || {};
+  return words[message?.reason] || words.other || T.refused;
+}
+
 /** Does the server refuse this page's origin? Engine.IO checks the `Origin` of every
  * request first and answers a refused one with 400, a CORS preflight (OPTIONS) too,
  * which opens no session; browsers send `Origin` with a same-origin OPTIONS, never

@@ -11,7 +11,7 @@
  * (connection.js) and a button tries again. */
 
 import { io } from "../../vendor/socket.io.esm.min.js";
-import { PROBE_AFTER_MS, UNREACHABLE_AFTER, connectRefusal, originRefused } from "./connection.js";
+import { PROBE_AFTER_MS, UNREACHABLE_AFTER, connectRefusal, originRefused, sessionEndedText } from "./connection.js";
 import { ACK_TIMEOUT_MS, RETRY_MS, stayJoined } from "./joining.js";
 import { Outbox, RETRY, SETTLED, validEntries } from "./outbox.js";
 import { createView } from "./render.js";
@@ -71,6 +71,7 @@ const state = {
   joined: false,
   removed: false,
   removedReason: "",
+  ended: "", // why the server ended this person's access (`session_ended`): final
   refused: false,
   refusal: "", // what the server's refusal means, when it said more than no
   failures: 0, // failed connection attempts in a row
@@ -109,7 +110,7 @@ function saveOutbox(entries) {
 }
 
 function allowed(event, owns = true) {
-  if (state.removed || state.refused) return false;
+  if (state.removed || state.refused || state.ended) return false;
   return permits(RULES, FACILITATOR, state.board, event, owns);
 }
 
@@ -164,7 +165,8 @@ function updateStatus() {
   const online = socket.connected && state.joined;
   const unreachable = !online && state.failures >= UNREACHABLE_AFTER;
   let text;
-  if (state.removed) text = removedText();
+  if (state.ended) text = state.ended;
+  else if (state.removed) text = removedText();
   else if (state.refused) text = state.refusal || T.refused;
   else if (online) text = T.connected;
   else if (!navigator.onLine) text = T.offline;
@@ -175,7 +177,8 @@ function updateStatus() {
   const node = $("board-status");
   if (node.textContent !== text) node.textContent = text;
   root.dataset.connection = online ? "online" : "offline";
-  $("board-retry").hidden = state.removed || !(state.refused || unreachable);
+  $("board-retry").hidden = state.removed || Boolean(state.ended) || !(state.refused || unreachable);
+  $("board-rejoin").hidden = !state.ended;
 }
 
 // --- outgoing: the outbox on the socket ----------------------------------------------
@@ -265,7 +268,7 @@ socket.on("disconnect", (reason) => {
   state.joined = false;
   outbox.connectionLost();
   // The server closes a connection itself only for someone it no longer accepts.
-  if (reason === "io server disconnect" && !state.removed) state.refused = true;
+  if (reason === "io server disconnect" && !state.removed && !state.ended) state.refused = true;
   updateStatus();
   view.refreshAll();
 });
@@ -293,6 +296,15 @@ socket.on("removed", (message) => {
   state.removed = true;
   state.removedReason = String(message.reason || "").trim();
   view.showAlert(removedText());
+  socket.disconnect();
+  updateStatus();
+  view.refreshAll();
+});
+
+// The person's access ended (logged out, ...): the page says so and stops for good.
+socket.on("session_ended", (message) => {
+  state.ended = sessionEndedText(message, T);
+  view.showAlert(state.ended);
   socket.disconnect();
   updateStatus();
   view.refreshAll();
@@ -343,7 +355,7 @@ window.addEventListener("offline", () => {
   updateStatus();
 });
 window.addEventListener("online", () => {
-  if (!state.removed && !state.refused) {
+  if (!state.removed && !state.refused && !state.ended) {
     socket.connect();
     watchConnecting();
   }
