@@ -324,6 +324,22 @@ def column(page: Page, setup: BoardSetup, index: int = 0) -> Locator:
     return page.locator(f'.board-column[data-theme="{setup.themes[index]}"]')
 
 
+def new_card(
+    live: LiveBoardServer, setup: BoardSetup, text: str, theme: int = 0, **more: Any
+) -> int:
+    """A card written earlier by the facilitator (who is bound to no phase), in the
+    board's `theme`-th column; its id."""
+    created = live.change(
+        setup.board,
+        live.seeder.official,
+        "card:create",
+        theme=setup.themes[theme],
+        text=text,
+        **more,
+    )
+    return int(created["card"]["id"])
+
+
 def add_card(page: Page, setup: BoardSetup, text: str) -> None:
     form = column(page, setup).locator("form.new-card")
     form.locator("textarea").fill(text)

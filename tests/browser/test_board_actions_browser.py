@@ -21,7 +21,7 @@ from commitments.models import Commitment, Signature
 from extensions import db
 from stakeholders.models import Organisation, Person
 from tests.board.conftest import BoardSetup
-from tests.browser.conftest import PHONE, LiveBoardServer, Pages, column
+from tests.browser.conftest import PHONE, LiveBoardServer, Pages, column, new_card
 from workshops.models import Board, Card, Comment, Enrolment, Vote
 
 pytestmark = pytest.mark.browser
@@ -32,20 +32,6 @@ INDICATOR = {"name": "Packaging waste", "unit": "t", "baseline": 120, "target": 
 def card(page: Page | Locator, text: str) -> Locator:
     """A card on the page, by its text (each card is an article named by its text)."""
     return page.get_by_role("article", name=text, exact=True)
-
-
-def new_card(
-    live: LiveBoardServer, setup: BoardSetup, text: str, theme: int = 0
-) -> int:
-    """A card written earlier by the facilitator (who is bound to no phase)."""
-    created = live.change(
-        setup.board,
-        live.seeder.official,
-        "card:create",
-        theme=setup.themes[theme],
-        text=text,
-    )
-    return int(created["card"]["id"])
 
 
 def new_commitment(live: LiveBoardServer, setup: BoardSetup, title: str) -> int:

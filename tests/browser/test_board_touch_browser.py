@@ -16,24 +16,17 @@ from playwright.sync_api import Locator, Page, expect
 from extensions import db
 from tests.board.conftest import OFFICIAL_EMAIL, BoardSetup
 from tests.browser.axe import axe_violations
-from tests.browser.conftest import PHONE, LiveBoardServer, Pages, watched_page
+from tests.browser.conftest import (
+    PHONE,
+    LiveBoardServer,
+    Pages,
+    new_card,
+    watched_page,
+)
 from tests.conftest import PASSWORD
 from workshops.models import Card
 
 pytestmark = pytest.mark.browser
-
-
-def new_card(
-    live: LiveBoardServer, setup: BoardSetup, text: str, theme: int = 0
-) -> int:
-    created = live.change(
-        setup.board,
-        live.seeder.official,
-        "card:create",
-        theme=setup.themes[theme],
-        text=text,
-    )
-    return int(created["card"]["id"])
 
 
 def facilitator_on_a_phone(pages: Pages, setup: BoardSetup) -> Page:

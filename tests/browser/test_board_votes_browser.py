@@ -23,9 +23,10 @@ from tests.browser.conftest import (
     Pages,
     column,
     fits_the_screen,
+    new_card,
     open_panel,
 )
-from tests.browser.test_board_actions_browser import card, new_card
+from tests.browser.test_board_actions_browser import card
 from tests.browser.test_board_suggestions_browser import set_phase
 from workshops.models import Board
 

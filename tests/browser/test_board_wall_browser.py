@@ -10,7 +10,6 @@ beside a cluster in the draft phase only."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from playwright.sync_api import Locator, Page, ViewportSize, expect
 from sqlalchemy import select
@@ -21,6 +20,7 @@ from tests.board.conftest import OFFICIAL_EMAIL, BoardSetup
 from tests.browser.conftest import (
     LiveBoardServer,
     Pages,
+    new_card,
     open_every_panel,
     with_agenda,
 )
@@ -31,20 +31,6 @@ LAPTOP: ViewportSize = {"width": 1280, "height": 800}
 NARROW: ViewportSize = {"width": 360, "height": 740}
 PHASES = ["lobby", "ideas", "cluster", "draft", "vote", "sign", "closed"]
 LONG_WORD = "Reutilizarea" * 12  # one unbreakable word, longer than a phone is wide
-
-
-def new_card(
-    live: LiveBoardServer, setup: BoardSetup, text: str, theme: int = 0, **more: Any
-) -> int:
-    created = live.change(
-        setup.board,
-        live.seeder.official,
-        "card:create",
-        theme=setup.themes[theme],
-        text=text,
-        **more,
-    )
-    return int(created["card"]["id"])
 
 
 def note(page: Page, card_id: int) -> Locator:

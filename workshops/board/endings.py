@@ -23,6 +23,7 @@ from core.session_ends import SessionEnd
 from core.shared_store import redis_client
 from extensions import socketio
 from workshops.board import broadcast
+from workshops.board.channels import follow_channel
 from workshops.board.rooms import NAMESPACE
 
 log = logging.getLogger("greenpact.board")
@@ -100,18 +101,12 @@ class RedisEndings(LocalEndings):
         """Started when the first client connects to this process."""
         if not self.listening:
             self.listening = True
-            socketio.start_background_task(self._listen)
-
-    def _listen(self) -> None:
-        while True:
-            try:
-                pubsub = self.redis.pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call]
-                pubsub.subscribe(self.channel)
-                for message in pubsub.listen():
-                    close_ended(SessionEnd.from_dict(json.loads(message["data"])))
-            except redis.RedisError as exc:
-                log.warning("session ends channel lost (%s); retrying", exc)
-                socketio.sleep(1)
+            follow_channel(
+                self.redis,
+                self.channel,
+                lambda data: close_ended(SessionEnd.from_dict(data)),
+                "session ends channel lost",
+            )
 
 
 _endings: LocalEndings = LocalEndings()

@@ -25,6 +25,7 @@ import redis
 
 from core.shared_store import redis_client
 from extensions import socketio
+from workshops.board.channels import follow_channel
 from workshops.board.objects import needs_redaction, redact_event
 from workshops.board.rooms import NAMESPACE, board_room, role_room
 from workshops.board.rules import FACILITATOR, PARTICIPANT
@@ -211,19 +212,10 @@ class RedisFanout(Fanout):
         """Started when the first client joins a board on this process."""
         if not self.listening:
             self.listening = True
-            socketio.start_background_task(self._listen)
-
-    def _listen(self) -> None:
-        while True:
-            try:
-                pubsub = self.redis.pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call]
-                pubsub.subscribe(self.channel)
-                for message in pubsub.listen():
-                    self.batcher.add(json.loads(message["data"]))
-            except redis.RedisError as exc:
-                # Clients see the gap and catch up with `since` once it is back.
-                log.warning("board events channel lost (%s); retrying", exc)
-                socketio.sleep(1)
+            # Clients see a gap while it is lost, and catch up with `since`.
+            follow_channel(
+                self.redis, self.channel, self.batcher.add, "board events channel lost"
+            )
 
 
 _fanout: Fanout = Fanout(0.05, 100)
