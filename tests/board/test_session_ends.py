@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import requests
 import socketio
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from core.choices import Role
 from core.errors import DomainError
@@ -24,6 +24,7 @@ from core.session_ends import session_ended
 from extensions import db
 from pacts.personal_data import erase_person
 from stakeholders.accounts.members import deactivate_account, remove_member
+from stakeholders.models import LoginSession, Person
 from stakeholders.services import create_staff, set_staff_password
 from tests.board.conftest import (
     NAMESPACE,
@@ -301,3 +302,28 @@ def test_nothing_is_cut_when_the_use_case_fails(live: LiveBoard):
         )
     assert_others_untouched(live, setup, [board])
     assert ended == []
+
+
+def test_a_login_that_ended_unannounced_can_join_no_board_after(live: LiveBoard):
+    """The cut may be lost (Redis down, a process not yet listening): the next join
+    on the connection still finds the login gone."""
+    setup = live.new_board(participants=1)
+    elsewhere = live.new_board(participants=1)
+    _, email = new_staff(live)
+    token = staff_token_of(live, email)
+    board, ended = joined_with_ends(live, token, setup.board)
+
+    run(live, lambda: _end_logins_quietly(email))
+
+    again = board.join(elsewhere.board)
+    assert not again["ok"]
+    assert again["error"]["code"] == "unauthorized"
+    assert ended == []
+
+
+def _end_logins_quietly(email: str) -> None:
+    """The person's login sessions deleted with no announcement of it."""
+    person = db.session.scalar(select(Person).where(Person.email == email))
+    assert person is not None
+    db.session.execute(delete(LoginSession).where(LoginSession.person_id == person.id))
+    db.session.commit()

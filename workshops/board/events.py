@@ -26,7 +26,7 @@ from core.session_ends import session_ended
 from core.tokens import TokenError, read_participant_token
 from core.transactions import rollback
 from extensions import db, socketio
-from stakeholders.logins import session_digest
+from stakeholders.logins import login_session_person, session_digest
 from stakeholders.sessions import current_session_token
 from workshops.board import broadcast
 from workshops.board.breakout import BREAKOUT_EVENTS, apply_breakout
@@ -163,6 +163,13 @@ def on_join(payload: Any = None) -> dict[str, Any]:
     since = validate_join(payload)
     sid = request.sid  # type: ignore[attr-defined]
     try:
+        # A login that ended since the connection was made (its cut may have been
+        # lost: Redis down, a process not yet listening) takes no new board.
+        if (
+            connection.login is not None
+            and login_session_person(connection.login) is None
+        ):
+            raise BoardError("unauthorized", "your login has ended; log in again")
         member = identify_member(
             connection.person_id, board_id, connection.token_workshop
         )
