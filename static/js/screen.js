@@ -6,7 +6,7 @@
  * revealed and the signatures of the sign phase. User text only goes in as text. */
 
 import { io } from "../vendor/socket.io.esm.min.js";
-import { connectRefusal } from "./board/connection.js";
+import { connectRefusal, sessionEndedText } from "./board/connection.js";
 import { el } from "./board/dom.js";
 import { stayJoined } from "./board/joining.js";
 import { Sequencer } from "./board/sequencer.js";
@@ -192,17 +192,25 @@ stayJoined({
     draw();
   },
   refused() {
-    setStatus(T.refused);
+    stop(T.refused);
   },
 });
 
+/** The server will not have this screen back (a refusal, or its person's access
+ * ended): it says why, and that stays. */
+function stop(text) {
+  state.refused = text;
+  setStatus(text);
+}
+
+socket.on("session_ended", (message) => stop(sessionEndedText(message, T)));
 socket.on("disconnect", () => {
   state.joined = false;
-  setStatus(T.reconnecting);
+  setStatus(state.refused || T.reconnecting);
 });
 socket.on("connect_error", (error) => {
   const refusal = connectRefusal(error, socket.active, { ...T, errors: {} });
-  if (refusal) setStatus(refusal);
+  if (refusal) stop(refusal);
 });
 socket.on("presence", (message) => {
   if (message?.board !== BOARD) return;

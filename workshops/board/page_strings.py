@@ -53,6 +53,30 @@ ERROR_MESSAGES: dict[str, Any] = {
 }
 
 
+def session_ended_strings() -> dict[str, str]:
+    """Why the server closed a page's connection (`session_ended`), by its reason: for
+    the board page and the projector screen."""
+    return {
+        "logged_out": _(
+            "You were logged out, so the board stopped. Log in again to rejoin it."
+        ),
+        "password_changed": _(
+            "Your password was changed, which logged you out here. Log in again "
+            "to rejoin the board."
+        ),
+        "deactivated": _("Your account was deactivated, so the board stopped."),
+        "erased": _("Your account was erased, so the board stopped."),
+        "removed_from_team": _(
+            "You were taken off the pact's team, so the board stopped."
+        ),
+        "revoked": _(
+            "Your place in this workshop or its join link was revoked, so the "
+            "board stopped."
+        ),
+        "other": _("Your access to the board ended. Log in again to rejoin it."),
+    }
+
+
 def board_strings() -> dict[str, Any]:
     """Everything the board's script says, in the visitor's language (`%(name)s`
     placeholders are filled in by the script)."""
@@ -65,25 +89,7 @@ def board_strings() -> dict[str, Any]:
         "removed": _("You were removed from this board."),
         "refused": _("The board refused the connection. Reload the page."),
         # Why the server closed the connection (`session_ended`), by its reason.
-        "sessionEnded": {
-            "logged_out": _(
-                "You were logged out, so the board stopped. Log in again to rejoin it."
-            ),
-            "password_changed": _(
-                "Your password was changed, which logged you out here. Log in again "
-                "to rejoin the board."
-            ),
-            "deactivated": _("Your account was deactivated, so the board stopped."),
-            "erased": _("Your account was erased, so the board stopped."),
-            "removed_from_team": _(
-                "You were taken off the pact's team, so the board stopped."
-            ),
-            "revoked": _(
-                "Your place in this workshop or its join link was revoked, so the "
-                "board stopped."
-            ),
-            "other": _("Your access to the board ended. Log in again to rejoin it."),
-        },
+        "sessionEnded": session_ended_strings(),
         "refusedUnauthorized": _(
             "The board did not let you in. Open your join link again or log in, "
             "then try again. The server said: %(reason)s."

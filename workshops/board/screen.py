@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 
 from core.choices import BOARD_PHASE_LABELS, CARD_KIND_LABELS
 from core.qrcodes import qr_svg
+from workshops.board.page_strings import session_ended_strings
 from workshops.board.pages import SOCKET_PATH, arrange_cards, facilitator_required
 from workshops.board.path import Member, snapshot
 from workshops.models import Board
@@ -58,6 +59,7 @@ def screen_strings() -> dict[str, Any]:
         "connecting": _("Connecting…"),
         "reconnecting": _("Reconnecting…"),
         "refused": _("The board refused the connection. Reload the page."),
+        "sessionEnded": session_ended_strings(),
         "phases": {key: str(label) for key, label in BOARD_PHASE_LABELS.items()},
         "kinds": {key: str(label) for key, label in CARD_KIND_LABELS.items()},
         "votes": _("Votes: %(num)s"),
