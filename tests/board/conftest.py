@@ -532,18 +532,22 @@ class LiveBoard:
 
 
 @contextmanager
-def served(directory: Path, **settings: str) -> Iterator[LiveServers]:
-    """One `python app.py` on a SQLite file of its own in `directory`, with these
-    settings in its environment."""
+def served(directory: Path, count: int = 1, **settings: str) -> Iterator[LiveServers]:
+    """`count` `python app.py` processes on one SQLite file of their own in
+    `directory`, with these settings in their environment."""
     database_url = f"sqlite:///{directory / 'board.sqlite3'}"
     seeder = Seeder(database_url)
     try:
         env = server_env(database_url, **settings)
-        server = start_server(env, directory / "server.log")
+        if count == 1:
+            servers = [start_server(env, directory / "server.log")]
+        else:
+            servers = start_servers(env, directory, count)
         try:
-            yield LiveServers([server], seeder)
+            yield LiveServers(servers, seeder)
         finally:
-            stop_server(server)
+            for server in servers:
+                stop_server(server)
     finally:
         seeder.close()
 

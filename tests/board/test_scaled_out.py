@@ -23,6 +23,7 @@ from tests.board.conftest import (
     server_env,
     start_servers,
     stop_server,
+    watched,
 )
 from tests.conftest import TEST_REDIS_URL, redis_available, require_service
 
@@ -55,11 +56,8 @@ def two_servers(postgres_url: str, tmp_path: Path) -> Iterator[LiveServers]:
 
 @pytest.fixture
 def scaled_board(two_servers: LiveServers) -> Iterator[LiveBoard]:
-    board = LiveBoard(two_servers)
-    try:
+    with watched(two_servers) as board:
         yield board
-    finally:
-        board.close()
 
 
 def create_paced(client: BoardClient, board: int, theme: int, count: int) -> list[int]:

@@ -32,10 +32,8 @@ from tests.board.conftest import (
     BoardSetup,
     LiveBoard,
     LiveServers,
-    Seeder,
-    server_env,
-    start_servers,
-    stop_server,
+    served,
+    watched,
 )
 from tests.conftest import PASSWORD, TEST_REDIS_URL, redis_available, require_service
 from workshops.board.endings import RedisEndings
@@ -54,34 +52,22 @@ def two_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     no queue, which the in-process Socket.IO test client of other tests in this
     process refuses. A channel of its own keeps other runs' ends out."""
     require_service(redis_available(), "Redis (TEST_REDIS_URL)")
-    directory = tmp_path_factory.mktemp("session_ends")
-    database_url = f"sqlite:///{directory / 'board.sqlite3'}"
     channel = f"greenpact:test-session-ends:{uuid.uuid4().hex}"
-    queue = {
-        "SOCKETIO_MESSAGE_QUEUE": TEST_REDIS_URL,
-        "BOARD_EVENTS_CHANNEL": channel,
-    }
-    seeder = Seeder(database_url)
     carrier = RedisEndings(TEST_REDIS_URL, f"{channel}:session-ends")
-    try:
-        servers = start_servers(server_env(database_url, **queue), directory, 2)
-        try:
-            with session_ended.connected_to(carrier.announce):
-                yield LiveServers(servers, seeder)
-        finally:
-            for server in servers:
-                stop_server(server)
-    finally:
-        seeder.close()
+    with served(
+        tmp_path_factory.mktemp("session_ends"),
+        count=2,
+        SOCKETIO_MESSAGE_QUEUE=TEST_REDIS_URL,
+        BOARD_EVENTS_CHANNEL=channel,
+    ) as live:
+        with session_ended.connected_to(carrier.announce):
+            yield live
 
 
 @pytest.fixture
 def live(two_servers: LiveServers) -> Iterator[LiveBoard]:
-    board = LiveBoard(two_servers)
-    try:
+    with watched(two_servers) as board:
         yield board
-    finally:
-        board.close()
 
 
 def run(live: LiveBoard, use_case: Callable[[], Any]) -> Any:
